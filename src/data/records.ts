@@ -1,0 +1,115 @@
+/**
+ * The shapes the data layer hands to the schema: fixture records after validation,
+ * with evidence offsets and mentions computed by the loader.
+ */
+
+export const ENTITY_TYPES = ['Person', 'Organization', 'Event'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** Identifies an entity across the three entity tables. */
+export interface EntityKey {
+  type: EntityType;
+  slug: string;
+}
+
+/** `Person:majid-azizi`: the string form used as a DataLoader and index key. */
+export function entityKeyString(key: EntityKey): string {
+  return `${key.type}:${key.slug}`;
+}
+
+export interface ArticleRecord {
+  slug: string;
+  headline: string;
+  /** ISO 8601 at the precision the source gives ("2024-07-13", "2024-03-08T23:03"). */
+  publishedAt: string;
+  /** The date line exactly as printed in the source. */
+  publishedAtText: string;
+  /** File name of the source text the article was curated from. */
+  source: string;
+  body: string;
+}
+
+interface EntityBase {
+  slug: string;
+  name: string;
+  aliases: string[];
+  description: string | null;
+}
+
+export interface PersonRecord extends EntityBase {
+  type: 'Person';
+  nationalities: string[];
+}
+
+export interface OrganizationRecord extends EntityBase {
+  type: 'Organization';
+  kind: string;
+  country: string | null;
+}
+
+export interface EventRecord extends EntityBase {
+  type: 'Event';
+  kind: string;
+  startDate: string | null;
+  endDate: string | null;
+  location: string | null;
+}
+
+export type EntityRecord = PersonRecord | OrganizationRecord | EventRecord;
+
+export interface EvidenceRecord {
+  article: string;
+  quote: string;
+  /** JavaScript string index (UTF-16 code units) of the quote's first character in the article body. */
+  start: number;
+  /** Index just past the quote's last character. */
+  end: number;
+}
+
+export interface AffiliationRecord {
+  person: string;
+  organization: string;
+  role: string | null;
+  evidence: EvidenceRecord[];
+}
+
+export interface ParticipationRecord {
+  person: string;
+  event: string;
+  role: string | null;
+  evidence: EvidenceRecord[];
+}
+
+export interface InvolvementRecord {
+  organization: string;
+  event: string;
+  role: string | null;
+  evidence: EvidenceRecord[];
+}
+
+export type OrganizationRelationKind = 'PART_OF' | 'SUPPORTS';
+
+/** `from` PART_OF `to`: from is a unit of to. `from` SUPPORTS `to`: from backs to. */
+export interface OrganizationRelationRecord {
+  from: string;
+  to: string;
+  kind: OrganizationRelationKind;
+  evidence: EvidenceRecord[];
+}
+
+/** A relation between two events in the words of the article ("timed to coincide with"). */
+export interface EventRelationRecord {
+  from: string;
+  to: string;
+  relation: string;
+  evidence: EvidenceRecord[];
+}
+
+export interface MentionRecord {
+  article: string;
+  entity: EntityKey;
+  /** The matched text, exactly as in the body. */
+  text: string;
+  start: number;
+  end: number;
+}
