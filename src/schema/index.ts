@@ -1,0 +1,19 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from '../builder.js';
+import './affiliation.js';
+import './article.js';
+import './entity.js';
+import './event.js';
+import './event-relation.js';
+import './evidence.js';
+import './involvement.js';
+import './mention.js';
+import './node.js';
+import './organization.js';
+import './organization-relation.js';
+import './participation.js';
+import './person.js';
+import './search.js';
+
+/** The executable schema, types and fields sorted so the printed SDL is stable. */
+export const schema = lexicographicSortSchema(builder.toSchema());

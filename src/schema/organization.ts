@@ -1,0 +1,98 @@
+import { builder } from '../builder.js';
+import type { EntityRecord, OrganizationRecord } from '../data/records.js';
+import { ORGANIZATION_KINDS } from '../data/vocabulary.js';
+import { AffiliationRef } from './affiliation.js';
+import { EntityRef } from './entity.js';
+import { InvolvementRef } from './involvement.js';
+import { OrganizationRelationRef } from './organization-relation.js';
+import { connectionFromKeys, loadAll } from './shared/connections.js';
+import { describedValues } from './shared/enums.js';
+import { lookupField } from './shared/lookup.js';
+import { required } from './shared/references.js';
+
+export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
+  description: 'What sort of organization it is.',
+  values: describedValues(ORGANIZATION_KINDS),
+});
+
+export const OrganizationRef = builder.objectRef<OrganizationRecord>('Organization');
+
+OrganizationRef.implement({
+  description:
+    'An organization the articles name: a government or state acting in the story, an armed force or group, an agency, a forum.',
+  interfaces: () => [builder.nodeInterfaceRef(), EntityRef],
+  isTypeOf: (value) => (value as EntityRecord).type === 'Organization',
+  fields: (t) => ({
+    kind: t.field({
+      type: OrganizationKindEnum,
+      description: 'What sort of organization it is.',
+      resolve: (organization) => organization.kind as keyof typeof ORGANIZATION_KINDS,
+    }),
+    country: t.exposeString('country', {
+      nullable: true,
+      description: 'Country it belongs to, as an ISO 3166-1 alpha-2 code ("IR"); null when the articles do not say.',
+    }),
+    parent: t.field({
+      type: OrganizationRef,
+      nullable: true,
+      description: 'The organization this one is part of (the Quds Force is part of the Revolutionary Guards Corps).',
+      resolve: async (organization, _args, { loaders }) => {
+        const relations = await loaders.organizationRelationsByOrganization.load(organization.slug);
+        const partOf = relations.find((r) => r.kind === 'PART_OF' && r.from === organization.slug);
+        return partOf ? loaders.organization.load(partOf.to).then(required('organization', partOf.to)) : null;
+      },
+    }),
+    children: t.field({
+      type: [OrganizationRef],
+      description: 'Organizations that are part of this one.',
+      resolve: async (organization, _args, { loaders }) => {
+        const relations = await loaders.organizationRelationsByOrganization.load(organization.slug);
+        const childSlugs = relations
+          .filter((r) => r.kind === 'PART_OF' && r.to === organization.slug)
+          .map((r) => r.from);
+        return (await loadAll(loaders.organization, childSlugs)).filter((o) => o !== null);
+      },
+    }),
+    relations: t.field({
+      type: [OrganizationRelationRef],
+      description:
+        'Every stated relation to another organization (part of, supports), in either direction, with its quotes.',
+      resolve: (organization, _args, { loaders }) =>
+        loaders.organizationRelationsByOrganization.load(organization.slug),
+    }),
+    members: t.field({
+      type: [AffiliationRef],
+      description: 'Persons affiliated with this organization, each with the role and the quotes that state it.',
+      resolve: (organization, _args, { loaders }) => loaders.affiliationsByOrganization.load(organization.slug),
+    }),
+    involvements: t.field({
+      type: [InvolvementRef],
+      description: 'Events this organization was involved in, each with its part and the quotes that state it.',
+      resolve: (organization, _args, { loaders }) => loaders.involvementsByOrganization.load(organization.slug),
+    }),
+  }),
+});
+
+export const OrganizationConnection = builder.connectionObject({
+  type: OrganizationRef,
+  name: 'OrganizationConnection',
+  description: 'A page of organizations.',
+});
+
+builder.queryFields((t) => ({
+  organization: lookupField(t, {
+    type: OrganizationRef,
+    typename: 'Organization',
+    noun: 'organization',
+    load: (loaders, slug) => loaders.organization.load(slug),
+  }),
+  organizations: t.connection(
+    {
+      type: OrganizationRef,
+      description: 'All organizations, by name.',
+      resolve: async (_root, args, { source, loaders }) =>
+        connectionFromKeys(args, await source.listEntitySlugs('Organization'), loaders.organization),
+    },
+    OrganizationConnection,
+  ),
+}));

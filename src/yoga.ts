@@ -1,0 +1,113 @@
+/**
+ * Builds the yoga instance over a data source. Testable without a port: tests call `yoga.fetch`.
+ */
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { type Context, type ContextOptions, createContext } from './context.js';
+import type { NewsDataSource } from './data/source.js';
+import { schema } from './schema/index.js';
+import { ErrorCode } from './schema/shared/errors.js';
+
+export const DEFAULT_MAX_DEPTH = 12;
+
+export interface NewsYogaOptions extends ContextOptions {
+  source: NewsDataSource;
+  /** Deepest selection accepted (introspection is exempt). */
+  maxDepth?: number;
+  /** Log through yoga's logger (off in tests). */
+  logging?: boolean;
+}
+
+/** The query GraphiQL opens with: a useful first look at the graph. */
+export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to newsgraph: people, organizations and events from the news,
+# every relationship backed by a quote. Press the run button.
+query WhoIsMajidAzizi {
+  person(slug: "majid-azizi") {
+    name
+    nationalities
+    affiliations {
+      role
+      organization { name parent { name } }
+      evidence { quote article { headline } }
+    }
+    articles(first: 5) { totalCount nodes { headline publishedAt } }
+  }
+}
+`;
+
+/**
+ * Every error a client sees carries an `extensions.code`: parse and validation errors from
+ * graphql-js come without one, so they get the code of the phase that raised them.
+ */
+function errorCodesPlugin(): Plugin {
+  const withCode = (errors: readonly Error[], code: ErrorCode) =>
+    errors.map((error) =>
+      !(error instanceof GraphQLError) || error.extensions?.code
+        ? error
+        : new GraphQLError(error.message, {
+            nodes: error.nodes,
+            source: error.source,
+            positions: error.positions,
+            path: error.path,
+            originalError: error.originalError,
+            extensions: { ...error.extensions, code },
+          }),
+    );
+  return {
+    onParse:
+      () =>
+      ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError) replaceParseResult(withCode([result], ErrorCode.GRAPHQL_PARSE_FAILED)[0]);
+      },
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (result.length > 0) setResult(withCode(result, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+      },
+  };
+}
+
+/** Reports the version of the data each response was computed from, so clients can tell when it changed. */
+function dataVersionPlugin(source: NewsDataSource): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (Symbol.asyncIterator in result) return;
+        setResult({ ...result, extensions: { ...result.extensions, dataVersion: source.version } });
+      },
+    }),
+  };
+}
+
+export function createNewsYoga(options: NewsYogaOptions) {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    context: () => createContext(options.source, options),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: options.logging ?? false,
+    graphiql: { title: 'newsgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    plugins: [
+      errorCodesPlugin(),
+      maxDepthPlugin({
+        n: maxDepth,
+        ignoreIntrospection: true,
+        flattenFragments: true,
+        propagateOnRejection: false,
+        onReject: [
+          (context, error) =>
+            context?.reportError(
+              new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+                extensions: { code: ErrorCode.QUERY_TOO_DEEP, limit: maxDepth },
+              }),
+            ),
+        ],
+      }),
+      dataVersionPlugin(options.source),
+    ],
+  });
+}
+
+export type NewsYoga = ReturnType<typeof createNewsYoga>;
