@@ -65,6 +65,31 @@ function errorCodesPlugin(): Plugin {
       ({ result, setResult }) => {
         if (result.length > 0) setResult(withCode(result, ErrorCode.GRAPHQL_VALIDATION_FAILED));
       },
+    // Last pass over every response, HTTP-level errors included: errors raised before any
+    // resolver ran (variables that do not coerce) are the client's input, and a library's
+    // `originalError` detail (yoga adds JSON.parse's message) is not sent.
+    onResultProcess: ({ result, setResult }) => {
+      const results = Array.isArray(result) ? result : [result];
+      if (!results.some((r) => 'errors' in r && r.errors?.length)) return;
+      const cleaned = results.map((r) => {
+        if (!('errors' in r) || !r.errors?.length) return r;
+        return {
+          ...r,
+          errors: r.errors.map((error) => {
+            const { originalError: _detail, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
+            if (!extensions.code && !error.path) extensions.code = ErrorCode.BAD_USER_INPUT;
+            return new GraphQLError(error.message, {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              extensions,
+            });
+          }),
+        };
+      });
+      setResult((Array.isArray(result) ? cleaned : cleaned[0]) as Parameters<typeof setResult>[0]);
+    },
   };
 }
 
@@ -87,6 +112,8 @@ export function createNewsYoga(options: NewsYogaOptions) {
     context: () => createContext(options.source, options),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Never send stack traces or library messages, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
     logging: options.logging ?? false,
     graphiql: { title: 'newsgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     plugins: [
