@@ -1,0 +1,93 @@
+/** Shared test harness: a yoga instance over the fixtures, queried through HTTP requests (`yoga.fetch`). */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadDataset } from '../src/data/load-fixtures.js';
+import { MemoryStore } from '../src/data/memory-store.js';
+import type { NewsDataSource } from '../src/data/source.js';
+import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
+
+export const DATA_DIR = path.resolve(import.meta.dirname, '../data');
+export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../shared/seeds');
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** Wraps a source so every data-access call is counted by method name. */
+export function countingSource(source: NewsDataSource) {
+  const calls = new Map<string, number>();
+  const counted = new Proxy(source, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return {
+    source: counted,
+    calls,
+    total: () => [...calls.values()].reduce((a, b) => a + b, 0),
+    reset: () => calls.clear(),
+  };
+}
+
+export async function createTestApi(dataDir = DATA_DIR, options: Partial<NewsYogaOptions> = {}) {
+  const store = new MemoryStore(await loadDataset(dataDir));
+  const counter = countingSource(store);
+  const yoga = createNewsYoga({ source: counter.source, ...options });
+
+  async function request(body: unknown, init: RequestInit = {}): Promise<Response> {
+    return yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      ...init,
+    });
+  }
+
+  async function query<T = Record<string, unknown>>(
+    document: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>> {
+    const response = await request({ query: document, variables });
+    return { status: response.status, ...((await response.json()) as object) };
+  }
+
+  /** Runs a query that must succeed and returns its data. */
+  async function data<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<T> {
+    const result = await query<T>(document, variables);
+    if (result.errors?.length || !result.data) {
+      throw new Error(`query failed (${result.status}): ${JSON.stringify(result.errors)}`);
+    }
+    return result.data;
+  }
+
+  return { yoga, store, counter, request, query, data };
+}
+
+/** Copies the real fixtures to a temporary directory, applies `edit` to one file, returns the directory. */
+export async function editedFixtures(
+  file: string,
+  edit: (records: Record<string, unknown>[]) => unknown,
+): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'newsgraph-fixtures-'));
+  const { readdir } = await import('node:fs/promises');
+  for (const name of await readdir(DATA_DIR)) {
+    await writeFile(path.join(directory, name), await readFile(path.join(DATA_DIR, name), 'utf8'));
+  }
+  const records = JSON.parse(await readFile(path.join(directory, file), 'utf8')) as Record<string, unknown>[];
+  const edited = edit(records);
+  await writeFile(path.join(directory, file), typeof edited === 'string' ? edited : JSON.stringify(edited ?? records, null, 2));
+  return directory;
+}
+
+export function globalId(typename: string, slug: string): string {
+  return Buffer.from(`${typename}:${slug}`).toString('base64');
+}
