@@ -84,7 +84,10 @@ export async function editedFixtures(
   }
   const records = JSON.parse(await readFile(path.join(directory, file), 'utf8')) as Record<string, unknown>[];
   const edited = edit(records);
-  await writeFile(path.join(directory, file), typeof edited === 'string' ? edited : JSON.stringify(edited ?? records, null, 2));
+  await writeFile(
+    path.join(directory, file),
+    typeof edited === 'string' ? edited : JSON.stringify(edited ?? records, null, 2),
+  );
   return directory;
 }
 

@@ -73,7 +73,10 @@ describe('error codes', () => {
 
   it('an empty search query is BAD_USER_INPUT', async () => {
     const result = await api.query('{ search(query: "   ") { totalCount } }');
-    expect(result.errors?.[0]).toMatchObject({ message: 'query: must not be empty', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: 'query: must not be empty',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('an unexpected failure is masked: no message, no stack, code INTERNAL_SERVER_ERROR', async () => {
@@ -91,9 +94,15 @@ describe('error codes', () => {
     });
     const text = await response.text();
     expect(text).not.toContain('hunter2');
-    const body = JSON.parse(text) as { data: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
+    const body = JSON.parse(text) as {
+      data: unknown;
+      errors: { message: string; extensions: Record<string, unknown> }[];
+    };
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'Unexpected error.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expectEveryErrorCoded(body.errors);
   });
 });
@@ -141,5 +150,14 @@ describe('data version', () => {
     expect(ok.extensions?.dataVersion).toMatch(/^[0-9a-f]{16}$/);
     expect(ok.extensions?.dataVersion).toBe(api.store.version);
     expect(bad.extensions?.dataVersion).toBe(api.store.version);
+  });
+});
+
+describe('GraphiQL default query', () => {
+  it('runs without errors', async () => {
+    const { GRAPHIQL_DEFAULT_QUERY } = await import('../src/yoga.js');
+    const result = await api.query<{ person: { name: string } }>(GRAPHIQL_DEFAULT_QUERY);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.person.name).toBe('Majid Azizi');
   });
 });

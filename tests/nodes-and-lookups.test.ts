@@ -45,7 +45,10 @@ describe('node and nodes', () => {
       '',
       Buffer.from('Person:Majid Azizi').toString('base64'),
     ];
-    const result = await api.query<{ nodes: ({ id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+    const result = await api.query<{ nodes: ({ id: string } | null)[] }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      { ids },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.nodes).toEqual([{ id: ids[0] }, null, null, null, { id: ids[4] }, null, null]);
   });

@@ -13,7 +13,8 @@ interface Page {
   edges: { cursor: string; node: { slug: string } }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
-const PAGE = 'totalCount nodes { slug } edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+const PAGE =
+  'totalCount nodes { slug } edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 
 async function organizations(args: string): Promise<Page> {
   return (await api.data<{ organizations: Page }>(`{ organizations${args} { ${PAGE} } }`)).organizations;
@@ -39,7 +40,9 @@ describe('connections', () => {
   });
 
   it('orders root lists by name', async () => {
-    const all = await api.data<{ organizations: { nodes: { name: string }[] } }>(`{ organizations(first: 100) { nodes { name } } }`);
+    const all = await api.data<{ organizations: { nodes: { name: string }[] } }>(
+      `{ organizations(first: 100) { nodes { name } } }`,
+    );
     const names = all.organizations.nodes.map((n) => n.name);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
   });
@@ -47,13 +50,20 @@ describe('connections', () => {
   it('defaults to 20 items and accepts first: 0', async () => {
     const { article } = await api.data<{
       article: { mentions: { totalCount: number; nodes: unknown[]; pageInfo: { hasNextPage: boolean } } };
-    }>(`{ article(slug: "irans-alleged-terror-plot-in-peru") { mentions { totalCount nodes { start } pageInfo { hasNextPage } } } }`);
+    }>(
+      `{ article(slug: "irans-alleged-terror-plot-in-peru") { mentions { totalCount nodes { start } pageInfo { hasNextPage } } } }`,
+    );
     const mentions = article;
     expect(mentions.mentions.totalCount).toBeGreaterThan(20);
     expect(mentions.mentions.nodes).toHaveLength(20);
     expect(mentions.mentions.pageInfo.hasNextPage).toBe(true);
     const empty = await organizations('(first: 0)');
-    expect(empty).toMatchObject({ totalCount: 13, nodes: [], edges: [], pageInfo: { startCursor: null, endCursor: null, hasNextPage: true } });
+    expect(empty).toMatchObject({
+      totalCount: 13,
+      nodes: [],
+      edges: [],
+      pageInfo: { startCursor: null, endCursor: null, hasNextPage: true },
+    });
   });
 
   it('pages backwards with last and before', async () => {
@@ -72,12 +82,14 @@ describe('connections', () => {
   });
 
   it('paginates nested connections the same way', async () => {
-    const { person } = await api.data<{ person: { articles: { totalCount: number; nodes: { slug: string }[]; pageInfo: { endCursor: string } } } }>(
-      `{ person(slug: "majid-azizi") { articles(first: 1) { totalCount nodes { slug } pageInfo { endCursor } } } }`,
-    );
+    const { person } = await api.data<{
+      person: { articles: { totalCount: number; nodes: { slug: string }[]; pageInfo: { endCursor: string } } };
+    }>(`{ person(slug: "majid-azizi") { articles(first: 1) { totalCount nodes { slug } pageInfo { endCursor } } } }`);
     expect(person.articles.totalCount).toBe(2);
     expect(person.articles.nodes).toEqual([{ slug: 'irans-alleged-terror-plot-in-peru' }]);
-    const next = await api.data<{ person: { articles: { nodes: { slug: string }[]; pageInfo: { hasNextPage: boolean } } } }>(
+    const next = await api.data<{
+      person: { articles: { nodes: { slug: string }[]; pageInfo: { hasNextPage: boolean } } };
+    }>(
       `query($after: String) { person(slug: "majid-azizi") { articles(first: 1, after: $after) { nodes { slug } pageInfo { hasNextPage } } } }`,
       { after: person.articles.pageInfo.endCursor },
     );

@@ -34,7 +34,8 @@ describe('schema.graphql', () => {
         }
       }
       if (isEnumType(type)) {
-        for (const value of type.getValues()) if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
       }
       if (isUnionType(type) && type.getTypes().length === 0) missing.push(`${type.name} has no members`);
     }

@@ -14,7 +14,14 @@ describe('articles', () => {
     const { articles } = await api.data<{
       articles: {
         totalCount: number;
-        nodes: { slug: string; headline: string; publishedAt: string; publishedAtText: string; source: string; body: string }[];
+        nodes: {
+          slug: string;
+          headline: string;
+          publishedAt: string;
+          publishedAtText: string;
+          source: string;
+          body: string;
+        }[];
       };
     }>(`{ articles { totalCount nodes { slug headline publishedAt publishedAtText source body } } }`);
     expect(articles.totalCount).toBe(2);
@@ -49,13 +56,18 @@ describe('entities', () => {
       person(slug: "majid-azizi") { name aliases nationalities articles { totalCount } }
     }`);
     expect(persons.nodes.filter((p) => p.name.includes('Azizi'))).toHaveLength(1);
-    expect(person).toEqual({ name: 'Majid Azizi', aliases: ['Azizi'], nationalities: ['IR', 'PE'], articles: { totalCount: 2 } });
+    expect(person).toEqual({
+      name: 'Majid Azizi',
+      aliases: ['Azizi'],
+      nationalities: ['IR', 'PE'],
+      articles: { totalCount: 2 },
+    });
   });
 
   it('names every person the articles speak of, including the unnamed ones that matter', async () => {
-    const { persons } = await api.data<{ persons: { totalCount: number; nodes: { slug: string; aliases: string[] }[] } }>(
-      `{ persons(first: 100) { totalCount nodes { slug aliases } } }`,
-    );
+    const { persons } = await api.data<{
+      persons: { totalCount: number; nodes: { slug: string; aliases: string[] }[] };
+    }>(`{ persons(first: 100) { totalCount nodes { slug aliases } } }`);
     expect(persons.nodes.map((p) => p.slug).sort()).toEqual(
       [
         'angello-felipe-trucios',
@@ -70,7 +82,9 @@ describe('entities', () => {
       ].sort(),
     );
     const target = persons.nodes.find((p) => p.slug === 'targeted-israeli-national');
-    expect(target?.aliases).toEqual(expect.arrayContaining(['Israeli national', 'Israeli citizen', 'Israeli businessman']));
+    expect(target?.aliases).toEqual(
+      expect.arrayContaining(['Israeli national', 'Israeli citizen', 'Israeli businessman']),
+    );
   });
 
   it('treats governments acting in the story as organizations with the article’s wording as aliases', async () => {
@@ -153,7 +167,12 @@ describe('relationships with evidence', () => {
         participants: { role: string; person: { slug: string } }[];
         involvements: { role: string; organization: { slug: string } }[];
         relatedEvents: { slug: string }[];
-        eventRelations: { relation: string; from: { slug: string }; to: { slug: string }; evidence: { quote: string }[] }[];
+        eventRelations: {
+          relation: string;
+          from: { slug: string };
+          to: { slug: string };
+          evidence: { quote: string }[];
+        }[];
       };
     }>(`{ event(slug: "peru-assassination-plot") {
       participants { role person { slug } }
@@ -185,13 +204,20 @@ describe('relationships with evidence', () => {
       iran: organization(slug: "iran") { relations { kind from { slug } to { slug } } }
     }`);
     expect(plot.participants[0]?.person.affiliations[0]?.organization.slug).toBe('hezbollah');
-    expect(iran.relations.filter((r) => r.kind === 'SUPPORTS').map((r) => r.to.slug).sort()).toEqual(['hezbollah', 'houthis']);
+    expect(
+      iran.relations
+        .filter((r) => r.kind === 'SUPPORTS')
+        .map((r) => r.to.slug)
+        .sort(),
+    ).toEqual(['hezbollah', 'houthis']);
   });
 
   it('every evidence quote sits at its offsets in its article', async () => {
     const { persons } = await api.data<{
       persons: {
-        nodes: { participations: { evidence: { quote: string; start: number; end: number; article: { body: string } }[] }[] }[];
+        nodes: {
+          participations: { evidence: { quote: string; start: number; end: number; article: { body: string } }[] }[];
+        }[];
       };
     }>(`{ persons(first: 100) { nodes { participations { evidence { quote start end article { body } } } } } }`);
     const evidence = persons.nodes.flatMap((p) => p.participations.flatMap((x) => x.evidence));
@@ -203,7 +229,13 @@ describe('relationships with evidence', () => {
 describe('mentions', () => {
   it('finds every occurrence with offsets, longest name first, nesting across entities', async () => {
     const { article } = await api.data<{
-      article: { body: string; mentions: { totalCount: number; nodes: { text: string; start: number; end: number; entity: { slug: string } }[] } };
+      article: {
+        body: string;
+        mentions: {
+          totalCount: number;
+          nodes: { text: string; start: number; end: number; entity: { slug: string } }[];
+        };
+      };
     }>(`{ article(slug: "irans-alleged-terror-plot-in-peru") {
       body mentions(first: 100) { totalCount nodes { text start end entity { slug } } }
     } }`);
@@ -214,9 +246,16 @@ describe('mentions', () => {
     // "APEC" (the Organization) nests inside the Event alias; both are mentions at the same place.
     const apecEvent = mentions.nodes.find((m) => m.entity.slug === 'apec-meeting-2024' && m.text === 'APEC event');
     expect(apecEvent).toBeDefined();
-    expect(mentions.nodes).toContainEqual({ text: 'APEC', start: apecEvent?.start, end: (apecEvent?.start ?? 0) + 4, entity: { slug: 'apec' } });
+    expect(mentions.nodes).toContainEqual({
+      text: 'APEC',
+      start: apecEvent?.start,
+      end: (apecEvent?.start ?? 0) + 4,
+      entity: { slug: 'apec' },
+    });
     // "Iranian" is not a mention of Iran.
-    expect(mentions.nodes.filter((m) => m.entity.slug === 'iran').every((m) => m.text === 'Iran' || m.text === 'Tehran')).toBe(true);
+    expect(
+      mentions.nodes.filter((m) => m.entity.slug === 'iran').every((m) => m.text === 'Iran' || m.text === 'Tehran'),
+    ).toBe(true);
   });
 
   it('lists an article’s persons in order of first mention', async () => {
@@ -243,7 +282,9 @@ describe('search', () => {
   it('ranks the exact name above partial and body matches, case- and accent-insensitive', async () => {
     const { search } = await api.data<{
       search: { edges: { score: number; node: { __typename: string; slug: string } }[] };
-    }>(`{ search(query: "AZÍZI") { edges { score node { __typename ... on Person { slug } ... on Article { slug } ... on Event { slug } ... on Organization { slug } } } } }`);
+    }>(
+      `{ search(query: "AZÍZI") { edges { score node { __typename ... on Person { slug } ... on Article { slug } ... on Event { slug } ... on Organization { slug } } } } }`,
+    );
     expect(search.edges[0]?.node).toEqual({ __typename: 'Person', slug: 'majid-azizi' });
     const scores = search.edges.map((e) => e.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
