@@ -8,10 +8,18 @@ import { z } from 'zod';
 import { DEFAULT_MAX_DEPTH } from './yoga.js';
 
 const configSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
+  port: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .refine((port) => port <= 65535, 'must be a port number from 0 to 65535'),
   host: z.string().min(1),
   dataDir: z.string().min(1),
-  maxDepth: z.coerce.number().int().min(1).max(100),
+  maxDepth: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .refine((depth) => depth >= 1 && depth <= 100, 'must be a whole number from 1 to 100'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -78,34 +78,49 @@ function recordLabel(index: number, value: unknown): string {
   return ends.length > 0 ? `[${index}] (${ends.join(', ')})` : `[${index}]`;
 }
 
+/** True when the field at `fieldPath` is not in its (object) parent at all, as opposed to present with a wrong value. */
+function isAbsent(raw: unknown, fieldPath: readonly PropertyKey[]): boolean {
+  if (fieldPath.length === 0) return false;
+  let parent: unknown = raw;
+  for (const key of fieldPath.slice(0, -1)) {
+    if (typeof parent !== 'object' || parent === null) return false;
+    parent = (parent as Record<PropertyKey, unknown>)[key];
+  }
+  return typeof parent === 'object' && parent !== null && !((fieldPath.at(-1) as PropertyKey) in parent);
+}
+
 async function readFixtureFile<F extends FixtureFileName>(
   directory: string,
   file: F,
   problems: FixtureProblem[],
-): Promise<{ records: Labelled<z.infer<(typeof FIXTURE_FILES)[F]>>[]; text: string }> {
+): Promise<{ records: Labelled<z.infer<(typeof FIXTURE_FILES)[F]>>[]; text: string; slugsSeen: Set<string> }> {
+  const slugsSeen = new Set<string>();
   let text: string;
   try {
     text = await readFile(path.join(directory, file), 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
     problems.push({ file, record: null, field: null, message: reason });
-    return { records: [], text: '' };
+    return { records: [], text: '', slugsSeen };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     problems.push({ file, record: null, field: null, message: `is not valid JSON: ${(error as Error).message}` });
-    return { records: [], text };
+    return { records: [], text, slugsSeen };
   }
   if (!Array.isArray(parsed)) {
     problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
-    return { records: [], text };
+    return { records: [], text, slugsSeen };
   }
   const schema = FIXTURE_FILES[file];
   const records: Labelled<z.infer<(typeof FIXTURE_FILES)[F]>>[] = [];
   parsed.forEach((raw, index) => {
     const label = recordLabel(index, raw);
+    if (typeof raw === 'object' && raw !== null && typeof (raw as { slug?: unknown }).slug === 'string') {
+      slugsSeen.add((raw as { slug: string }).slug);
+    }
     const result = schema.safeParse(raw);
     if (result.success) {
       records.push({ value: result.data as z.infer<(typeof FIXTURE_FILES)[F]>, label });
@@ -117,13 +132,13 @@ async function readFixtureFile<F extends FixtureFileName>(
       const message =
         issue.code === 'unrecognized_keys'
           ? 'is not a known field'
-          : issue.code === 'invalid_type' && issue.input === undefined
-            ? 'is required (write null when the article does not say)'
+          : issue.code === 'invalid_type' && isAbsent(raw, issue.path)
+            ? 'is required (write null, or [] for a list, when the article does not say)'
             : issue.message;
       problems.push({ file, record: label, field: fieldPath, message });
     }
   });
-  return { records, text };
+  return { records, text, slugsSeen };
 }
 
 /** Reads, validates and cross-checks a fixture directory; throws FixtureError listing every problem. */
@@ -167,7 +182,9 @@ export async function loadDataset(directory: string): Promise<Dataset> {
   );
 
   for (const { value, label } of byFile['events.json']) {
-    if (value.startDate && value.endDate && value.endDate.localeCompare(value.startDate) < 0) {
+    // Compare at the coarser of the two precisions: "2024-11" may end what started on "2024-11-15".
+    const precision = Math.min(value.startDate?.length ?? 0, value.endDate?.length ?? 0);
+    if (value.startDate && value.endDate && value.endDate.slice(0, precision) < value.startDate.slice(0, precision)) {
       report('events.json', label, 'endDate', `"${value.endDate}" is before startDate "${value.startDate}"`);
     }
   }
@@ -217,6 +234,13 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     return located;
   };
 
+  // Slugs of records that exist but failed validation: a reference to one is not reported again as unknown.
+  const slugsSeenIn = (file: FixtureFileName) => read[files.indexOf(file)]?.slugsSeen ?? new Set<string>();
+  const slugsSeen: Record<string, Set<string>> = {
+    person: slugsSeenIn('persons.json'),
+    organization: slugsSeenIn('organizations.json'),
+    event: slugsSeenIn('events.json'),
+  };
   const checkRef = (
     file: FixtureFileName,
     label: string,
@@ -226,7 +250,7 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     what: string,
   ) => {
     if (table.has(slug)) return true;
-    report(file, label, field, `refers to unknown ${what} "${slug}"`);
+    if (!slugsSeen[what]?.has(slug)) report(file, label, field, `refers to unknown ${what} "${slug}"`);
     return false;
   };
 
@@ -243,8 +267,9 @@ export async function loadDataset(directory: string): Promise<Dataset> {
       const endsOk = ends
         .map(([field, table, what]) => checkRef(file, label, field, String(value[field]), table, what))
         .every(Boolean);
-      const identity =
-        ends.map(([field]) => String(value[field])).join('\0') + ('kind' in value ? `\0${value.kind}` : '');
+      // Two records between the same ends are one relationship, unless they state different kinds of relation.
+      const qualifier = 'kind' in value ? value.kind : 'relation' in value ? value.relation : '';
+      const identity = [...ends.map(([field]) => String(value[field])), qualifier].join('\0');
       if (seen.has(identity)) {
         report(file, label, null, 'duplicates an earlier record between the same ends: merge their evidence');
         continue;
