@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import type { EntityKey, EntityRecord } from './data/records.js';
-import type { NewsDataSource } from './data/source.js';
+import type { ArticleQuery, EntityQuery, NewsDataSource } from './data/source.js';
 
 export interface ContextOptions {
   /** Batch loads (the default). Off only to measure the naive cost in benchmarks. */
@@ -15,6 +15,14 @@ export interface ContextOptions {
 function loader<V>(batchLoad: (keys: readonly string[]) => Promise<V[]>, options: ContextOptions) {
   // Results come back in key order with null (or []) for unknown keys, never an Error.
   return new DataLoader<string, V>(batchLoad, { batch: options.batch ?? true });
+}
+
+/** A loader keyed by a query object: equal queries (same JSON) share one load within a request. */
+function queryLoader<Q, V>(batchLoad: (queries: readonly Q[]) => Promise<V[]>, options: ContextOptions) {
+  return new DataLoader<Q, V, string>(batchLoad, {
+    batch: options.batch ?? true,
+    cacheKeyFn: (query) => JSON.stringify(query),
+  });
 }
 
 export function createLoaders(source: NewsDataSource, options: ContextOptions = {}) {
@@ -33,8 +41,11 @@ export function createLoaders(source: NewsDataSource, options: ContextOptions = 
     eventRelationsByEvent: loader((slugs) => source.eventRelationsByEvent(slugs), options),
     mentionsByArticle: loader((slugs) => source.mentionsByArticle(slugs), options),
     mentionsByEntity: loader((keys) => source.mentionsByEntity(keys), options),
-    articleSlugsByEntity: loader((keys) => source.articleSlugsByEntity(keys), options),
     entitiesByArticle: loader((slugs) => source.entitiesByArticle(slugs), options),
+    mentionCountsByEntity: loader((keys) => source.mentionCountsByEntity(keys), options),
+    coMentionsByEntity: loader((keys) => source.coMentionsByEntity(keys), options),
+    articleQuery: queryLoader<ArticleQuery, string[]>((queries) => source.queryArticles(queries), options),
+    entityQuery: queryLoader<EntityQuery, string[]>((queries) => source.queryEntities(queries), options),
   };
   return {
     ...loaders,

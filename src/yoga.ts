@@ -105,6 +105,77 @@ function dataVersionPlugin(source: NewsDataSource): Plugin {
   };
 }
 
+/**
+ * The README's example queries ("Example queries"), opened as GraphiQL tabs after the default query so each is
+ * one click away. Each is a comment and an operation name (the tab's title) on top of the README block, which
+ * follows byte for byte: the README stays the documentation, and tests-e2e checks that the two agree.
+ */
+export const GRAPHIQL_EXAMPLE_QUERIES: readonly string[] = [
+  `# From the README: who is Majid Azizi?
+query PersonAndAffiliations {
+  person(slug: "majid-azizi") {
+    name
+    nationalities
+    articles {
+      totalCount
+    }
+    affiliations {
+      role
+      organization {
+        name
+        parent {
+          name
+        }
+      }
+    }
+  }
+}
+`,
+  `# From the README: what was timed to the APEC meeting?
+query TimedToApecMeeting {
+  event(slug: "apec-meeting-2024") {
+    name
+    startDate
+    eventRelations {
+      from {
+        name
+      }
+      relation
+      evidence {
+        quote
+        start
+        end
+        article {
+          headline
+        }
+      }
+    }
+  }
+}
+`,
+  `# From the README: search, best match first
+query SearchQuds {
+  search(query: "quds", first: 3) {
+    totalCount
+    nodes {
+      __typename
+      ... on Organization {
+        name
+        kind
+        country
+      }
+      ... on Event {
+        name
+      }
+      ... on Article {
+        headline
+      }
+    }
+  }
+}
+`,
+];
+
 export function createNewsYoga(options: NewsYogaOptions) {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   return createYoga<Record<string, unknown>, Context>({
@@ -115,7 +186,12 @@ export function createNewsYoga(options: NewsYogaOptions) {
     // Never send stack traces or library messages, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     logging: options.logging ?? false,
-    graphiql: { title: 'newsgraph', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    graphiql: {
+      title: 'newsgraph',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      // Used only when the browser has no tabs stored from an earlier visit.
+      defaultTabs: [GRAPHIQL_DEFAULT_QUERY, ...GRAPHIQL_EXAMPLE_QUERIES].map((query) => ({ query })),
+    },
     plugins: [
       errorCodesPlugin(),
       maxDepthPlugin({

@@ -1,8 +1,18 @@
 /**
  * The embedded store: a validated Dataset held in memory, with every index the schema needs
- * built once at start-up, answering the batch interface without scanning per request.
+ * built once at start-up, answering the batch interface without scanning mentions per request.
  */
-import MiniSearch from 'minisearch';
+import {
+  bucketCount,
+  bucketEnd,
+  bucketStart,
+  dayRange,
+  lowerBound,
+  nextBucketStart,
+  overlaps,
+  upperBound,
+  windowRange,
+} from './dates.js';
 import type { Dataset } from './load-fixtures.js';
 import {
   type ArticleRecord,
@@ -15,12 +25,20 @@ import {
   type OrganizationRecord,
   type PersonRecord,
 } from './records.js';
-import type { NewsDataSource, SearchHit, SearchTarget } from './source.js';
-
-/** Lower case without diacritics, so "Azízi" finds "Azizi". */
-export function foldForSearch(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
+import { foldForSearch, SearchIndex } from './search-index.js';
+import {
+  type ArticleQuery,
+  type CoMention,
+  type CorpusStats,
+  type EntityCount,
+  type EntityQuery,
+  type MentionCounts,
+  type NewsDataSource,
+  QueryLimitError,
+  type SearchHit,
+  type SearchTarget,
+  type TimeBucket,
+} from './source.js';
 
 function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -42,28 +60,48 @@ function groupsFor<T>(index: ReadonlyMap<string, T[]>, keys: readonly string[]):
   return keys.map((key) => index.get(key) ?? []);
 }
 
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
 /** Newest first; a reduced-precision date sorts before the fuller dates it contains. Ties by slug. */
 function newestFirst(a: ArticleRecord, b: ArticleRecord): number {
   return b.publishedAt.localeCompare(a.publishedAt) || a.slug.localeCompare(b.slug);
 }
 
-interface SearchDocument {
-  id: string;
-  type: SearchTarget;
-  slug: string;
-  names: string;
-  headline: string;
-  body: string;
+/**
+ * Articles in date order as parallel arrays: the day each was published, and the running total of
+ * mentions, so the articles and mentions in any window are two binary searches away.
+ */
+class TimeIndex {
+  readonly days: string[] = [];
+  private readonly mentionTotals: number[] = [0];
+
+  add(day: string, mentions: number) {
+    this.days.push(day);
+    this.mentionTotals.push((this.mentionTotals.at(-1) ?? 0) + mentions);
+  }
+
+  countIn(first: string, last: string): MentionCounts {
+    const from = lowerBound(this.days, first);
+    const to = upperBound(this.days, last);
+    return {
+      articleCount: Math.max(0, to - from),
+      mentionCount: Math.max(0, (this.mentionTotals[to] ?? 0) - (this.mentionTotals[from] ?? 0)),
+    };
+  }
 }
 
 export class MemoryStore implements NewsDataSource {
   readonly version: string;
+  private readonly data: Dataset;
   private readonly articles: Map<string, ArticleRecord>;
   private readonly persons: Map<string, PersonRecord>;
   private readonly organizations: Map<string, OrganizationRecord>;
   private readonly events: Map<string, EventRecord>;
+  private readonly entitiesByKey: Map<string, EntityRecord>;
+  /** Article slugs newest first, and by headline. */
   private readonly articleOrder: string[];
-  private readonly entityOrder: Record<EntityType, string[]>;
+  private readonly articleHeadlineOrder: string[];
+  private readonly entityNameOrder: Record<EntityType, string[]>;
   private readonly index: {
     affiliationsByPerson: Map<string, Dataset['affiliations']>;
     affiliationsByOrganization: Map<string, Dataset['affiliations']>;
@@ -78,20 +116,32 @@ export class MemoryStore implements NewsDataSource {
     articlesByEntity: Map<string, string[]>;
     entitiesByArticle: Map<string, EntityKey[]>;
   };
-  /** Exact names and aliases, folded, to rank exact matches above partial ones. */
-  private readonly exactNames: Map<string, string[]>;
-  private readonly searchIndex: MiniSearch<SearchDocument>;
+  /** Each organization's chain of parents (PART_OF), nearest first. */
+  private readonly ancestors: Map<string, string[]>;
+  private readonly countsByEntity: Map<string, MentionCounts>;
+  private readonly corpusTime = new TimeIndex();
+  private readonly timeByEntity = new Map<string, TimeIndex>();
+  /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
+  private readonly coMentionCache = new Map<string, CoMention[]>();
+  private readonly searchIndex: SearchIndex;
 
   constructor(data: Dataset) {
+    this.data = data;
     this.version = data.version;
     this.articles = new Map(data.articles.map((a) => [a.slug, a]));
     this.persons = new Map(data.persons.map((r) => [r.slug, r]));
     this.organizations = new Map(data.organizations.map((r) => [r.slug, r]));
     this.events = new Map(data.events.map((r) => [r.slug, r]));
+    const entities: EntityRecord[] = [...data.persons, ...data.organizations, ...data.events];
+    this.entitiesByKey = new Map(entities.map((e) => [entityKeyString(e), e]));
+
     this.articleOrder = [...data.articles].sort(newestFirst).map((a) => a.slug);
+    this.articleHeadlineOrder = [...data.articles]
+      .sort((a, b) => collator.compare(a.headline, b.headline) || a.slug.localeCompare(b.slug))
+      .map((a) => a.slug);
     const byName = (records: EntityRecord[]) =>
-      [...records].sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug)).map((r) => r.slug);
-    this.entityOrder = {
+      [...records].sort((a, b) => collator.compare(a.name, b.name) || a.slug.localeCompare(b.slug)).map((r) => r.slug);
+    this.entityNameOrder = {
       Person: byName(data.persons),
       Organization: byName(data.organizations),
       Event: byName(data.events),
@@ -114,7 +164,6 @@ export class MemoryStore implements NewsDataSource {
         return [article, [...firstMention.values()]];
       }),
     );
-
     this.index = {
       affiliationsByPerson: groupBy(data.affiliations, (r) => [r.person]),
       affiliationsByOrganization: groupBy(data.affiliations, (r) => [r.organization]),
@@ -130,33 +179,39 @@ export class MemoryStore implements NewsDataSource {
       entitiesByArticle,
     };
 
-    const entities = [...data.persons, ...data.organizations, ...data.events];
-    const byFoldedName = groupBy(entities, (e) => [...new Set([e.name, ...e.aliases].map(foldForSearch))]);
-    this.exactNames = new Map([...byFoldedName].map(([name, list]) => [name, list.map(entityKeyString)]));
-    this.searchIndex = new MiniSearch<SearchDocument>({
-      fields: ['names', 'headline', 'body'],
-      storeFields: ['type', 'slug'],
-      processTerm: (term) => foldForSearch(term),
-      searchOptions: { boost: { names: 8, headline: 3, body: 1 }, prefix: true, combineWith: 'AND' },
-    });
-    this.searchIndex.addAll([
-      ...entities.map((e) => ({
-        id: entityKeyString(e),
-        type: e.type,
-        slug: e.slug,
-        names: [e.name, ...e.aliases].join(' \n '),
-        headline: '',
-        body: '',
-      })),
-      ...data.articles.map((a) => ({
-        id: `Article:${a.slug}`,
-        type: 'Article' as const,
-        slug: a.slug,
-        names: '',
-        headline: a.headline,
-        body: a.body,
-      })),
-    ]);
+    const parentOf = new Map(data.organizationRelations.filter((r) => r.kind === 'PART_OF').map((r) => [r.from, r.to]));
+    this.ancestors = new Map(
+      data.organizations.map((o) => {
+        const chain: string[] = [];
+        // The validator rejects PART_OF cycles, so this walk ends.
+        for (let next = parentOf.get(o.slug); next !== undefined; next = parentOf.get(next)) chain.push(next);
+        return [o.slug, chain];
+      }),
+    );
+
+    this.countsByEntity = new Map(
+      [...mentionsByEntity].map(([key, list]) => [
+        key,
+        { articleCount: articlesByEntity.get(key)?.length ?? 0, mentionCount: list.length },
+      ]),
+    );
+    // Oldest first, so each TimeIndex is built in ascending order of days.
+    for (const slug of [...this.articleOrder].reverse()) {
+      const article = this.articles.get(slug) as ArticleRecord;
+      const day = dayRange(article.publishedAt).first;
+      const mentions = mentionsByArticle.get(slug) ?? [];
+      this.corpusTime.add(day, mentions.length);
+      const perEntity = new Map<string, number>();
+      for (const m of mentions)
+        perEntity.set(entityKeyString(m.entity), (perEntity.get(entityKeyString(m.entity)) ?? 0) + 1);
+      for (const [key, count] of perEntity) {
+        const time = this.timeByEntity.get(key) ?? new TimeIndex();
+        this.timeByEntity.set(key, time);
+        time.add(day, count);
+      }
+    }
+
+    this.searchIndex = new SearchIndex(entities, data.articles);
   }
 
   async articlesBySlug(slugs: readonly string[]) {
@@ -202,29 +257,228 @@ export class MemoryStore implements NewsDataSource {
   async mentionsByEntity(keys: readonly string[]) {
     return groupsFor(this.index.mentionsByEntity, keys);
   }
-  async articleSlugsByEntity(keys: readonly string[]) {
-    return groupsFor(this.index.articlesByEntity, keys);
-  }
   async entitiesByArticle(slugs: readonly string[]) {
     return groupsFor(this.index.entitiesByArticle, slugs);
   }
 
-  async listArticleSlugs() {
-    return this.articleOrder;
-  }
-  async listEntitySlugs(type: EntityType) {
-    return this.entityOrder[type];
+  async search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]> {
+    return this.searchIndex.search(query, types);
   }
 
-  async search(query: string): Promise<SearchHit[]> {
-    const folded = foldForSearch(query.trim());
-    // Exact name or alias matches outrank everything; the index ranks the rest.
-    const exact = new Set(this.exactNames.get(folded) ?? []);
-    const hits = this.searchIndex.search(query).map((hit) => ({
-      type: hit.type as SearchTarget,
-      slug: hit.slug as string,
-      score: exact.has(String(hit.id)) ? hit.score + 1000 : hit.score,
-    }));
-    return hits.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
+  async queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]> {
+    return queries.map((query) => this.selectArticles(query));
+  }
+
+  private selectArticles(query: ArticleQuery): string[] {
+    // Narrow to the smallest candidate set first: the articles of the least-mentioned entity.
+    let candidates: Set<string> | null = null;
+    const mentionLists = (query.mentions ?? [])
+      .map((key) => this.index.articlesByEntity.get(key) ?? [])
+      .sort((a, b) => a.length - b.length);
+    for (const list of mentionLists) {
+      candidates = candidates ? new Set(list.filter((slug) => candidates?.has(slug))) : new Set(list);
+    }
+    if (query.text) {
+      const matching = this.searchIndex.articleIds(query.text);
+      const bySlug = new Set([...matching].map((id) => id.slice('Article:'.length)));
+      candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
+    }
+    const window =
+      query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
+    const field = query.order?.field ?? 'PUBLISHED_AT';
+    const ascending = (query.order?.direction ?? (field === 'PUBLISHED_AT' ? 'DESC' : 'ASC')) === 'ASC';
+    let ordered = field === 'HEADLINE' ? this.articleHeadlineOrder : this.articleOrder;
+    // articleOrder is newest first: reverse it for oldest first, and headline order for Z–A.
+    if ((field === 'PUBLISHED_AT') === ascending) ordered = [...ordered].reverse();
+    return ordered.filter((slug) => {
+      if (candidates && !candidates.has(slug)) return false;
+      if (window && !overlaps(dayRange((this.articles.get(slug) as ArticleRecord).publishedAt), window)) return false;
+      return true;
+    });
+  }
+
+  async queryEntities(queries: readonly EntityQuery[]): Promise<string[][]> {
+    return queries.map((query) => this.selectEntities(query));
+  }
+
+  private selectEntities(query: EntityQuery): string[] {
+    const base = query.mentionedIn
+      ? (this.index.entitiesByArticle.get(query.mentionedIn) ?? [])
+          .filter((k) => k.type === query.type)
+          .map((k) => k.slug)
+      : this.entityNameOrder[query.type];
+    const nameNeedle = query.nameContains ? foldForSearch(query.nameContains) : null;
+    const locationNeedle = query.location ? foldForSearch(query.location) : null;
+    const window = query.from || query.to ? windowRange(query.from, query.to) : null;
+    const selected = base.filter((slug) => {
+      const entity = this.entitiesByKey.get(`${query.type}:${slug}`);
+      if (!entity) return false;
+      if (nameNeedle && ![entity.name, ...entity.aliases].some((n) => foldForSearch(n).includes(nameNeedle)))
+        return false;
+      if (entity.type === 'Person') {
+        if (query.nationality && !entity.nationalities.includes(query.nationality)) return false;
+        if (
+          query.affiliatedWith &&
+          !this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith)
+        ) {
+          return false;
+        }
+      }
+      if (entity.type === 'Organization') {
+        if (query.kind && entity.kind !== query.kind) return false;
+        if (query.country && entity.country !== query.country) return false;
+        if (query.partOf && !this.ancestors.get(slug)?.includes(query.partOf)) return false;
+      }
+      if (entity.type === 'Event') {
+        if (query.kind && entity.kind !== query.kind) return false;
+        if (locationNeedle && !foldForSearch(entity.location ?? '').includes(locationNeedle)) return false;
+        if (
+          query.involves &&
+          !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves)
+        ) {
+          return false;
+        }
+        if (window) {
+          if (!entity.startDate) return false;
+          const span = {
+            first: dayRange(entity.startDate).first,
+            last: dayRange(entity.endDate ?? entity.startDate).last,
+          };
+          if (!overlaps(span, window)) return false;
+        }
+      }
+      return true;
+    });
+    return query.order ? this.orderEntities(query.type, selected, query.order) : selected;
+  }
+
+  private orderEntities(type: EntityType, slugs: string[], order: NonNullable<EntityQuery['order']>): string[] {
+    const sign = order.direction === 'ASC' ? 1 : -1;
+    const entity = (slug: string) => this.entitiesByKey.get(`${type}:${slug}`) as EntityRecord;
+    const counts = (slug: string) => this.countsByEntity.get(`${type}:${slug}`) ?? { articleCount: 0, mentionCount: 0 };
+    const byName = (a: string, b: string) => collator.compare(entity(a).name, entity(b).name) || a.localeCompare(b);
+    const compare: (a: string, b: string) => number =
+      order.field === 'ARTICLE_COUNT'
+        ? (a, b) => sign * (counts(a).articleCount - counts(b).articleCount) || byName(a, b)
+        : order.field === 'MENTION_COUNT'
+          ? (a, b) => sign * (counts(a).mentionCount - counts(b).mentionCount) || byName(a, b)
+          : order.field === 'START_DATE'
+            ? (a, b) => {
+                const [x, y] = [entity(a), entity(b)] as EventRecord[];
+                // Undated events come last in either direction.
+                if (!x?.startDate || !y?.startDate)
+                  return (x?.startDate ? -1 : 0) + (y?.startDate ? 1 : 0) || byName(a, b);
+                return sign * dayRange(x.startDate).first.localeCompare(dayRange(y.startDate).first) || byName(a, b);
+              }
+            : (a, b) => sign * byName(a, b);
+    return [...slugs].sort(compare);
+  }
+
+  async stats(): Promise<CorpusStats> {
+    const d = this.data;
+    return {
+      articles: d.articles.length,
+      persons: d.persons.length,
+      organizations: d.organizations.length,
+      events: d.events.length,
+      mentions: d.mentions.length,
+      relationships:
+        d.affiliations.length +
+        d.participations.length +
+        d.involvements.length +
+        d.organizationRelations.length +
+        d.eventRelations.length,
+    };
+  }
+
+  async mentionCountsByEntity(keys: readonly string[]): Promise<MentionCounts[]> {
+    return keys.map((key) => this.countsByEntity.get(key) ?? { articleCount: 0, mentionCount: 0 });
+  }
+
+  async topEntities(query: {
+    types: readonly EntityType[];
+    from?: string | null;
+    to?: string | null;
+    limit: number;
+  }): Promise<EntityCount[]> {
+    const window = windowRange(query.from, query.to);
+    const ranked: (EntityCount & { name: string })[] = [];
+    for (const type of query.types) {
+      for (const slug of this.entityNameOrder[type]) {
+        const key = `${type}:${slug}`;
+        const counts = this.timeByEntity.get(key)?.countIn(window.first, window.last);
+        if (!counts || counts.articleCount === 0) continue;
+        ranked.push({ entity: { type, slug }, name: this.entitiesByKey.get(key)?.name ?? slug, ...counts });
+      }
+    }
+    ranked.sort(
+      (a, b) =>
+        b.articleCount - a.articleCount ||
+        b.mentionCount - a.mentionCount ||
+        collator.compare(a.name, b.name) ||
+        entityKeyString(a.entity).localeCompare(entityKeyString(b.entity)),
+    );
+    return ranked.slice(0, query.limit).map(({ name: _name, ...count }) => count);
+  }
+
+  async timeline(query: {
+    interval: 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
+    from?: string | null;
+    to?: string | null;
+    entity?: string | null;
+    maxBuckets: number;
+  }): Promise<TimeBucket[]> {
+    const time = query.entity ? this.timeByEntity.get(query.entity) : this.corpusTime;
+    // An open end stops at the first or last article that counts.
+    const first = query.from ? dayRange(query.from).first : time?.days[0];
+    const last = query.to ? dayRange(query.to).last : time?.days.at(-1);
+    if (!first || !last || first > last) return [];
+    const count = bucketCount({ first, last }, query.interval);
+    if (count > query.maxBuckets) {
+      throw new QueryLimitError(
+        `the range ${first} to ${last} has ${count} ${query.interval} buckets, more than the ${query.maxBuckets} allowed: narrow it or use a longer interval`,
+      );
+    }
+    const buckets: TimeBucket[] = [];
+    for (
+      let start = bucketStart(first, query.interval);
+      start <= last;
+      start = nextBucketStart(start, query.interval)
+    ) {
+      const end = bucketEnd(start, query.interval);
+      buckets.push({ start, end, ...(time?.countIn(start, end) ?? { articleCount: 0, mentionCount: 0 }) });
+    }
+    return buckets;
+  }
+
+  async coMentionsByEntity(keys: readonly string[]): Promise<CoMention[][]> {
+    return keys.map((key) => {
+      let coMentions = this.coMentionCache.get(key);
+      if (!coMentions) {
+        coMentions = this.computeCoMentions(key);
+        this.coMentionCache.set(key, coMentions);
+      }
+      return coMentions;
+    });
+  }
+
+  private computeCoMentions(key: string): CoMention[] {
+    const shared = new Map<string, { entity: EntityKey; sharedArticles: number }>();
+    for (const article of this.index.articlesByEntity.get(key) ?? []) {
+      for (const other of this.index.entitiesByArticle.get(article) ?? []) {
+        const otherKey = entityKeyString(other);
+        if (otherKey === key) continue;
+        const entry = shared.get(otherKey) ?? { entity: other, sharedArticles: 0 };
+        entry.sharedArticles++;
+        shared.set(otherKey, entry);
+      }
+    }
+    const name = (entity: EntityKey) => this.entitiesByKey.get(entityKeyString(entity))?.name ?? entity.slug;
+    return [...shared.values()].sort(
+      (a, b) =>
+        b.sharedArticles - a.sharedArticles ||
+        collator.compare(name(a.entity), name(b.entity)) ||
+        entityKeyString(a.entity).localeCompare(entityKeyString(b.entity)),
+    );
   }
 }

@@ -3,6 +3,8 @@
  * answers in key order, with null (or an empty list) for a key it does not know, so that
  * DataLoader can sit directly on top of it and another store can replace the JSON one.
  */
+
+import type { TimeInterval } from './dates.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
@@ -18,11 +20,103 @@ import type {
 } from './records.js';
 
 export type SearchTarget = 'Article' | EntityKey['type'];
+export type SearchField = 'NAME' | 'ALIAS' | 'HEADLINE' | 'BODY';
+
+/** Where a search matched: the matched text and its offsets in the field it came from. */
+export interface SearchHighlight {
+  field: SearchField;
+  /** The alias matched, when `field` is ALIAS (offsets are into it). */
+  alias: string | null;
+  text: string;
+  start: number;
+  end: number;
+}
 
 export interface SearchHit {
   type: SearchTarget;
   slug: string;
   score: number;
+  highlights: SearchHighlight[];
+}
+
+export type SortDirection = 'ASC' | 'DESC';
+
+/** Which articles, in which order. Every condition must hold. */
+export interface ArticleQuery {
+  /** Entity keys (`Person:slug`): the article mentions all of them. */
+  mentions?: readonly string[] | null;
+  /** The publication date overlaps [publishedFrom, publishedTo] (reduced-precision dates). */
+  publishedFrom?: string | null;
+  publishedTo?: string | null;
+  /** Words that must all occur in the headline or body (case- and accent-insensitive, by prefix). */
+  text?: string | null;
+  /** Default: newest first. */
+  order?: { field: 'PUBLISHED_AT' | 'HEADLINE'; direction: SortDirection } | null;
+}
+
+export type EntityOrderField = 'NAME' | 'ARTICLE_COUNT' | 'MENTION_COUNT' | 'START_DATE';
+
+/** Which entities of one type, in which order. Conditions that do not apply to the type are ignored. */
+export interface EntityQuery {
+  type: EntityKey['type'];
+  /** Case- and accent-insensitive substring of the name or an alias. */
+  nameContains?: string | null;
+  /** Persons: holds this nationality (ISO 3166-1 alpha-2). */
+  nationality?: string | null;
+  /** Persons: affiliated with this organization (slug). */
+  affiliatedWith?: string | null;
+  /** Mentioned in this article (slug). Without an order, entities then come in order of first mention. */
+  mentionedIn?: string | null;
+  /** Organizations and events: kind. */
+  kind?: string | null;
+  /** Organizations: country (ISO 3166-1 alpha-2). */
+  country?: string | null;
+  /** Organizations: part of this organization (slug), directly or through intermediate units. */
+  partOf?: string | null;
+  /** Events: dates overlap [from, to] (reduced-precision dates); undated events never match a window. */
+  from?: string | null;
+  to?: string | null;
+  /** Events: this organization (slug) was involved. */
+  involves?: string | null;
+  /** Events: case- and accent-insensitive substring of the location. */
+  location?: string | null;
+  /** Default: by name (or by first mention with `mentionedIn`). */
+  order?: { field: EntityOrderField; direction: SortDirection } | null;
+}
+
+export interface CorpusStats {
+  articles: number;
+  persons: number;
+  organizations: number;
+  events: number;
+  mentions: number;
+  relationships: number;
+}
+
+export interface MentionCounts {
+  articleCount: number;
+  mentionCount: number;
+}
+
+export interface EntityCount extends MentionCounts {
+  entity: EntityKey;
+}
+
+export interface TimeBucket extends MentionCounts {
+  /** First day of the bucket, "YYYY-MM-DD". */
+  start: string;
+  /** Last day of the bucket, "YYYY-MM-DD". */
+  end: string;
+}
+
+export interface CoMention {
+  entity: EntityKey;
+  sharedArticles: number;
+}
+
+/** A request the store refuses as too large to answer (for example, too many timeline buckets). */
+export class QueryLimitError extends Error {
+  override name = 'QueryLimitError';
 }
 
 export interface NewsDataSource {
@@ -49,16 +143,39 @@ export interface NewsDataSource {
   mentionsByArticle(articleSlugs: readonly string[]): Promise<MentionRecord[][]>;
   /** Mentions of each entity (keys as `Person:slug`), newest article first, then reading order. */
   mentionsByEntity(entityKeys: readonly string[]): Promise<MentionRecord[][]>;
-  /** Slugs of the articles that mention each entity, newest first. */
-  articleSlugsByEntity(entityKeys: readonly string[]): Promise<string[][]>;
   /** The entities each article mentions, in order of first mention. */
   entitiesByArticle(articleSlugs: readonly string[]): Promise<EntityKey[][]>;
 
-  /** All article slugs, newest first. */
-  listArticleSlugs(): Promise<readonly string[]>;
-  /** All slugs of one entity type, by name. */
-  listEntitySlugs(type: EntityKey['type']): Promise<readonly string[]>;
+  /** Full-text search over names, aliases, headlines and bodies, best match first; `types` restricts what is found. */
+  search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]>;
 
-  /** Full-text search over names, aliases, headlines and bodies, best match first. */
-  search(query: string): Promise<SearchHit[]>;
+  /** Slugs of the articles each query selects, in its order. */
+  queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]>;
+  /** Slugs of the entities each query selects, in its order. */
+  queryEntities(queries: readonly EntityQuery[]): Promise<string[][]>;
+
+  /** Counts over the whole corpus. */
+  stats(): Promise<CorpusStats>;
+  /** How many articles mention each entity, and how many times in all. */
+  mentionCountsByEntity(entityKeys: readonly string[]): Promise<MentionCounts[]>;
+  /** Entities ranked by the number of articles published in the window that mention them. */
+  topEntities(query: {
+    types: readonly EntityKey['type'][];
+    from?: string | null;
+    to?: string | null;
+    limit: number;
+  }): Promise<EntityCount[]>;
+  /**
+   * Articles and mentions per bucket (of one entity, or of all), empty buckets included, in order.
+   * Throws QueryLimitError beyond `maxBuckets`.
+   */
+  timeline(query: {
+    interval: TimeInterval;
+    from?: string | null;
+    to?: string | null;
+    entity?: string | null;
+    maxBuckets: number;
+  }): Promise<TimeBucket[]>;
+  /** For each entity, the other entities mentioned in the same articles, strongest first. */
+  coMentionsByEntity(entityKeys: readonly string[]): Promise<CoMention[][]>;
 }

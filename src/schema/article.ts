@@ -1,12 +1,105 @@
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
-import type { ArticleRecord, EntityType } from '../data/records.js';
-import { EventConnection, EventRef } from './event.js';
+import type { ArticleRecord } from '../data/records.js';
+import type { ArticleQuery, EntityQuery } from '../data/source.js';
+import { EventConnection, EventFilterInput, EventOrderInput, EventRef, eventQuery } from './event.js';
 import { MentionConnection, MentionRef } from './mention.js';
-import { OrganizationConnection, OrganizationRef } from './organization.js';
-import { PersonConnection, PersonRef } from './person.js';
+import {
+  OrganizationConnection,
+  OrganizationFilterInput,
+  OrganizationOrderInput,
+  OrganizationRef,
+  organizationQuery,
+} from './organization.js';
+import { PersonConnection, PersonFilterInput, PersonOrderInput, PersonRef, personQuery } from './person.js';
 import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+import {
+  entityKeyOfId,
+  idOfType,
+  OrderDirectionEnum,
+  reducedDateSchema,
+  searchTextSchema,
+  windowBoundDescription,
+  windowIsOrdered,
+} from './shared/filters.js';
 import { lookupField } from './shared/lookup.js';
+
+const MAX_MENTIONS_FILTER = 10;
+
+export const ArticleFilterInput = builder.inputType('ArticleFilter', {
+  description: 'Conditions on articles; every condition given must hold.',
+  fields: (t) => ({
+    mentions: t.idList({
+      required: false,
+      description: `Only articles that mention all of these entities (IDs of Persons, Organizations or Events; at most ${MAX_MENTIONS_FILTER}).`,
+      validate: z
+        .array(idOfType('Person', 'Organization', 'Event'))
+        .max(MAX_MENTIONS_FILTER, `at most ${MAX_MENTIONS_FILTER} entities`),
+    }),
+    publishedFrom: t.string({
+      required: false,
+      description: windowBoundDescription('from', 'articles published'),
+      validate: reducedDateSchema,
+    }),
+    publishedTo: t.string({
+      required: false,
+      description: windowBoundDescription('to', 'articles published'),
+      validate: reducedDateSchema,
+    }),
+    text: t.string({
+      required: false,
+      description:
+        'Only articles whose headline or body contain all these words (case- and accent-insensitive, by prefix).',
+      validate: searchTextSchema,
+    }),
+  }),
+  validate: z
+    .object({ publishedFrom: z.string().nullish(), publishedTo: z.string().nullish() })
+    .passthrough()
+    .superRefine(windowIsOrdered('publishedFrom', 'publishedTo')),
+});
+
+export const ArticleOrderFieldEnum = builder.enumType('ArticleOrderField', {
+  description: 'What to sort articles by.',
+  values: {
+    PUBLISHED_AT: { description: 'Publication date (ties by slug).' },
+    HEADLINE: { description: 'Headline, alphabetically.' },
+  },
+});
+
+export const ArticleOrderInput = builder.inputType('ArticleOrder', {
+  description: 'How to sort articles. Default: newest first.',
+  fields: (t) => ({
+    field: t.field({ type: ArticleOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({
+      type: OrderDirectionEnum,
+      required: false,
+      description: 'Sort direction. Default: DESC for PUBLISHED_AT (newest first), ASC for HEADLINE.',
+    }),
+  }),
+});
+
+type ArticleFilter = typeof ArticleFilterInput.$inferInput;
+type ArticleOrder = typeof ArticleOrderInput.$inferInput;
+
+/** The data-source query for an article list: the filter, the order, and entities the list is already about. */
+export function articleQuery(
+  filter: ArticleFilter | null | undefined,
+  orderBy: ArticleOrder | null | undefined,
+  alsoMentions: string[] = [],
+): ArticleQuery {
+  const mentions = [...alsoMentions, ...(filter?.mentions ?? []).map(entityKeyOfId)];
+  return {
+    mentions: mentions.length > 0 ? [...new Set(mentions)].sort() : null,
+    publishedFrom: filter?.publishedFrom ?? null,
+    publishedTo: filter?.publishedTo ?? null,
+    text: filter?.text?.trim() || null,
+    order: orderBy
+      ? { field: orderBy.field, direction: orderBy.direction ?? (orderBy.field === 'PUBLISHED_AT' ? 'DESC' : 'ASC') }
+      : null,
+  };
+}
 
 export const ArticleRef = builder.objectRef<ArticleRecord>('Article');
 
@@ -45,36 +138,65 @@ ArticleRef.implement({
     persons: t.connection(
       {
         type: PersonRef,
-        description: 'Persons the article mentions, in order of first mention.',
+        description: 'Persons the article mentions: in order of first mention, unless `orderBy` says otherwise.',
+        args: {
+          filter: t.arg({ type: PersonFilterInput, required: false, description: 'Only persons that match.' }),
+          orderBy: t.arg({ type: PersonOrderInput, required: false, description: 'Sort order.' }),
+        },
         resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(args, await mentionedSlugs(loaders, article.slug, 'Person'), loaders.person),
+          connectionFromKeys(
+            args,
+            await mentionedIn(loaders, article.slug, personQuery(args.filter, args.orderBy)),
+            loaders.person,
+          ),
       },
       PersonConnection,
     ),
     organizations: t.connection(
       {
         type: OrganizationRef,
-        description: 'Organizations the article mentions, in order of first mention.',
+        description: 'Organizations the article mentions: in order of first mention, unless `orderBy` says otherwise.',
+        args: {
+          filter: t.arg({
+            type: OrganizationFilterInput,
+            required: false,
+            description: 'Only organizations that match.',
+          }),
+          orderBy: t.arg({ type: OrganizationOrderInput, required: false, description: 'Sort order.' }),
+        },
         resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(args, await mentionedSlugs(loaders, article.slug, 'Organization'), loaders.organization),
+          connectionFromKeys(
+            args,
+            await mentionedIn(loaders, article.slug, organizationQuery(args.filter, args.orderBy)),
+            loaders.organization,
+          ),
       },
       OrganizationConnection,
     ),
     events: t.connection(
       {
         type: EventRef,
-        description: 'Events the article mentions, in order of first mention.',
+        description: 'Events the article mentions: in order of first mention, unless `orderBy` says otherwise.',
+        args: {
+          filter: t.arg({ type: EventFilterInput, required: false, description: 'Only events that match.' }),
+          orderBy: t.arg({ type: EventOrderInput, required: false, description: 'Sort order.' }),
+        },
         resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(args, await mentionedSlugs(loaders, article.slug, 'Event'), loaders.event),
+          connectionFromKeys(
+            args,
+            await mentionedIn(loaders, article.slug, eventQuery(args.filter, args.orderBy)),
+            loaders.event,
+          ),
       },
       EventConnection,
     ),
   }),
 });
 
-async function mentionedSlugs(loaders: Loaders, articleSlug: string, type: EntityType): Promise<string[]> {
-  const keys = await loaders.entitiesByArticle.load(articleSlug);
-  return keys.filter((key) => key.type === type).map((key) => key.slug);
+/** The entities of a query that this article mentions; none when the filter asks for another article. */
+async function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<string[]> {
+  if (query.mentionedIn && query.mentionedIn !== articleSlug) return [];
+  return loaders.entityQuery.load({ ...query, mentionedIn: articleSlug });
 }
 
 export const ArticleConnection = builder.connectionObject({
@@ -93,9 +215,17 @@ builder.queryFields((t) => ({
   articles: t.connection(
     {
       type: ArticleRef,
-      description: 'All articles, newest first.',
-      resolve: async (_root, args, { source, loaders }) =>
-        connectionFromKeys(args, await source.listArticleSlugs(), loaders.article),
+      description: 'Articles, newest first unless `orderBy` says otherwise; `filter` narrows the list.',
+      args: {
+        filter: t.arg({ type: ArticleFilterInput, required: false, description: 'Only articles that match.' }),
+        orderBy: t.arg({ type: ArticleOrderInput, required: false, description: 'Sort order.' }),
+      },
+      resolve: async (_root, args, { loaders }) =>
+        connectionFromKeys(
+          args,
+          await loaders.articleQuery.load(articleQuery(args.filter, args.orderBy)),
+          loaders.article,
+        ),
     },
     ArticleConnection,
   ),

@@ -1,8 +1,18 @@
 import { builder } from '../builder.js';
 import { type EntityRecord, entityKeyString } from '../data/records.js';
-import { ArticleConnection, ArticleRef } from './article.js';
+import { ArticleConnection, ArticleFilterInput, ArticleOrderInput, ArticleRef, articleQuery } from './article.js';
+import { CoMentionConnection, CoMentionRef } from './co-mention.js';
 import { MentionConnection, MentionRef } from './mention.js';
 import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+
+export const EntityTypeEnum = builder.enumType('EntityType', {
+  description: 'A kind of entity.',
+  values: {
+    PERSON: { description: 'Persons.', value: 'Person' as const },
+    ORGANIZATION: { description: 'Organizations.', value: 'Organization' as const },
+    EVENT: { description: 'Events.', value: 'Event' as const },
+  },
+});
 
 export const EntityRef = builder.interfaceRef<EntityRecord>('Entity');
 
@@ -27,11 +37,40 @@ EntityRef.implement({
     articles: t.connection(
       {
         type: ArticleRef,
-        description: 'Articles that mention this entity, newest first.',
+        description:
+          'Articles that mention this entity: newest first unless `orderBy` says otherwise; `filter` narrows them (for example to a date range).',
+        args: {
+          filter: t.arg({ type: ArticleFilterInput, required: false, description: 'Only articles that match.' }),
+          orderBy: t.arg({ type: ArticleOrderInput, required: false, description: 'Sort order.' }),
+        },
         resolve: async (entity, args, { loaders }) =>
-          connectionFromKeys(args, await loaders.articleSlugsByEntity.load(entityKeyString(entity)), loaders.article),
+          connectionFromKeys(
+            args,
+            await loaders.articleQuery.load(articleQuery(args.filter, args.orderBy, [entityKeyString(entity)])),
+            loaders.article,
+          ),
       },
       ArticleConnection,
+    ),
+    articleCount: t.int({
+      description: 'Number of articles that mention this entity.',
+      resolve: async (entity, _args, { loaders }) =>
+        (await loaders.mentionCountsByEntity.load(entityKeyString(entity))).articleCount,
+    }),
+    mentionCount: t.int({
+      description: 'Number of mentions of this entity in all articles.',
+      resolve: async (entity, _args, { loaders }) =>
+        (await loaders.mentionCountsByEntity.load(entityKeyString(entity))).mentionCount,
+    }),
+    coMentions: t.connection(
+      {
+        type: CoMentionRef,
+        description:
+          'Other entities mentioned in the same articles, strongest first (most shared articles, then by name): the edges of a co-mention network.',
+        resolve: async (entity, args, { loaders }) =>
+          connectionFromItems(args, await loaders.coMentionsByEntity.load(entityKeyString(entity))),
+      },
+      CoMentionConnection,
     ),
     mentions: t.connection(
       {

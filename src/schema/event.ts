@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { EntityRecord, EventRecord } from '../data/records.js';
+import type { EntityQuery } from '../data/source.js';
 import { EVENT_KINDS } from '../data/vocabulary.js';
 import { EntityRef } from './entity.js';
 import { EventRelationRef } from './event-relation.js';
@@ -9,12 +11,102 @@ import { ParticipationRef } from './participation.js';
 import { connectionFromKeys, loadAll } from './shared/connections.js';
 import { REDUCED_PRECISION_DATE } from './shared/dates.js';
 import { describedValues } from './shared/enums.js';
+import {
+  ENTITY_ORDER_FIELDS,
+  entityOrder,
+  idOfType,
+  OrderDirectionEnum,
+  reducedDateSchema,
+  searchTextSchema,
+  slugOfId,
+  windowBoundDescription,
+  windowIsOrdered,
+} from './shared/filters.js';
 import { lookupField } from './shared/lookup.js';
 
 export const EventKindEnum = builder.enumType('EventKind', {
   description: 'What sort of event it is.',
   values: describedValues(EVENT_KINDS),
 });
+
+export const EventFilterInput = builder.inputType('EventFilter', {
+  description: 'Conditions on events; every condition given must hold.',
+  fields: (t) => ({
+    nameContains: t.string({
+      required: false,
+      description: 'Only events whose name or an alias contains this text (case- and accent-insensitive).',
+      validate: searchTextSchema,
+    }),
+    kind: t.field({ type: EventKindEnum, required: false, description: 'Only events of this kind.' }),
+    from: t.string({
+      required: false,
+      description: `${windowBoundDescription('from', 'events')} Undated events never match a date window.`,
+      validate: reducedDateSchema,
+    }),
+    to: t.string({
+      required: false,
+      description: `${windowBoundDescription('to', 'events')} Undated events never match a date window.`,
+      validate: reducedDateSchema,
+    }),
+    involves: t.id({
+      required: false,
+      description: 'Only events this organization (its ID) was involved in.',
+      validate: idOfType('Organization'),
+    }),
+    location: t.string({
+      required: false,
+      description: 'Only events whose location contains this text (case- and accent-insensitive), like "Peru".',
+      validate: searchTextSchema,
+    }),
+    mentionedIn: t.id({
+      required: false,
+      description: 'Only events this article mentions (its ID); they then come in order of first mention by default.',
+      validate: idOfType('Article'),
+    }),
+  }),
+  validate: z
+    .object({ from: z.string().nullish(), to: z.string().nullish() })
+    .passthrough()
+    .superRefine(windowIsOrdered('from', 'to')),
+});
+
+export const EventOrderFieldEnum = builder.enumType('EventOrderField', {
+  description: 'What to sort events by.',
+  values: {
+    START_DATE: { description: 'Start date; undated events come last. Default direction: ASC (earliest first).' },
+    ...ENTITY_ORDER_FIELDS,
+  },
+});
+
+export const EventOrderInput = builder.inputType('EventOrder', {
+  description: 'How to sort events. Default: by name.',
+  fields: (t) => ({
+    field: t.field({ type: EventOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({
+      type: OrderDirectionEnum,
+      required: false,
+      description: 'Sort direction (default depends on the field).',
+    }),
+  }),
+});
+
+/** The data-source query for a list of events. */
+export function eventQuery(
+  filter: typeof EventFilterInput.$inferInput | null | undefined,
+  orderBy: typeof EventOrderInput.$inferInput | null | undefined,
+): EntityQuery {
+  return {
+    type: 'Event',
+    nameContains: filter?.nameContains ?? null,
+    kind: filter?.kind ?? null,
+    from: filter?.from ?? null,
+    to: filter?.to ?? null,
+    involves: slugOfId(filter?.involves),
+    location: filter?.location ?? null,
+    mentionedIn: slugOfId(filter?.mentionedIn),
+    order: entityOrder(orderBy),
+  };
+}
 
 export const EventRef = builder.objectRef<EventRecord>('Event');
 
@@ -92,9 +184,13 @@ builder.queryFields((t) => ({
   events: t.connection(
     {
       type: EventRef,
-      description: 'All events, by name.',
-      resolve: async (_root, args, { source, loaders }) =>
-        connectionFromKeys(args, await source.listEntitySlugs('Event'), loaders.event),
+      description: 'Events, by name unless `orderBy` says otherwise; `filter` narrows the list.',
+      args: {
+        filter: t.arg({ type: EventFilterInput, required: false, description: 'Only events that match.' }),
+        orderBy: t.arg({ type: EventOrderInput, required: false, description: 'Sort order.' }),
+      },
+      resolve: async (_root, args, { loaders }) =>
+        connectionFromKeys(args, await loaders.entityQuery.load(eventQuery(args.filter, args.orderBy)), loaders.event),
     },
     EventConnection,
   ),

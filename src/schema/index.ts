@@ -2,6 +2,7 @@ import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.js';
 import './affiliation.js';
 import './article.js';
+import './co-mention.js';
 import './entity.js';
 import './event.js';
 import './event-relation.js';
@@ -14,6 +15,9 @@ import './organization-relation.js';
 import './participation.js';
 import './person.js';
 import './search.js';
+import './stats.js';
+import './timeline.js';
+import './top-entities.js';
 
 /** The executable schema, types and fields sorted so the printed SDL is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import type { EntityRecord, OrganizationRecord } from '../data/records.js';
+import type { EntityQuery } from '../data/source.js';
 import { ORGANIZATION_KINDS } from '../data/vocabulary.js';
 import { AffiliationRef } from './affiliation.js';
 import { EntityRef } from './entity.js';
@@ -7,6 +8,15 @@ import { InvolvementRef } from './involvement.js';
 import { OrganizationRelationRef } from './organization-relation.js';
 import { connectionFromKeys, loadAll } from './shared/connections.js';
 import { describedValues } from './shared/enums.js';
+import {
+  countryCodeSchema,
+  ENTITY_ORDER_FIELDS,
+  entityOrder,
+  idOfType,
+  OrderDirectionEnum,
+  searchTextSchema,
+  slugOfId,
+} from './shared/filters.js';
 import { lookupField } from './shared/lookup.js';
 import { required } from './shared/references.js';
 
@@ -14,6 +24,67 @@ export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
   description: 'What sort of organization it is.',
   values: describedValues(ORGANIZATION_KINDS),
 });
+
+export const OrganizationFilterInput = builder.inputType('OrganizationFilter', {
+  description: 'Conditions on organizations; every condition given must hold.',
+  fields: (t) => ({
+    nameContains: t.string({
+      required: false,
+      description: 'Only organizations whose name or an alias contains this text (case- and accent-insensitive).',
+      validate: searchTextSchema,
+    }),
+    kind: t.field({ type: OrganizationKindEnum, required: false, description: 'Only organizations of this kind.' }),
+    country: t.string({
+      required: false,
+      description: 'Only organizations of this country (ISO 3166-1 alpha-2, like "IR").',
+      validate: countryCodeSchema,
+    }),
+    partOf: t.id({
+      required: false,
+      description: 'Only organizations that are part of this one (its ID), directly or through intermediate units.',
+      validate: idOfType('Organization'),
+    }),
+    mentionedIn: t.id({
+      required: false,
+      description:
+        'Only organizations this article mentions (its ID); they then come in order of first mention by default.',
+      validate: idOfType('Article'),
+    }),
+  }),
+});
+
+export const OrganizationOrderFieldEnum = builder.enumType('OrganizationOrderField', {
+  description: 'What to sort organizations by.',
+  values: ENTITY_ORDER_FIELDS,
+});
+
+export const OrganizationOrderInput = builder.inputType('OrganizationOrder', {
+  description: 'How to sort organizations. Default: by name.',
+  fields: (t) => ({
+    field: t.field({ type: OrganizationOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({
+      type: OrderDirectionEnum,
+      required: false,
+      description: 'Sort direction (default depends on the field).',
+    }),
+  }),
+});
+
+/** The data-source query for a list of organizations. */
+export function organizationQuery(
+  filter: typeof OrganizationFilterInput.$inferInput | null | undefined,
+  orderBy: typeof OrganizationOrderInput.$inferInput | null | undefined,
+): EntityQuery {
+  return {
+    type: 'Organization',
+    nameContains: filter?.nameContains ?? null,
+    kind: filter?.kind ?? null,
+    country: filter?.country ?? null,
+    partOf: slugOfId(filter?.partOf),
+    mentionedIn: slugOfId(filter?.mentionedIn),
+    order: entityOrder(orderBy),
+  };
+}
 
 export const OrganizationRef = builder.objectRef<OrganizationRecord>('Organization');
 
@@ -89,9 +160,21 @@ builder.queryFields((t) => ({
   organizations: t.connection(
     {
       type: OrganizationRef,
-      description: 'All organizations, by name.',
-      resolve: async (_root, args, { source, loaders }) =>
-        connectionFromKeys(args, await source.listEntitySlugs('Organization'), loaders.organization),
+      description: 'Organizations, by name unless `orderBy` says otherwise; `filter` narrows the list.',
+      args: {
+        filter: t.arg({
+          type: OrganizationFilterInput,
+          required: false,
+          description: 'Only organizations that match.',
+        }),
+        orderBy: t.arg({ type: OrganizationOrderInput, required: false, description: 'Sort order.' }),
+      },
+      resolve: async (_root, args, { loaders }) =>
+        connectionFromKeys(
+          args,
+          await loaders.entityQuery.load(organizationQuery(args.filter, args.orderBy)),
+          loaders.organization,
+        ),
     },
     OrganizationConnection,
   ),

@@ -1,10 +1,78 @@
 import { builder } from '../builder.js';
 import type { EntityRecord, PersonRecord } from '../data/records.js';
+import type { EntityQuery } from '../data/source.js';
 import { AffiliationRef } from './affiliation.js';
 import { EntityRef } from './entity.js';
 import { ParticipationRef } from './participation.js';
 import { connectionFromKeys } from './shared/connections.js';
+import {
+  countryCodeSchema,
+  ENTITY_ORDER_FIELDS,
+  entityOrder,
+  idOfType,
+  OrderDirectionEnum,
+  searchTextSchema,
+  slugOfId,
+} from './shared/filters.js';
 import { lookupField } from './shared/lookup.js';
+
+export const PersonFilterInput = builder.inputType('PersonFilter', {
+  description: 'Conditions on persons; every condition given must hold.',
+  fields: (t) => ({
+    nameContains: t.string({
+      required: false,
+      description: 'Only persons whose name or an alias contains this text (case- and accent-insensitive).',
+      validate: searchTextSchema,
+    }),
+    nationality: t.string({
+      required: false,
+      description: 'Only persons of this nationality (ISO 3166-1 alpha-2, like "IR").',
+      validate: countryCodeSchema,
+    }),
+    affiliatedWith: t.id({
+      required: false,
+      description: 'Only persons affiliated with this organization (its ID).',
+      validate: idOfType('Organization'),
+    }),
+    mentionedIn: t.id({
+      required: false,
+      description: 'Only persons this article mentions (its ID); they then come in order of first mention by default.',
+      validate: idOfType('Article'),
+    }),
+  }),
+});
+
+export const PersonOrderFieldEnum = builder.enumType('PersonOrderField', {
+  description: 'What to sort persons by.',
+  values: ENTITY_ORDER_FIELDS,
+});
+
+export const PersonOrderInput = builder.inputType('PersonOrder', {
+  description: 'How to sort persons. Default: by name.',
+  fields: (t) => ({
+    field: t.field({ type: PersonOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({
+      type: OrderDirectionEnum,
+      required: false,
+      description: 'Sort direction (default depends on the field).',
+    }),
+  }),
+});
+
+/** The data-source query for a list of persons. */
+export function personQuery(
+  filter: typeof PersonFilterInput.$inferInput | null | undefined,
+  orderBy: typeof PersonOrderInput.$inferInput | null | undefined,
+): EntityQuery {
+  return {
+    type: 'Person',
+    nameContains: filter?.nameContains ?? null,
+    nationality: filter?.nationality ?? null,
+    affiliatedWith: slugOfId(filter?.affiliatedWith),
+    mentionedIn: slugOfId(filter?.mentionedIn),
+    order: entityOrder(orderBy),
+  };
+}
 
 export const PersonRef = builder.objectRef<PersonRecord>('Person');
 
@@ -47,9 +115,17 @@ builder.queryFields((t) => ({
   persons: t.connection(
     {
       type: PersonRef,
-      description: 'All persons, by name.',
-      resolve: async (_root, args, { source, loaders }) =>
-        connectionFromKeys(args, await source.listEntitySlugs('Person'), loaders.person),
+      description: 'Persons, by name unless `orderBy` says otherwise; `filter` narrows the list.',
+      args: {
+        filter: t.arg({ type: PersonFilterInput, required: false, description: 'Only persons that match.' }),
+        orderBy: t.arg({ type: PersonOrderInput, required: false, description: 'Sort order.' }),
+      },
+      resolve: async (_root, args, { loaders }) =>
+        connectionFromKeys(
+          args,
+          await loaders.entityQuery.load(personQuery(args.filter, args.orderBy)),
+          loaders.person,
+        ),
     },
     PersonConnection,
   ),

@@ -2,19 +2,56 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
 import type { ArticleRecord, EntityRecord } from '../data/records.js';
-import type { SearchHit } from '../data/source.js';
+import type { SearchHighlight, SearchHit, SearchTarget } from '../data/source.js';
 import { ArticleRef } from './article.js';
 import { EventRef } from './event.js';
 import { OrganizationRef } from './organization.js';
 import { PersonRef } from './person.js';
 import { resolveConnection } from './shared/connections.js';
+import { searchTextSchema } from './shared/filters.js';
 import { required } from './shared/references.js';
-
-const MAX_QUERY_LENGTH = 200;
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'Anything search can find: an article or an entity.',
   types: () => [ArticleRef, PersonRef, OrganizationRef, EventRef],
+});
+
+export const SearchTypeEnum = builder.enumType('SearchType', {
+  description: 'A kind of thing search can find.',
+  values: {
+    ARTICLE: { description: 'Articles, by headline and body.', value: 'Article' as const },
+    PERSON: { description: 'Persons, by name and aliases.', value: 'Person' as const },
+    ORGANIZATION: { description: 'Organizations, by name and aliases.', value: 'Organization' as const },
+    EVENT: { description: 'Events, by name and aliases.', value: 'Event' as const },
+  },
+});
+
+export const SearchFieldEnum = builder.enumType('SearchField', {
+  description: 'The field a search highlight was found in.',
+  values: {
+    NAME: { description: 'The entity’s name.' },
+    ALIAS: { description: 'One of the entity’s aliases (given in `alias`).' },
+    HEADLINE: { description: 'The article’s headline.' },
+    BODY: { description: 'The article’s body.' },
+  },
+});
+
+export const SearchHighlightRef = builder.objectRef<SearchHighlight>('SearchHighlight');
+
+SearchHighlightRef.implement({
+  description: 'A word that matched the query, with its offsets in the field it came from.',
+  fields: (t) => ({
+    field: t.field({ type: SearchFieldEnum, description: 'The field the match is in.', resolve: (h) => h.field }),
+    alias: t.exposeString('alias', {
+      nullable: true,
+      description: 'When `field` is ALIAS: the alias that matched (the offsets index into it); otherwise null.',
+    }),
+    text: t.exposeString('text', {
+      description: 'The matched word, exactly as in the field: `value.slice(start, end)`.',
+    }),
+    start: t.exposeInt('start', { description: 'Offset of its first character in the field (UTF-16 code units).' }),
+    end: t.exposeInt('end', { description: 'Offset just past its last character in the field (UTF-16 code units).' }),
+  }),
 });
 
 export const SearchResultConnection = builder.connectionObject(
@@ -24,12 +61,18 @@ export const SearchResultConnection = builder.connectionObject(
     description: 'A page of search results, best match first.',
   },
   {
-    description: 'A search result with its relevance.',
+    description: 'A search result with its relevance and where it matched.',
     fields: (t) => ({
       score: t.float({
         description:
-          'Relevance: higher is better. Exact name or alias matches score above partial matches, which score above body matches.',
+          'Relevance: higher is better. Exact name or alias matches score above matches in names, aliases or headlines, which score above body-only matches.',
         resolve: (edge) => (edge as unknown as SearchHit).score,
+      }),
+      highlights: t.field({
+        type: [SearchHighlightRef],
+        description:
+          'Where the query matched: in names and aliases for entities, in the headline and body for articles (at most 5 per field).',
+        resolve: (edge) => (edge as unknown as SearchHit).highlights,
       }),
     }),
   },
@@ -46,27 +89,24 @@ builder.queryFields((t) => ({
     {
       type: SearchResultUnion,
       description:
-        'Articles and entities matching the words of `query` (all of them, by prefix), case- and accent-insensitive, in names, aliases, headlines and bodies; best match first.',
+        'Articles and entities matching all the words of `query` (by prefix), case- and accent-insensitive, in names, aliases, headlines and bodies; best match first.',
       args: {
         query: t.arg.string({
           required: true,
-          description: `Words to look for (1–${MAX_QUERY_LENGTH} characters).`,
-          validate: z
-            .string()
-            .trim()
-            .min(1, 'must not be empty')
-            .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
+          description: 'Words to look for (1–200 characters).',
+          validate: searchTextSchema,
+        }),
+        types: t.arg({
+          type: [SearchTypeEnum],
+          required: false,
+          description: 'Only find these kinds of things (default: all).',
+          validate: z.array(z.string()).max(4),
         }),
       },
       resolve: async (_root, args, { source, loaders }) => {
-        const hits = await source.search(args.query);
+        const hits = await source.search(args.query, args.types as SearchTarget[] | null | undefined);
         return resolveConnection(args, hits.length, (start, end) =>
-          Promise.all(
-            hits.slice(start, end).map(async (hit) => ({
-              score: hit.score,
-              node: await loadHit(loaders, hit),
-            })),
-          ),
+          Promise.all(hits.slice(start, end).map(async (hit) => ({ ...hit, node: await loadHit(loaders, hit) }))),
         );
       },
     },

@@ -1,0 +1,31 @@
+import { builder } from '../builder.js';
+import type { CorpusStats } from '../data/source.js';
+
+export const StatsRef = builder.objectRef<CorpusStats & { dataVersion: string }>('Stats');
+
+StatsRef.implement({
+  description: 'Counts over the whole corpus, for dashboards.',
+  fields: (t) => ({
+    articles: t.exposeInt('articles', { description: 'Number of articles.' }),
+    persons: t.exposeInt('persons', { description: 'Number of persons.' }),
+    organizations: t.exposeInt('organizations', { description: 'Number of organizations.' }),
+    events: t.exposeInt('events', { description: 'Number of events.' }),
+    mentions: t.exposeInt('mentions', { description: 'Number of mentions of entities in all article bodies.' }),
+    relationships: t.exposeInt('relationships', {
+      description:
+        'Number of relationships: affiliations, participations, involvements, organization and event relations.',
+    }),
+    dataVersion: t.exposeString('dataVersion', {
+      description:
+        'Content hash of the data these counts describe (also in every response’s `extensions.dataVersion`).',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  stats: t.field({
+    type: StatsRef,
+    description: 'Counts over the whole corpus.',
+    resolve: async (_root, _args, { source }) => ({ ...(await source.stats()), dataVersion: source.version }),
+  }),
+}));

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import { QueryLimitError, type TimeBucket } from '../data/source.js';
+import { badUserInput } from './shared/errors.js';
+import {
+  entityKeyOfId,
+  idOfType,
+  reducedDateSchema,
+  windowBoundDescription,
+  windowIsOrdered,
+} from './shared/filters.js';
+
+const MAX_BUCKETS = 2000;
+
+export const TimeIntervalEnum = builder.enumType('TimeInterval', {
+  description: 'The width of a timeline bucket.',
+  values: {
+    DAY: { description: 'One calendar day.' },
+    WEEK: { description: 'An ISO week, Monday to Sunday.' },
+    MONTH: { description: 'A calendar month.' },
+    YEAR: { description: 'A calendar year.' },
+  },
+});
+
+export const TimeBucketRef = builder.objectRef<TimeBucket>('TimeBucket');
+
+TimeBucketRef.implement({
+  description: 'Activity in one bucket of a timeline.',
+  fields: (t) => ({
+    start: t.exposeString('start', { description: 'First day of the bucket, "YYYY-MM-DD".' }),
+    end: t.exposeString('end', { description: 'Last day of the bucket (inclusive), "YYYY-MM-DD".' }),
+    articleCount: t.exposeInt('articleCount', {
+      description: 'Articles published in the bucket (that mention the entity, when one is given).',
+    }),
+    mentionCount: t.exposeInt('mentionCount', {
+      description: 'Mentions in those articles (of the entity, when one is given; of all entities otherwise).',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  timeline: t.field({
+    type: [TimeBucketRef],
+    description: `Articles and mentions per bucket, in order, empty buckets included: a chart of when the news spoke (of one entity, or of everything). An open end stops at the first or last article that counts. At most ${MAX_BUCKETS} buckets.`,
+    args: {
+      interval: t.arg({ type: TimeIntervalEnum, required: true, description: 'Width of each bucket.' }),
+      from: t.arg.string({
+        required: false,
+        description: windowBoundDescription('from', 'articles published'),
+        validate: reducedDateSchema,
+      }),
+      to: t.arg.string({
+        required: false,
+        description: windowBoundDescription('to', 'articles published'),
+        validate: reducedDateSchema,
+      }),
+      entity: t.arg.id({
+        required: false,
+        description: 'Count only articles that mention this entity (the ID of a Person, Organization or Event).',
+        validate: idOfType('Person', 'Organization', 'Event'),
+      }),
+    },
+    validate: z
+      .object({ from: z.string().nullish(), to: z.string().nullish() })
+      .passthrough()
+      .superRefine(windowIsOrdered('from', 'to')),
+    resolve: async (_root, args, { source }) => {
+      try {
+        return await source.timeline({
+          interval: args.interval,
+          from: args.from,
+          to: args.to,
+          entity: args.entity == null ? null : entityKeyOfId(args.entity),
+          maxBuckets: MAX_BUCKETS,
+        });
+      } catch (error) {
+        if (error instanceof QueryLimitError) throw badUserInput(error.message);
+        throw error;
+      }
+    },
+  }),
+}));
