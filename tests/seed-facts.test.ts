@@ -303,3 +303,61 @@ describe('search', () => {
     expect(none).toEqual({ totalCount: 0, nodes: [] });
   });
 });
+
+describe('search options', () => {
+  it('restricts results to the requested types', async () => {
+    const { search } = await api.data<{ search: { nodes: { __typename: string }[] } }>(
+      '{ search(query: "quds", types: [ORGANIZATION, ARTICLE]) { nodes { __typename } } }',
+    );
+    expect(search.nodes.map((n) => n.__typename)).toEqual(['Organization', 'Article', 'Article']);
+  });
+
+  it('ranks an exact alias above partial name matches above body-only matches', async () => {
+    const { search } = await api.data<{
+      search: { edges: { score: number; node: { __typename: string; slug?: string } }[] };
+    }>(
+      '{ search(query: "tehran") { edges { score node { __typename ... on Organization { slug } ... on Article { slug } } } } }',
+    );
+    expect(search.edges.map((e) => e.node)).toEqual([
+      { __typename: 'Organization', slug: 'iran' },
+      { __typename: 'Article', slug: 'irans-alleged-terror-plot-in-peru' },
+    ]);
+    const [exact, bodyOnly] = search.edges.map((e) => e.score);
+    expect(exact).toBeGreaterThan(2 * (bodyOnly ?? 0));
+  });
+
+  it('gives highlights with offsets into the field they came from', async () => {
+    const { search } = await api.data<{
+      search: {
+        edges: {
+          highlights: { field: string; alias: string | null; text: string; start: number; end: number }[];
+          node: { __typename: string; name?: string; aliases?: string[]; headline?: string; body?: string };
+        }[];
+      };
+    }>(`{ search(query: "israeli busin") { edges {
+      highlights { field alias text start end }
+      node { __typename ... on Person { name aliases } ... on Article { headline body } }
+    } } }`);
+    const person = search.edges.find((e) => e.node.__typename === 'Person');
+    expect(person?.highlights).toContainEqual({
+      field: 'ALIAS',
+      alias: 'Israeli businessman',
+      text: 'businessman',
+      start: 8,
+      end: 19,
+    });
+    const article = search.edges.find((e) => e.node.__typename === 'Article');
+    expect(article?.highlights.length).toBeGreaterThan(0);
+    for (const h of article?.highlights ?? []) {
+      const field = h.field === 'BODY' ? article?.node.body : article?.node.headline;
+      expect(field?.slice(h.start, h.end)).toBe(h.text);
+      expect(h.text.toLowerCase()).toMatch(/^(israeli|busin)/);
+    }
+  });
+
+  it('refuses an over-long query', async () => {
+    const long = await api.query(`{ search(query: "${'x'.repeat(201)}") { totalCount } }`);
+    expect(long.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(long.errors?.[0]?.message).toBe('query: must be at most 200 characters');
+  });
+});
