@@ -1,7 +1,7 @@
 /** findMentions on small synthetic bodies, and the offsets the loader computes on the real data. */
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/data/load-fixtures.js';
-import { findMentions } from '../src/data/mentions.js';
+import { findMentions, MentionMatcher } from '../src/data/mentions.js';
 import type { EventRecord, MentionRecord, OrganizationRecord, PersonRecord } from '../src/data/records.js';
 import { DATA_DIR } from './helpers.js';
 
@@ -167,5 +167,24 @@ describe('mentions and evidence offsets in the real data', () => {
       expect(quote.end - quote.start).toBe(quote.quote.length);
       expect(bodies.get(quote.article)?.slice(quote.start, quote.end)).toBe(quote.quote);
     }
+  });
+});
+
+describe('MentionMatcher', () => {
+  it('finds a name at the very start of a body, after matching other bodies', () => {
+    const peru = {
+      type: 'Organization' as const,
+      slug: 'peru',
+      name: 'Peru',
+      aliases: ['Peruvian officials'],
+      description: null,
+      kind: 'GOVERNMENT',
+      country: 'PE',
+    };
+    const matcher = new MentionMatcher([peru]);
+    expect(matcher.find('a', 'In Peru, Peruvian officials said.').map((m) => m.start)).toEqual([3, 9]);
+    expect(matcher.find('b', 'Peruvian officials said so.').map((m) => [m.start, m.text])).toEqual([
+      [0, 'Peruvian officials'],
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { FIXTURE_FILES, type FixtureFileName, type FixtureSet } from './fixture-schemas.js';
-import { findMentions } from './mentions.js';
+import { MentionMatcher } from './mentions.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
@@ -358,7 +358,8 @@ export async function loadDataset(directory: string): Promise<Dataset> {
   });
 
   const entities: EntityRecord[] = [...persons.values(), ...organizations.values(), ...events.values()];
-  const mentions = [...articles.values()].flatMap((article) => findMentions(article.slug, article.body, entities));
+  const matcher = new MentionMatcher(entities);
+  const mentions = [...articles.values()].flatMap((article) => matcher.find(article.slug, article.body));
   const mentioned = new Set(mentions.map((m) => `${m.entity.type}:${m.entity.slug}`));
   for (const [file, records, type] of [
     ['persons.json', byFile['persons.json'], 'Person'],
