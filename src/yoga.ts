@@ -2,8 +2,9 @@
  * Builds the yoga instance over a data source. Testable without a port: tests call `yoga.fetch`.
  */
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { type Context, type ContextOptions, createContext } from './context.js';
 import type { NewsDataSource } from './data/source.js';
 import { schema } from './schema/index.js';
@@ -176,6 +177,17 @@ query SearchQuds {
 `,
 ];
 
+const renderedGraphiQL = new Map<string, string>();
+function memoizedGraphiQL(options?: GraphiQLOptions): string {
+  const key = JSON.stringify(options ?? {});
+  let page = renderedGraphiQL.get(key);
+  if (page === undefined) {
+    page = renderGraphiQL(options);
+    renderedGraphiQL.set(key, page);
+  }
+  return page;
+}
+
 export function createNewsYoga(options: NewsYogaOptions) {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   return createYoga<Record<string, unknown>, Context>({
@@ -186,6 +198,9 @@ export function createNewsYoga(options: NewsYogaOptions) {
     // Never send stack traces or library messages, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     logging: options.logging ?? false,
+    // GraphiQL's code is served from this server, not from a CDN, so it works offline and behind firewalls.
+    // The page (about 9 MB) is rendered once per set of options.
+    renderGraphiQL: memoizedGraphiQL,
     graphiql: {
       title: 'newsgraph',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
