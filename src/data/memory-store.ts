@@ -35,6 +35,7 @@ import {
   type MentionCounts,
   type NewsDataSource,
   QueryLimitError,
+  type SearchHighlight,
   type SearchHit,
   type SearchTarget,
   type TimeBucket,
@@ -263,6 +264,10 @@ export class MemoryStore implements NewsDataSource {
 
   async search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]> {
     return this.searchIndex.search(query, types);
+  }
+
+  async searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]> {
+    return hits.map((hit) => this.searchIndex.highlights(hit));
   }
 
   async queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]> {

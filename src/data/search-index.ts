@@ -9,8 +9,11 @@ import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './so
 
 /** Lower case without diacritics, so "Azízi" finds "Azizi". */
 export function foldForSearch(text: string): string {
+  // Most terms are plain ASCII: skip Unicode normalization for them (indexing folds millions of terms).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+const ASCII = /^[\x00-\x7f]*$/;
 
 const WORD = /[\p{L}\p{N}]/u;
 /** Highlights listed per field of one hit, at most: enough to show where, without copying a long body. */
@@ -137,13 +140,16 @@ export class SearchIndex {
           type: result.type as SearchTarget,
           slug: result.slug as string,
           score: tier + result.score,
-          highlights: this.highlights(id, Object.keys(result.match)),
+          terms: Object.keys(result.match),
         };
       });
     return hits.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
   }
 
-  private highlights(id: string, terms: string[]): SearchHighlight[] {
+  /** Where a hit matched: in the entity's name and aliases, or the article's headline and body. */
+  highlights(hit: SearchHit): SearchHighlight[] {
+    const id = `${hit.type}:${hit.slug}`;
+    const terms = hit.terms;
     const entity = this.entities.get(id);
     if (entity) {
       return [

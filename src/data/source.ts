@@ -36,7 +36,8 @@ export interface SearchHit {
   type: SearchTarget;
   slug: string;
   score: number;
-  highlights: SearchHighlight[];
+  /** The indexed terms that matched (folded), from which highlights are computed for the hits shown. */
+  terms: string[];
 }
 
 export type SortDirection = 'ASC' | 'DESC';
@@ -148,6 +149,8 @@ export interface NewsDataSource {
 
   /** Full-text search over names, aliases, headlines and bodies, best match first; `types` restricts what is found. */
   search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]>;
+  /** Where each hit matched; asked only for the hits a page shows, since finding words in long bodies costs. */
+  searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]>;
 
   /** Slugs of the articles each query selects, in its order. */
   queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]>;

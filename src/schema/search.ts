@@ -72,7 +72,7 @@ export const SearchResultConnection = builder.connectionObject(
         type: [SearchHighlightRef],
         description:
           'Where the query matched: in names and aliases for entities, in the headline and body for articles (at most 5 per field).',
-        resolve: (edge) => (edge as unknown as SearchHit).highlights,
+        resolve: (edge) => (edge as unknown as { highlights: SearchHighlight[] }).highlights,
       }),
     }),
   },
@@ -105,9 +105,18 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, { source, loaders }) => {
         const hits = await source.search(args.query, args.types as SearchTarget[] | null | undefined);
-        return resolveConnection(args, hits.length, (start, end) =>
-          Promise.all(hits.slice(start, end).map(async (hit) => ({ ...hit, node: await loadHit(loaders, hit) }))),
-        );
+        return resolveConnection(args, hits.length, async (start, end) => {
+          const page = hits.slice(start, end);
+          const [highlights, nodes] = await Promise.all([
+            source.searchHighlights(page),
+            Promise.all(page.map((hit) => loadHit(loaders, hit))),
+          ]);
+          return page.map((hit, i) => ({
+            ...hit,
+            highlights: highlights[i] ?? [],
+            node: nodes[i] as (typeof nodes)[number],
+          }));
+        });
       },
     },
     SearchResultConnection,
