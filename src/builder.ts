@@ -1,10 +1,15 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { getNullableType, isListType } from 'graphql';
 import type { Context } from './context.js';
-import { cursorSchema, pageSizeSchema } from './schema/shared/cursors.js';
+import { cursorSchema, DEFAULT_PAGE_SIZE, pageSizeSchema } from './schema/shared/cursors.js';
 import { badUserInput } from './schema/shared/errors.js';
 import { decodeGlobalId, encodeGlobalId } from './schema/shared/ids.js';
+
+/** Items assumed in a list that takes no page size (relationships, evidence, highlights). */
+const LIST_ESTIMATE = 10;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -13,7 +18,22 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
   Connection: { totalCount: number };
 }>({
-  plugins: [RelayPlugin, ValidationPlugin],
+  plugins: [RelayPlugin, ValidationPlugin, ComplexityPlugin],
+  // The cost model (limits are enforced in yoga.ts, which reports the cost of every response): every field
+  // costs 1; a field that takes `first`/`last` multiplies its selection by the page size it asks for (the
+  // default page when it gives none); `nodes(ids:)` by the number of IDs; the `edges`/`nodes` of a connection
+  // add nothing more, their connection already counted the page; any other list is estimated at 10 items.
+  complexity: {
+    fieldComplexity: (args, _context, field) => {
+      const pageSize = [args.first, args.last].find((n): n is number => typeof n === 'number');
+      if (field.args.some((arg) => arg.name === 'first'))
+        return { field: 1, multiplier: pageSize ?? DEFAULT_PAGE_SIZE };
+      if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
+      if ((field.name === 'edges' || field.name === 'nodes') && field.args.length === 0)
+        return { field: 1, multiplier: 1 };
+      return { field: 1, multiplier: isListType(getNullableType(field.type)) ? LIST_ESTIMATE : 1 };
+    },
+  },
   // The contract is non-null unless a field says otherwise.
   defaultFieldNullability: false,
   validation: {

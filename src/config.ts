@@ -1,74 +1,253 @@
 /**
- * All runtime configuration: environment variables, overridden by command-line flags,
- * validated at start-up with a message that says which value is wrong.
+ * All runtime configuration: environment variables, overridden by command-line flags, validated at
+ * start-up with a message that names the bad value. The defaults are the published limits.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_MAX_DEPTH } from './yoga.js';
 
-const configSchema = z.object({
-  port: z
+/**
+ * The published query limits. Each is about twice what the heaviest legitimate query needs (the README
+ * examples and operations/, measured by tests/limits.test.ts), so real clients never meet them and a
+ * crafted query cannot cost much more than a real one.
+ */
+export interface QueryLimits {
+  /** Deepest selection (introspection exempt). Relay connections add two levels (edges/nodes, node). */
+  maxDepth: number;
+  /** Cost computed before execution: every field costs 1, and a list multiplies its selection by its page size. */
+  maxCost: number;
+  /** Aliased fields per document. */
+  maxAliases: number;
+  /** Lexical tokens per document. */
+  maxTokens: number;
+  /** Directives per document. */
+  maxDirectives: number;
+  /** Characters in the query text. */
+  maxDocumentLength: number;
+  /** Execution time per request, in milliseconds. */
+  executionTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  // The heaviest legitimate query (operations/EntityPage.graphql) is 6 deep and costs 1,667; it has 2 aliases,
+  // no directives, 196 tokens and 1,672 characters. GraphiQL's introspection query has 184 tokens and 2,075
+  // characters (it is exempt from depth and cost).
+  maxDepth: 12,
+  maxCost: 5_000,
+  // Dashboards combine several aggregates in one request under aliases: room for 10.
+  maxAliases: 10,
+  maxTokens: 500,
+  // @include/@skip on a few fields.
+  maxDirectives: 10,
+  maxDocumentLength: 5_000,
+  // The slowest aggregate takes milliseconds; seconds means something is wrong.
+  executionTimeoutMs: 5_000,
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Each setting: its flag, its environment variable, its default, and how to read and check it. */
+const SETTINGS = {
+  port: {
+    flag: 'port',
+    env: 'PORT',
+    default: '4000',
+    schema: wholeNumber(0, 65_535),
+    help: 'port to listen on (0: any free port)',
+  },
+  host: { flag: 'host', env: 'HOST', default: 'localhost', schema: z.string().min(1), help: 'interface to bind' },
+  dataDir: {
+    flag: 'data',
+    env: 'DATA_DIR',
+    default: 'data',
+    schema: z
+      .string()
+      .min(1)
+      .transform((dir) => path.resolve(dir)),
+    help: 'fixture directory',
+  },
+  watch: {
+    flag: 'watch',
+    env: 'WATCH',
+    default: 'false',
+    schema: boolean(),
+    help: 'reload the data when a fixture file changes',
+  },
+  introspection: {
+    flag: 'introspection',
+    env: 'INTROSPECTION',
+    default: 'true',
+    schema: boolean(),
+    help: 'allow introspection (GraphiQL and SDK generation need it); off also hides field suggestions',
+  },
+  corsOrigins: {
+    flag: 'cors-origins',
+    env: 'CORS_ORIGINS',
+    default: '*',
+    schema: z
+      .string()
+      .min(1)
+      .transform((list) =>
+        list
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    help: 'allowed browser origins, comma-separated, or *',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    schema: z.enum(LOG_LEVELS),
+    help: `log level: ${LOG_LEVELS.join(', ')}`,
+  },
+  maxBodyBytes: {
+    flag: 'max-body-bytes',
+    env: 'MAX_BODY_BYTES',
+    default: '102400',
+    schema: wholeNumber(1, 100_000_000),
+    help: 'largest request body accepted, in bytes',
+  },
+  maxDepth: {
+    flag: 'max-depth',
+    env: 'MAX_DEPTH',
+    default: String(DEFAULT_LIMITS.maxDepth),
+    schema: wholeNumber(1, 100),
+    help: 'deepest query accepted (introspection exempt)',
+  },
+  maxCost: {
+    flag: 'max-cost',
+    env: 'MAX_COST',
+    default: String(DEFAULT_LIMITS.maxCost),
+    schema: wholeNumber(1, 10_000_000),
+    help: 'largest computed query cost accepted',
+  },
+  maxAliases: {
+    flag: 'max-aliases',
+    env: 'MAX_ALIASES',
+    default: String(DEFAULT_LIMITS.maxAliases),
+    schema: wholeNumber(0, 10_000),
+    help: 'most aliases in a document',
+  },
+  maxTokens: {
+    flag: 'max-tokens',
+    env: 'MAX_TOKENS',
+    default: String(DEFAULT_LIMITS.maxTokens),
+    schema: wholeNumber(1, 1_000_000),
+    help: 'most tokens in a document',
+  },
+  maxDirectives: {
+    flag: 'max-directives',
+    env: 'MAX_DIRECTIVES',
+    default: String(DEFAULT_LIMITS.maxDirectives),
+    schema: wholeNumber(0, 10_000),
+    help: 'most directives in a document',
+  },
+  maxDocumentLength: {
+    flag: 'max-document-length',
+    env: 'MAX_DOCUMENT_LENGTH',
+    default: String(DEFAULT_LIMITS.maxDocumentLength),
+    schema: wholeNumber(1, 10_000_000),
+    help: 'most characters in the query text',
+  },
+  executionTimeoutMs: {
+    flag: 'execution-timeout-ms',
+    env: 'EXECUTION_TIMEOUT_MS',
+    default: String(DEFAULT_LIMITS.executionTimeoutMs),
+    schema: wholeNumber(1, 600_000),
+    help: 'longest execution of one request, in ms',
+  },
+  shutdownGraceMs: {
+    flag: 'shutdown-grace-ms',
+    env: 'SHUTDOWN_GRACE_MS',
+    default: '10000',
+    schema: wholeNumber(0, 600_000),
+    help: 'how long SIGTERM waits for requests in flight, in ms',
+  },
+  requestTimeoutMs: {
+    flag: 'request-timeout-ms',
+    env: 'REQUEST_TIMEOUT_MS',
+    default: '30000',
+    schema: wholeNumber(1_000, 600_000),
+    help: 'longest time to receive a whole request (node:http requestTimeout), in ms',
+  },
+  headersTimeoutMs: {
+    flag: 'headers-timeout-ms',
+    env: 'HEADERS_TIMEOUT_MS',
+    default: '10000',
+    schema: wholeNumber(1_000, 600_000),
+    help: 'longest time to receive the headers (node:http headersTimeout), in ms',
+  },
+  keepAliveTimeoutMs: {
+    flag: 'keep-alive-timeout-ms',
+    env: 'KEEP_ALIVE_TIMEOUT_MS',
+    default: '5000',
+    schema: wholeNumber(0, 600_000),
+    help: 'how long an idle keep-alive connection stays open, in ms',
+  },
+} as const;
+
+function wholeNumber(min: number, max: number) {
+  return z
     .string()
-    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .regex(/^\d{1,12}$/, `must be a whole number from ${min} to ${max}`)
     .transform(Number)
-    .refine((port) => port <= 65535, 'must be a port number from 0 to 65535'),
-  host: z.string().min(1),
-  dataDir: z.string().min(1),
-  maxDepth: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-    .transform(Number)
-    .refine((depth) => depth >= 1 && depth <= 100, 'must be a whole number from 1 to 100'),
-});
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+}
 
-export type Config = z.infer<typeof configSchema>;
+function boolean() {
+  return z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+}
 
-export const CONFIG_HELP = `Usage: npm start -- [--port N] [--host HOST] [--data DIR] [--max-depth N]
-  --port       PORT       port to listen on (default 4000)
-  --host       HOST       interface to bind (default localhost)
-  --data       DATA_DIR   fixture directory (default ./data)
-  --max-depth  MAX_DEPTH  deepest query accepted; introspection is exempt (default ${DEFAULT_MAX_DEPTH})`;
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export const CONFIG_HELP = `Usage: npm start -- [--flag value ...]   (flags override environment variables)
+${Object.values(SETTINGS)
+  .map((s) => `  --${s.flag.padEnd(22)} ${s.env.padEnd(22)} ${s.help} (default ${s.default})`)
+  .join('\n')}`;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
-  let flags: Record<string, string | undefined>;
+  let flags: Record<string, string | boolean | undefined>;
   try {
     ({ values: flags } = parseArgs({
       args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        'max-depth': { type: 'string' },
-      },
+      options: Object.fromEntries(
+        Object.values(SETTINGS).map((s) => [s.flag, { type: s.flag === 'watch' ? 'boolean' : 'string' }]),
+      ) as Record<string, { type: 'string' | 'boolean' }>,
       strict: true,
-    }) as { values: Record<string, string | undefined> });
+    }));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${CONFIG_HELP}`);
   }
-  const raw = {
-    port: flags.port ?? env.PORT ?? '4000',
-    host: flags.host ?? env.HOST ?? 'localhost',
-    dataDir: path.resolve(flags.data ?? env.DATA_DIR ?? 'data'),
-    maxDepth: flags['max-depth'] ?? env.MAX_DEPTH ?? String(DEFAULT_MAX_DEPTH),
-  };
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    const names: Record<string, string> = {
-      port: '--port / PORT',
-      host: '--host / HOST',
-      dataDir: '--data / DATA_DIR',
-      maxDepth: '--max-depth / MAX_DEPTH',
-    };
-    const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0]);
-      return `${names[key] ?? key} = ${JSON.stringify(raw[key as keyof typeof raw])}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}\n${CONFIG_HELP}`);
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const flag = flags[setting.flag];
+    const raw = typeof flag === 'boolean' ? String(flag) : (flag ?? env[setting.env] ?? setting.default);
+    const result = (setting.schema as z.ZodType).safeParse(raw);
+    if (result.success) config[key] = result.data;
+    else
+      problems.push(`--${setting.flag} / ${setting.env} = ${JSON.stringify(raw)}: ${result.error.issues[0]?.message}`);
   }
-  return result.data;
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}\n${CONFIG_HELP}`);
+  return config as Config;
+}
+
+/** The query limits part of a configuration. */
+export function limitsOf(config: Config): QueryLimits {
+  return {
+    maxDepth: config.maxDepth,
+    maxCost: config.maxCost,
+    maxAliases: config.maxAliases,
+    maxTokens: config.maxTokens,
+    maxDirectives: config.maxDirectives,
+    maxDocumentLength: config.maxDocumentLength,
+    executionTimeoutMs: config.executionTimeoutMs,
+  };
 }

@@ -1,25 +1,111 @@
 /**
- * Starts the HTTP server: loads and validates the data (refusing to start on bad data),
- * serves yoga on node:http, and stops cleanly on SIGTERM/SIGINT.
+ * Starts the HTTP server: loads and validates the data (refusing to start on bad data), serves yoga on
+ * node:http with the HTTP-level limits, and closes gracefully: stop accepting, let requests in flight
+ * finish within a grace period, then close what is left.
  */
-import { createServer, type Server } from 'node:http';
-import type { Config } from './config.js';
-import { loadDataset } from './data/load-fixtures.js';
-import { MemoryStore } from './data/memory-store.js';
+import { randomUUID } from 'node:crypto';
+import type { FSWatcher } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Config, limitsOf, loadConfig } from './config.js';
+import { DataHolder } from './data/reloader.js';
+import { createLogger, type Logger, yogaLogger } from './logger.js';
+import { ErrorCode } from './schema/shared/errors.js';
 import { createNewsYoga } from './yoga.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  holder: DataHolder;
+  /** Stops accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, then closes. */
+  close(graceMs?: number): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const store = new MemoryStore(await loadDataset(config.dataDir));
-  const yoga = createNewsYoga({ source: store, maxDepth: config.maxDepth, logging: true });
-  const server = createServer(yoga);
-  // Keep-alive sockets would otherwise hold close() open until they time out.
-  server.keepAliveTimeout = 5_000;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, limit?: number) {
+  const body = JSON.stringify({
+    errors: [{ message, extensions: { code, ...(limit === undefined ? {} : { limit }) } }],
+  });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.end(body);
+}
+
+/**
+ * The body limit is enforced here, from the declared Content-Length, before yoga reads a byte: node's
+ * parser never delivers more than the declared length, and checking a header costs nothing per request
+ * (yoga's own maxRequestBodySize pipes every body through a stream to count it).
+ */
+function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): boolean {
+  if (req.method !== 'POST') return true;
+  const declared = req.headers['content-length'];
+  if (declared === undefined) {
+    sendError(
+      res,
+      411,
+      ErrorCode.BAD_REQUEST,
+      'A POST request needs a Content-Length header (chunked bodies are not accepted).',
+    );
+    return false;
+  }
+  if (!/^\d+$/.test(declared) || Number(declared) > maxBodyBytes) {
+    sendError(
+      res,
+      413,
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
+      maxBodyBytes,
+    );
+    return false;
+  }
+  return true;
+}
+
+export async function startServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<RunningServer> {
+  const config: Config = { ...loadConfig([], {}), ...overrides };
+  const log = logger ?? createLogger(overrides.logLevel ?? 'silent');
+  const holder = await DataHolder.load(config.dataDir, log);
+  let accepting = true;
+  const yoga = createNewsYoga({
+    source: holder,
+    limits: limitsOf(config),
+    introspection: config.introspection,
+    corsOrigins: config.corsOrigins,
+    logger: yogaLogger(log),
+    isReady: () => accepting,
+  });
+
+  const server = createServer((req, res) => {
+    const requestId =
+      typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id'])
+        ? req.headers['x-request-id']
+        : randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    if (!accepting) res.setHeader('connection', 'close');
+    const started = performance.now();
+    res.once('finish', () =>
+      log.info(
+        {
+          reqId: requestId,
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      ),
+    );
+    if (checkBodySize(req, res, config.maxBodyBytes)) void yoga(req, res);
+  });
+  // Set deliberately rather than left to node's defaults: a slow client cannot hold a socket for long.
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -27,13 +113,27 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
-  return {
-    server,
-    url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+  const watcher: FSWatcher | null = config.watch ? holder.watch() : null;
+
+  let closing: Promise<void> | null = null;
+  const close = (graceMs = config.shutdownGraceMs) => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      accepting = false;
+      watcher?.close();
+      const forced = setTimeout(() => {
+        log.warn({ graceMs }, 'grace period over: closing the connections still open');
+        server.closeAllConnections();
+      }, graceMs);
+      server.close((error) => {
+        clearTimeout(forced);
+        if (error) reject(error);
+        else resolve();
+      });
+      // Idle keep-alive connections would otherwise hold close() open; busy ones close after their response.
+      server.closeIdleConnections();
+      server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
+    });
+    return closing;
   };
+  return { server, url, holder, close };
 }

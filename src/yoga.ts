@@ -1,74 +1,95 @@
 /**
  * Builds the yoga instance over a data source. Testable without a port: tests call `yoga.fetch`.
+ * Every published limit, the error codes, the cost report, the data version, metrics and readiness
+ * are plugins here; the HTTP-level limits (body size, timeouts) are in server.ts.
  */
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
-import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
-import { type Context, type ContextOptions, createContext } from './context.js';
-import type { NewsDataSource } from './data/source.js';
-import { schema } from './schema/index.js';
-import { ErrorCode } from './schema/shared/errors.js';
 
-export const DEFAULT_MAX_DEPTH = 12;
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import {
+  type DocumentNode,
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type ValidationContext,
+} from 'graphql';
+import { createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { Counter, Registry } from 'prom-client';
+import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
+import { type Context, type ContextOptions, createContext } from './context.js';
+import { fixedSource, type SourceHolder } from './data/reloader.js';
+import type { NewsDataSource } from './data/source.js';
+import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import { schema } from './schema/index.js';
+import { codeForHttpStatus, ErrorCode } from './schema/shared/errors.js';
+
+/** The header a browser must send with a GET (CSRF prevention); JSON POSTs need nothing. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export interface NewsYogaOptions extends ContextOptions {
-  source: NewsDataSource;
-  /** Deepest selection accepted (introspection is exempt). */
-  maxDepth?: number;
-  /** Log through yoga's logger (off in tests). */
-  logging?: boolean;
+  /** The data: a fixed store, or a holder whose store can be swapped by a reload. */
+  source: NewsDataSource | SourceHolder;
+  limits?: Partial<QueryLimits>;
+  /** Allow introspection (default true); when off, field suggestions are hidden too. */
+  introspection?: boolean;
+  /** Browser origins allowed by CORS (default: all). */
+  corsOrigins?: string[];
+  /** yoga's logger (default: none, as in tests). */
+  logger?: YogaLogger | false;
+  /** Prometheus registry for /metrics (default: a fresh one per instance). */
+  registry?: Registry;
+  /** Readiness for /ready (default: always ready). */
+  isReady?: () => boolean;
 }
 
-/** The query GraphiQL opens with: a useful first look at the graph. */
-export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to newsgraph: people, organizations and events from the news,
-# every relationship backed by a quote. Press the run button.
-query WhoIsMajidAzizi {
-  person(slug: "majid-azizi") {
-    name
-    nationalities
-    affiliations {
-      role
-      organization { name parent { name } }
-      evidence { quote article { headline } }
-    }
-    articles(first: 5) { totalCount nodes { headline publishedAt } }
-  }
+function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
+  return typeof (source as SourceHolder).current === 'function';
 }
-`;
+
+function withCode(error: Error, code: ErrorCode, extra: Record<string, unknown> = {}): Error {
+  if (!(error instanceof GraphQLError) || error.extensions?.code) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code, ...extra },
+  });
+}
 
 /**
- * Every error a client sees carries an `extensions.code`: parse and validation errors from
- * graphql-js come without one, so they get the code of the phase that raised them.
+ * Every error a client sees carries an `extensions.code`: parse and validation errors from graphql-js
+ * come without one, so they get the code of the phase that raised them, and HTTP-level errors the code
+ * of their status. A library's `originalError` detail (yoga adds JSON.parse's message) is never sent.
  */
-function errorCodesPlugin(): Plugin {
-  const withCode = (errors: readonly Error[], code: ErrorCode) =>
-    errors.map((error) =>
-      !(error instanceof GraphQLError) || error.extensions?.code
-        ? error
-        : new GraphQLError(error.message, {
-            nodes: error.nodes,
-            source: error.source,
-            positions: error.positions,
-            path: error.path,
-            originalError: error.originalError,
-            extensions: { ...error.extensions, code },
-          }),
-    );
+function errorCodesPlugin(limits: QueryLimits, onError: (code: string) => void): Plugin {
   return {
     onParse:
       () =>
       ({ result, replaceParseResult }) => {
-        if (result instanceof GraphQLError) replaceParseResult(withCode([result], ErrorCode.GRAPHQL_PARSE_FAILED)[0]);
+        if (!(result instanceof GraphQLError)) return;
+        // graphql-armor's token limit is enforced by its parser, so it surfaces as a parse error.
+        const tooManyTokens = /Token limit of \d+ exceeded/.test(result.message);
+        replaceParseResult(
+          withCode(
+            result,
+            tooManyTokens ? ErrorCode.TOO_MANY_TOKENS : ErrorCode.GRAPHQL_PARSE_FAILED,
+            tooManyTokens ? { limit: limits.maxTokens } : {},
+          ),
+        );
       },
     onValidate:
       () =>
       ({ result, setResult }) => {
-        if (result.length > 0) setResult(withCode(result, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+        if (result.length > 0) setResult(result.map((e) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)));
       },
-    // Last pass over every response, HTTP-level errors included: errors raised before any
-    // resolver ran (variables that do not coerce) are the client's input, and a library's
-    // `originalError` detail (yoga adds JSON.parse's message) is not sent.
     onResultProcess: ({ result, setResult }) => {
       const results = Array.isArray(result) ? result : [result];
       if (!results.some((r) => 'errors' in r && r.errors?.length)) return;
@@ -78,7 +99,14 @@ function errorCodesPlugin(): Plugin {
           ...r,
           errors: r.errors.map((error) => {
             const { originalError: _detail, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
-            if (!extensions.code && !error.path) extensions.code = ErrorCode.BAD_USER_INPUT;
+            // An error with no path was raised before any resolver ran: if it points into the document
+            // (a variable that does not coerce) it is the client's input; otherwise it is an HTTP-level refusal.
+            if (!extensions.code && !error.path) {
+              extensions.code = error.locations?.length
+                ? ErrorCode.BAD_USER_INPUT
+                : codeForHttpStatus((extensions.http as { status?: number } | undefined)?.status);
+            }
+            onError(String(extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
             return new GraphQLError(error.message, {
               nodes: error.nodes,
               source: error.source,
@@ -94,136 +122,213 @@ function errorCodesPlugin(): Plugin {
   };
 }
 
-/** Reports the version of the data each response was computed from, so clients can tell when it changed. */
-function dataVersionPlugin(source: NewsDataSource): Plugin {
+/** graphql-armor's validation-rule limits report through this, with our code and the limit. */
+function rejectWith(code: ErrorCode, limit: number) {
+  return [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, limit } }),
+      ),
+  ];
+}
+
+/** The query text may not be longer than the limit: checked before parsing. */
+function documentLengthPlugin(maxLength: number): Plugin {
   return {
-    onExecute: () => ({
+    onParams: ({ params }) => {
+      if (typeof params.query === 'string' && params.query.length > maxLength) {
+        throw new GraphQLError(`Query text of ${params.query.length} characters exceeds the limit of ${maxLength}.`, {
+          extensions: { code: ErrorCode.QUERY_TOO_LONG, limit: maxLength, http: { status: 400 } },
+        });
+      }
+    },
+  };
+}
+
+/** True when every root field of the document's operations is introspection (`__schema`, `__type`, `__typename`). */
+function isIntrospectionOnly(document: DocumentNode): boolean {
+  return document.definitions.every(
+    (definition) =>
+      definition.kind !== Kind.OPERATION_DEFINITION ||
+      definition.selectionSet.selections.every(
+        (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
+      ),
+  );
+}
+
+/**
+ * Computes the cost of every query before it runs (the cost model is in builder.ts), refuses it over the
+ * limit, and reports `extensions.cost: { requested, limit }` on every response, as GitHub reports rateLimit.
+ * Introspection is exempt: GraphiQL and code generators need it whole.
+ */
+function costPlugin(maxCost: number): Plugin {
+  return {
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      if (isIntrospectionOnly(args.document)) return;
+      let requested: number;
+      try {
+        requested = complexityFromQuery(args.document, {
+          schema: args.schema,
+          ctx: args.contextValue as object,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+        }).complexity;
+      } catch {
+        return; // variables that do not coerce: execution reports them
+      }
+      const cost = { requested, limit: maxCost };
+      if (requested > maxCost) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              `Query cost ${requested} exceeds the limit of ${maxCost}: ask for smaller pages (first/last) or fewer nested lists.`,
+              { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, cost } },
+            ),
+          ],
+          extensions: { cost },
+        });
+        return;
+      }
+      return {
+        onExecuteDone: ({ result, setResult }) => {
+          if (Symbol.asyncIterator in result) return;
+          setResult({ ...result, extensions: { ...result.extensions, cost } });
+        },
+      };
+    },
+  };
+}
+
+/** Ends a request whose execution takes longer than the limit with a TIMEOUT error. */
+function executionTimeoutPlugin(timeoutMs: number): Plugin {
+  return {
+    onExecute: ({ executeFn, setExecuteFn }) => {
+      setExecuteFn((args) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<{ errors: GraphQLError[] }>((resolve) => {
+          timer = setTimeout(
+            () =>
+              resolve({
+                errors: [
+                  new GraphQLError(`Execution took longer than ${timeoutMs} ms and was stopped.`, {
+                    extensions: { code: ErrorCode.TIMEOUT, limit: timeoutMs },
+                  }),
+                ],
+              }),
+            timeoutMs,
+          );
+        });
+        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer));
+      });
+    },
+  };
+}
+
+/** Reports the version of the data each response was computed from, so clients can tell when it changed. */
+function dataVersionPlugin(): Plugin<Context> {
+  return {
+    onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
         if (Symbol.asyncIterator in result) return;
-        setResult({ ...result, extensions: { ...result.extensions, dataVersion: source.version } });
+        const version = (args.contextValue as Context).source.version;
+        setResult({ ...result, extensions: { ...result.extensions, dataVersion: version } });
       },
     }),
   };
 }
 
-/**
- * The README's example queries ("Example queries"), opened as GraphiQL tabs after the default query so each is
- * one click away. Each is a comment and an operation name (the tab's title) on top of the README block, which
- * follows byte for byte: the README stays the documentation, and tests-e2e checks that the two agree.
- */
-export const GRAPHIQL_EXAMPLE_QUERIES: readonly string[] = [
-  `# From the README: who is Majid Azizi?
-query PersonAndAffiliations {
-  person(slug: "majid-azizi") {
-    name
-    nationalities
-    articles {
-      totalCount
-    }
-    affiliations {
-      role
-      organization {
-        name
-        parent {
-          name
-        }
-      }
-    }
-  }
-}
-`,
-  `# From the README: what was timed to the APEC meeting?
-query TimedToApecMeeting {
-  event(slug: "apec-meeting-2024") {
-    name
-    startDate
-    eventRelations {
-      from {
-        name
-      }
-      relation
-      evidence {
-        quote
-        start
-        end
-        article {
-          headline
-        }
-      }
-    }
-  }
-}
-`,
-  `# From the README: search, best match first
-query SearchQuds {
-  search(query: "quds", first: 3) {
-    totalCount
-    nodes {
-      __typename
-      ... on Organization {
-        name
-        kind
-        country
-      }
-      ... on Event {
-        name
-      }
-      ... on Article {
-        headline
-      }
-    }
-  }
-}
-`,
-];
-
-const renderedGraphiQL = new Map<string, string>();
-function memoizedGraphiQL(options?: GraphiQLOptions): string {
-  const key = JSON.stringify(options ?? {});
-  let page = renderedGraphiQL.get(key);
-  if (page === undefined) {
-    page = renderGraphiQL(options);
-    renderedGraphiQL.set(key, page);
-  }
-  return page;
+/** GET /ready: 200 while serving (with the data version), 503 otherwise (starting, or shutting down). */
+function readinessPlugin(holder: SourceHolder, isReady: () => boolean): Plugin {
+  return {
+    onRequest: ({ url, endResponse, fetchAPI }) => {
+      if (url.pathname !== '/ready') return;
+      const ready = isReady();
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ ready, dataVersion: holder.current().version }), {
+          status: ready ? 200 : 503,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    },
+  };
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const holder = isHolder(options.source) ? options.source : fixedSource(options.source);
+  const introspection = options.introspection ?? true;
+  const registry = options.registry ?? new Registry();
+  const errorsByCode = new Counter({
+    name: 'newsgraph_errors_total',
+    help: 'GraphQL errors sent to clients, by extensions.code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  const origins = options.corsOrigins ?? ['*'];
+
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    context: () => createContext(options.source, options),
+    // The store is read once, when the request starts: a reload never changes the data under a request.
+    context: () => createContext(holder.current(), options),
     graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
     landingPage: false,
     // Never send stack traces or library messages, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
-    logging: options.logging ?? false,
-    // GraphiQL's code is served from this server, not from a CDN, so it works offline and behind firewalls.
-    // The page (about 9 MB) is rendered once per set of options.
-    renderGraphiQL: memoizedGraphiQL,
-    graphiql: {
-      title: 'newsgraph',
-      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-      // Used only when the browser has no tabs stored from an earlier visit.
-      defaultTabs: [GRAPHIQL_DEFAULT_QUERY, ...GRAPHIQL_EXAMPLE_QUERIES].map((query) => ({ query })),
+    logging: options.logger ?? false,
+    // Arrays of operations are refused (BAD_REQUEST): one request, one operation, one cost.
+    batching: false,
+    cors: {
+      origin: origins.includes('*') ? '*' : origins,
+      methods: ['GET', 'POST'],
+      credentials: false,
+      allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
     },
+    renderGraphiQL: memoizedGraphiQL,
+    graphiql: GRAPHIQL_OPTIONS,
     plugins: [
-      errorCodesPlugin(),
+      errorCodesPlugin(limits, (code) => errorsByCode.inc({ code })),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      documentLengthPlugin(limits.maxDocumentLength),
+      maxTokensPlugin({ n: limits.maxTokens }),
       maxDepthPlugin({
-        n: maxDepth,
+        n: limits.maxDepth,
         ignoreIntrospection: true,
         flattenFragments: true,
         propagateOnRejection: false,
-        onReject: [
-          (context, error) =>
-            context?.reportError(
-              new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-                extensions: { code: ErrorCode.QUERY_TOO_DEEP, limit: maxDepth },
-              }),
-            ),
-        ],
+        onReject: rejectWith(ErrorCode.QUERY_TOO_DEEP, limits.maxDepth),
       }),
-      dataVersionPlugin(options.source),
+      maxAliasesPlugin({
+        n: limits.maxAliases,
+        propagateOnRejection: false,
+        onReject: rejectWith(ErrorCode.TOO_MANY_ALIASES, limits.maxAliases),
+      }),
+      maxDirectivesPlugin({
+        n: limits.maxDirectives,
+        propagateOnRejection: false,
+        onReject: rejectWith(ErrorCode.TOO_MANY_DIRECTIVES, limits.maxDirectives),
+      }),
+      ...(introspection
+        ? []
+        : [
+            blockFieldSuggestionsPlugin(),
+            {
+              onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+            } satisfies Plugin,
+          ]),
+      costPlugin(limits.maxCost),
+      executionTimeoutPlugin(limits.executionTimeoutMs),
+      dataVersionPlugin(),
+      readinessPlugin(holder, options.isReady ?? (() => true)),
+      usePrometheus({
+        endpoint: '/metrics',
+        registry,
+        metrics: {
+          graphql_yoga_http_duration: true,
+          graphql_envelop_request: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_error_result: true,
+        },
+      }),
     ],
   });
 }

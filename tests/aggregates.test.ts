@@ -168,7 +168,7 @@ describe('coMentions', () => {
         nodes: { slug: string; coMentions: { nodes: { entity: { slug: string }; sharedArticles: number }[] } }[];
       };
     }>(
-      '{ organizations(first: 100) { nodes { slug coMentions(first: 100) { nodes { entity { slug } sharedArticles } } } } }',
+      '{ organizations(first: 20) { nodes { slug coMentions(first: 30) { nodes { entity { slug } sharedArticles } } } } }',
     );
     expect(api.counter.calls.get('coMentionsByEntity')).toBe(1);
     const quds = organizations.nodes.find((o) => o.slug === 'quds-force');

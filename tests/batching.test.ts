@@ -20,9 +20,13 @@ const WIDE_QUERY = `query($first: Int) {
   }
 }`;
 
+// The query walks every relationship of every person: far over the published cost limit by design,
+// so these tests raise it (they are about batching; tests/limits.test.ts is about the limit).
+const UNLIMITED = { limits: { maxCost: 10_000_000 } };
+
 let api: Awaited<ReturnType<typeof createTestApi>>;
 beforeAll(async () => {
-  api = await createTestApi();
+  api = await createTestApi(undefined, UNLIMITED);
 });
 
 async function callsFor(first: number, target = api) {
@@ -59,7 +63,7 @@ describe('batching', () => {
   });
 
   it('would grow with the parents without batching (so the count above means something)', async () => {
-    const naive = await createTestApi(undefined, { batch: false });
+    const naive = await createTestApi(undefined, { ...UNLIMITED, batch: false });
     const two = await callsFor(2, naive);
     const all = await callsFor(100, naive);
     const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);

@@ -1,33 +1,86 @@
 /** Configuration from flags and environment variables, validated with messages that name the bad value. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { CONFIG_HELP, ConfigError, DEFAULT_LIMITS, limitsOf, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has documented defaults', () => {
-    expect(loadConfig([], {})).toEqual({ port: 4000, host: 'localhost', dataDir: path.resolve('data'), maxDepth: 12 });
+    expect(loadConfig([], {})).toEqual({
+      port: 4000,
+      host: 'localhost',
+      dataDir: path.resolve('data'),
+      watch: false,
+      introspection: true,
+      corsOrigins: ['*'],
+      logLevel: 'info',
+      maxBodyBytes: 102_400,
+      ...DEFAULT_LIMITS,
+      shutdownGraceMs: 10_000,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    expect(limitsOf(loadConfig([], {}))).toEqual(DEFAULT_LIMITS);
   });
 
   it('reads the environment, and flags win over it', () => {
-    const env = { PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/srv/data', MAX_DEPTH: '8' };
-    expect(loadConfig([], env)).toEqual({ port: 8080, host: '0.0.0.0', dataDir: '/srv/data', maxDepth: 8 });
-    expect(loadConfig(['--port', '0', '--data', 'other', '--max-depth', '20'], env)).toEqual({
+    const env = {
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/srv/data',
+      MAX_DEPTH: '8',
+      WATCH: 'true',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    };
+    expect(loadConfig([], env)).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/data',
+      maxDepth: 8,
+      watch: true,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+    });
+    expect(
+      loadConfig(
+        ['--port', '0', '--data', 'other', '--max-depth', '20', '--max-cost', '100', '--introspection', 'false'],
+        env,
+      ),
+    ).toMatchObject({
       port: 0,
       host: '0.0.0.0',
       dataDir: path.resolve('other'),
       maxDepth: 20,
+      maxCost: 100,
+      introspection: false,
     });
+    expect(loadConfig(['--watch'], {}).watch).toBe(true);
   });
 
   it.each([
-    [['--port', ''], {}, '--port / PORT = "": must be a port number'],
-    [[], { PORT: '70000' }, '--port / PORT = "70000": must be a port number'],
+    [['--port', ''], {}, '--port / PORT = "": must be a whole number from 0 to 65535'],
+    [[], { PORT: '70000' }, '--port / PORT = "70000": must be a whole number'],
     [[], { PORT: '80a' }, '--port / PORT = "80a"'],
     [['--max-depth', '0'], {}, '--max-depth / MAX_DEPTH = "0": must be a whole number from 1 to 100'],
     [[], { MAX_DEPTH: 'deep' }, '--max-depth / MAX_DEPTH = "deep"'],
+    [[], { LOG_LEVEL: 'loud' }, '--log-level / LOG_LEVEL = "loud"'],
+    [[], { INTROSPECTION: 'maybe' }, '--introspection / INTROSPECTION = "maybe"'],
+    [[], { MAX_BODY_BYTES: '0' }, '--max-body-bytes / MAX_BODY_BYTES = "0"'],
     [['--verbose'], {}, "Unknown option '--verbose'"],
   ])('refuses %j %j naming the value', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError);
     expect(() => loadConfig(argv, env)).toThrow(message);
+  });
+
+  it('reports every bad value at once, with the help', () => {
+    const error = (() => {
+      try {
+        loadConfig([], { PORT: 'x', MAX_COST: '-1' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.message).toContain('--port / PORT = "x"');
+    expect(error?.message).toContain('--max-cost / MAX_COST = "-1"');
+    expect(error?.message).toContain(CONFIG_HELP);
   });
 });

@@ -3,7 +3,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
-import { createNewsYoga } from '../src/yoga.js';
+import { CSRF_HEADER, createNewsYoga } from '../src/yoga.js';
 import { createTestApi, DATA_DIR } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
@@ -29,13 +29,17 @@ describe('GraphiQL', () => {
     expect(html).toContain('WhoIsMajidAzizi');
   });
 
-  it('answers queries sent by GET', async () => {
-    const response = await api.yoga.fetch(
-      `http://localhost/graphql?query=${encodeURIComponent('{ person(slug: "majid-azizi") { name } }')}`,
-      { headers: { accept: 'application/json' } },
-    );
+  it('answers queries sent by GET with the CSRF-prevention header, and refuses a GET without it', async () => {
+    const url = `http://localhost/graphql?query=${encodeURIComponent('{ person(slug: "majid-azizi") { name } }')}`;
+    const response = await api.yoga.fetch(url, { headers: { accept: 'application/json', [CSRF_HEADER]: '1' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ data: { person: { name: 'Majid Azizi' } } });
+    // A cross-site <img src> or link is a "simple" GET a browser sends without preflight: refused.
+    const simple = await api.yoga.fetch(url, { headers: { accept: 'application/json' } });
+    expect(simple.status).toBe(403);
+    expect(await simple.json()).toEqual({
+      errors: [{ message: 'Required CSRF header(s) not present', extensions: { code: 'FORBIDDEN' } }],
+    });
   });
 });
 
@@ -127,7 +131,9 @@ describe('depth limit', () => {
   });
 
   it('accepts a query at the limit, and exempts introspection', async () => {
-    const atLimit = await api.query(
+    // Twelve levels of nested lists are far over the cost limit: raise it to test depth alone.
+    const deep = await createTestApi(undefined, { limits: { maxCost: 10_000_000 } });
+    const atLimit = await deep.query(
       '{ persons { nodes { affiliations { organization { members { person { affiliations { organization { members { person { name } } } } } } } } } } }',
     );
     expect(atLimit.errors).toBeUndefined();
@@ -137,7 +143,7 @@ describe('depth limit', () => {
   });
 
   it('is configurable', async () => {
-    const shallow = await createTestApi(undefined, { maxDepth: 2 });
+    const shallow = await createTestApi(undefined, { limits: { maxDepth: 2 } });
     const result = await shallow.query('{ persons { nodes { name } } }');
     expect(result.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 2 });
   });
@@ -155,7 +161,7 @@ describe('data version', () => {
 
 describe('GraphiQL default query', () => {
   it('runs without errors', async () => {
-    const { GRAPHIQL_DEFAULT_QUERY } = await import('../src/yoga.js');
+    const { GRAPHIQL_DEFAULT_QUERY } = await import('../src/graphiql.js');
     const result = await api.query<{ person: { name: string } }>(GRAPHIQL_DEFAULT_QUERY);
     expect(result.errors).toBeUndefined();
     expect(result.data?.person.name).toBe('Majid Azizi');

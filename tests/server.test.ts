@@ -24,7 +24,7 @@ function startMain(
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /serving GraphQL and GraphiQL at (http:\/\/\S+)/.exec(output);
+      const match = /serving GraphQL and GraphiQL at (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) resolve({ child, url: match[1], output: () => output });
     };
     child.stdout?.on('data', onData);
@@ -64,6 +64,6 @@ describe('the server process', () => {
   it('takes its port, host and data directory from the environment', async () => {
     const { url, output } = await startMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(ROOT, 'data') }, []);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-    expect(output()).toContain(`(data: ${path.join(ROOT, 'data')})`);
+    expect(output()).toContain(`"dataDir":${JSON.stringify(path.join(ROOT, 'data'))}`);
   });
 });

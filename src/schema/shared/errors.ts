@@ -9,6 +9,30 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The query is deeper than the published limit. */
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  /** The query's computed cost is over the published limit (`extensions.cost` has both). */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The document uses more aliases than the published limit. */
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** The document has more tokens than the published limit. */
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  /** The document uses more directives than the published limit. */
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  /** The query text is longer than the published limit. */
+  QUERY_TOO_LONG: 'QUERY_TOO_LONG',
+  /** Execution took longer than the published limit. */
+  TIMEOUT: 'TIMEOUT',
+  /** Not a GraphQL request this server accepts (malformed body, batch, missing query). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** A browser request without the CSRF-prevention header, or another refused request. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The HTTP method is not allowed (mutations over GET, PUT, …). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The request body is larger than the published limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The request body's media type is not one GraphQL over HTTP accepts. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The Accept header asks for no media type the server can answer with. */
+  NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
   /** The document could not be parsed. */
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   /** The document does not validate against the schema. */
@@ -20,4 +44,24 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
+}
+
+/** The code for an error raised at the HTTP level (by yoga or a plugin) that came without one. */
+export function codeForHttpStatus(status: number | undefined): ErrorCode {
+  switch (status) {
+    case 403:
+      return ErrorCode.FORBIDDEN;
+    case 405:
+      return ErrorCode.METHOD_NOT_ALLOWED;
+    case 406:
+      return ErrorCode.NOT_ACCEPTABLE;
+    case 413:
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    case 415:
+      return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    case 400:
+      return ErrorCode.BAD_REQUEST;
+    default:
+      return ErrorCode.BAD_USER_INPUT;
+  }
 }

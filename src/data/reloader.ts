@@ -1,0 +1,98 @@
+/**
+ * Data that changes under a running server. The holder gives each request the store current when the
+ * request starts; a reload builds and validates a complete new store first and only then swaps it in,
+ * so requests in flight finish on the store they started with and a bad edit never replaces good data.
+ */
+import { type FSWatcher, watch } from 'node:fs';
+import { FixtureError, loadDataset } from './load-fixtures.js';
+import { MemoryStore } from './memory-store.js';
+import type { NewsDataSource } from './source.js';
+
+export interface SourceHolder {
+  /** The store new requests should use. */
+  current(): NewsDataSource;
+}
+
+export interface ReloadLogger {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export type ReloadResult =
+  | { ok: true; version: string; changed: boolean; ms: number }
+  | { ok: false; error: string; ms: number };
+
+export class DataHolder implements SourceHolder {
+  private store: NewsDataSource;
+  /** Reloads run one at a time; a change during a reload schedules one more. */
+  private running: Promise<ReloadResult> | null = null;
+  private pending = false;
+
+  constructor(
+    private readonly directory: string,
+    initial: NewsDataSource,
+    private readonly logger?: ReloadLogger,
+  ) {
+    this.store = initial;
+  }
+
+  static async load(directory: string, logger?: ReloadLogger): Promise<DataHolder> {
+    return new DataHolder(directory, new MemoryStore(await loadDataset(directory)), logger);
+  }
+
+  current(): NewsDataSource {
+    return this.store;
+  }
+
+  /** Loads, validates and indexes the directory, then swaps the new store in; on any problem keeps the old one. */
+  reload(): Promise<ReloadResult> {
+    if (this.running) {
+      this.pending = true;
+      return this.running;
+    }
+    this.running = this.reloadOnce().finally(() => {
+      this.running = null;
+      if (this.pending) {
+        this.pending = false;
+        void this.reload();
+      }
+    });
+    return this.running;
+  }
+
+  private async reloadOnce(): Promise<ReloadResult> {
+    const started = performance.now();
+    try {
+      const next = new MemoryStore(await loadDataset(this.directory));
+      const changed = next.version !== this.store.version;
+      this.store = next; // one assignment: a request sees the old store or the new one, never a mix
+      const ms = Math.round(performance.now() - started);
+      this.logger?.info({ dataVersion: next.version, changed, ms }, changed ? 'data reloaded' : 'data unchanged');
+      return { ok: true, version: next.version, changed, ms };
+    } catch (error) {
+      const ms = Math.round(performance.now() - started);
+      const message = error instanceof FixtureError ? error.message : String(error);
+      this.logger?.error(
+        { dataVersion: this.store.version, ms, err: message },
+        'data reload refused: still serving the last good data',
+      );
+      return { ok: false, error: message, ms };
+    }
+  }
+
+  /** Reloads when a file in the directory changes, after a short quiet period (editors write in bursts). */
+  watch(debounceMs = 200): FSWatcher {
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = watch(this.directory, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.reload(), debounceMs);
+    });
+    watcher.on('close', () => clearTimeout(timer));
+    return watcher;
+  }
+}
+
+/** A holder for a store that never changes (tests, benchmarks). */
+export function fixedSource(source: NewsDataSource): SourceHolder {
+  return { current: () => source };
+}
