@@ -219,7 +219,7 @@ describe('relationships with evidence', () => {
           participations: { evidence: { quote: string; start: number; end: number; article: { body: string } }[] }[];
         }[];
       };
-    }>(`{ persons(first: 10) { nodes { participations { evidence { quote start end article { body } } } } } }`);
+    }>(`{ persons(first: 9) { nodes { participations { evidence { quote start end article { body } } } } } }`);
     const evidence = persons.nodes.flatMap((p) => p.participations.flatMap((x) => x.evidence));
     expect(evidence.length).toBeGreaterThan(10);
     for (const e of evidence) expect(e.article.body.slice(e.start, e.end)).toBe(e.quote);
