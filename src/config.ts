@@ -201,6 +201,14 @@ function boolean() {
 }
 
 type Settings = typeof SETTINGS;
+
+/** Every setting's flag, environment variable, default and meaning (the README's configuration table). */
+export const CONFIG_SETTINGS = Object.values(SETTINGS).map(({ flag, env, default: value, help }) => ({
+  flag: `--${flag}`,
+  env,
+  default: value,
+  help,
+}));
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
 export const CONFIG_HELP = `Usage: npm start -- [--flag value ...]   (flags override environment variables)

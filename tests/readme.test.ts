@@ -38,3 +38,12 @@ describe('README examples', () => {
     expect(readme).toContain('npm ci && npm test');
   });
 });
+
+describe('README configuration', () => {
+  it('lists every setting with its flag, variable and default', async () => {
+    const { CONFIG_SETTINGS } = await import('../src/config.js');
+    for (const setting of CONFIG_SETTINGS) {
+      expect(readme).toContain(`| \`${setting.flag}\` | \`${setting.env}\` | \`${setting.default}\` |`);
+    }
+  });
+});
