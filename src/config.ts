@@ -179,6 +179,13 @@ const SETTINGS = {
     schema: wholeNumber(1_000, 600_000),
     help: 'longest time to receive the headers (node:http headersTimeout), in ms',
   },
+  batch: {
+    flag: 'batch',
+    env: 'BATCH',
+    default: 'true',
+    schema: boolean(),
+    help: 'batch data access with DataLoader (false only to measure the naive cost in benchmarks)',
+  },
   keepAliveTimeoutMs: {
     flag: 'keep-alive-timeout-ms',
     env: 'KEEP_ALIVE_TIMEOUT_MS',

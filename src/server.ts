@@ -76,6 +76,7 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     corsOrigins: config.corsOrigins,
     logger: yogaLogger(log),
     isReady: () => accepting,
+    batch: config.batch,
   });
 
   const server = createServer((req, res) => {

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       maxBodyBytes: 102_400,
       ...DEFAULT_LIMITS,
+      batch: true,
       shutdownGraceMs: 10_000,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,

@@ -2,9 +2,9 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { countingSource } from '../src/data/counting-source.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
-import type { NewsDataSource } from '../src/data/source.js';
 import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
 
 export const DATA_DIR = path.resolve(import.meta.dirname, '../data');
@@ -15,27 +15,6 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
   extensions?: Record<string, unknown>;
-}
-
-/** Wraps a source so every data-access call is counted by method name. */
-export function countingSource(source: NewsDataSource) {
-  const calls = new Map<string, number>();
-  const counted = new Proxy(source, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  });
-  return {
-    source: counted,
-    calls,
-    total: () => [...calls.values()].reduce((a, b) => a + b, 0),
-    reset: () => calls.clear(),
-  };
 }
 
 export async function createTestApi(dataDir = DATA_DIR, options: Partial<NewsYogaOptions> = {}) {
