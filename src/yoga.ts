@@ -277,6 +277,9 @@ export function createNewsYoga(options: NewsYogaOptions) {
     logging: options.logger ?? false,
     // Arrays of operations are refused (BAD_REQUEST): one request, one operation, one cost.
     batching: false,
+    // The body limit is enforced in server.ts from Content-Length, at no cost per request; yoga's own
+    // check pipes every body through a counting stream. (yoga.fetch in tests has no body limit.)
+    maxRequestBodySize: false,
     cors: {
       origin: origins.includes('*') ? '*' : origins,
       methods: ['GET', 'POST'],
