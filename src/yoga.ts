@@ -4,6 +4,7 @@
  * are plugins here; the HTTP-level limits (body size, timeouts) are in server.ts.
  */
 
+import { useEngine } from '@envelop/core';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -14,12 +15,13 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   type DocumentNode,
+  execute,
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
   type ValidationContext,
 } from 'graphql';
-import { createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { type CORSOptions, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { Counter, Registry } from 'prom-client';
 import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
 import { type Context, type ContextOptions, createContext } from './context.js';
@@ -101,10 +103,12 @@ function errorCodesPlugin(limits: QueryLimits, onError: (code: string) => void):
             const { originalError: _detail, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
             // An error with no path was raised before any resolver ran: if it points into the document
             // (a variable that does not coerce) it is the client's input; otherwise it is an HTTP-level refusal.
+            const status = (extensions.http as { status?: number } | undefined)?.status;
             if (!extensions.code && !error.path) {
-              extensions.code = error.locations?.length
-                ? ErrorCode.BAD_USER_INPUT
-                : codeForHttpStatus((extensions.http as { status?: number } | undefined)?.status);
+              extensions.code = error.locations?.length ? ErrorCode.BAD_USER_INPUT : codeForHttpStatus(status);
+            } else if (extensions.code === 'BAD_REQUEST' && status !== undefined && status !== 400) {
+              // yoga calls every HTTP-level refusal BAD_REQUEST; the status says which (405, 406, 415, …).
+              extensions.code = codeForHttpStatus(status);
             }
             onError(String(extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
             return new GraphQLError(error.message, {
@@ -236,6 +240,106 @@ function dataVersionPlugin(): Plugin<Context> {
   };
 }
 
+/** Media types a POST body may have: GraphQL over HTTP's JSON, and a bare GraphQL document. */
+const POST_MEDIA_TYPES = ['application/json', 'application/graphql'];
+/** Body types a browser sends cross-site without a preflight. */
+const SIMPLE_MEDIA_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * Requests take the two shapes GraphQL over HTTP defines. A POST body must be JSON (or a bare document):
+ * yoga's form-urlencoded and multipart parsers are not needed and crash on malformed input, so those are
+ * refused (415). A GET's `variables` and `extensions` must be JSON objects: yoga parses them unguarded.
+ */
+function requestShapePlugin(): Plugin {
+  const refuse = (fetchAPI: { Response: typeof Response }, status: number, code: ErrorCode, message: string) =>
+    new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+  return {
+    onRequest: ({ request, url, endResponse, fetchAPI }) => {
+      // Every path: yoga also serves the endpoint as /graphql/.
+      if (request.method === 'POST') {
+        const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        // A "simple" body type without the CSRF header is what a cross-site form sends: the CSRF check refuses
+        // it (403) in its turn; anything else that is not JSON is refused here.
+        const crossSiteForm = SIMPLE_MEDIA_TYPES.includes(mediaType) && !request.headers.has(CSRF_HEADER);
+        if (mediaType && !POST_MEDIA_TYPES.includes(mediaType) && !crossSiteForm) {
+          endResponse(
+            refuse(
+              fetchAPI,
+              415,
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+              `A POST body must be application/json, not ${mediaType}.`,
+            ),
+          );
+        }
+        return;
+      }
+      if (request.method !== 'GET') return;
+      for (const name of ['variables', 'extensions']) {
+        const value = url.searchParams.get(name);
+        if (value === null || value === '') continue;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          endResponse(refuse(fetchAPI, 400, ErrorCode.BAD_REQUEST, `The ${name} parameter must be a JSON object.`));
+          return;
+        }
+      }
+    },
+  };
+}
+
+/** yoga answers 406 and 415 with an empty body: give them an error with a code like every other refusal. */
+function emptyRefusalsPlugin(): Plugin {
+  const messages: Record<number, [ErrorCode, string]> = {
+    406: [
+      ErrorCode.NOT_ACCEPTABLE,
+      'The Accept header names no media type this server can answer with: use application/graphql-response+json or application/json.',
+    ],
+    415: [
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      'The request body must be application/json (or a GET with the query in the URL).',
+    ],
+  };
+  return {
+    onResponse: ({ response, setResponse, fetchAPI }) => {
+      const refusal = messages[response.status];
+      if (!refusal || response.body !== null) return;
+      const [code, message] = refusal;
+      setResponse(
+        new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+          status: response.status,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * CORS with an exact allow-list: an allowed origin is echoed; any other origin (including "null", which
+ * sandboxed frames and file: pages send) gets no Access-Control-Allow-Origin at all. Never credentials.
+ */
+function corsFor(origins: string[]) {
+  const allowAll = origins.includes('*');
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    if (!allowAll && (!origin || !origins.includes(origin))) return false as unknown as CORSOptions;
+    return {
+      origin: allowAll ? '*' : (origin as string),
+      methods: ['GET', 'POST'],
+      credentials: false,
+      allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
+    } satisfies CORSOptions;
+  };
+}
+
 /** GET /ready: 200 while serving (with the data version), 503 otherwise (starting, or shutting down). */
 function readinessPlugin(holder: SourceHolder, isReady: () => boolean): Plugin {
   return {
@@ -280,15 +384,15 @@ export function createNewsYoga(options: NewsYogaOptions) {
     // The body limit is enforced in server.ts from Content-Length, at no cost per request; yoga's own
     // check pipes every body through a counting stream. (yoga.fetch in tests has no body limit.)
     maxRequestBodySize: false,
-    cors: {
-      origin: origins.includes('*') ? '*' : origins,
-      methods: ['GET', 'POST'],
-      credentials: false,
-      allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
-    },
+    // No file uploads: multipart requests are refused (415) rather than parsed.
+    multipart: false,
+    cors: corsFor(origins),
     renderGraphiQL: memoizedGraphiQL,
     graphiql: GRAPHIQL_OPTIONS,
     plugins: [
+      // graphql-js's own executor: it keeps response keys in the order of the query (GraphQL spec §7.2.2),
+      // which the @graphql-tools executor version that runs on Node 20 does not.
+      useEngine({ execute }),
       errorCodesPlugin(limits, (code) => errorsByCode.inc({ code })),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       documentLengthPlugin(limits.maxDocumentLength),
@@ -322,9 +426,14 @@ export function createNewsYoga(options: NewsYogaOptions) {
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(holder, options.isReady ?? (() => true)),
+      requestShapePlugin(),
+      emptyRefusalsPlugin(),
       usePrometheus({
         endpoint: '/metrics',
         registry,
+        // No label per URL: every distinct query string would otherwise be a new series, a memory leak any
+        // client could drive.
+        labels: { method: true, statusCode: true, url: false, operationName: false },
         metrics: {
           graphql_yoga_http_duration: true,
           graphql_envelop_request: true,

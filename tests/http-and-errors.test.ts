@@ -167,3 +167,24 @@ describe('GraphiQL default query', () => {
     expect(result.data?.person.name).toBe('Majid Azizi');
   });
 });
+
+describe('response shape', () => {
+  it('keeps the keys of the response in the order of the query (GraphQL spec §7.2.2)', async () => {
+    const response = await api.request({
+      query: '{ articles { totalCount } person(slug: "majid-azizi") { slug name } stats { events articles } }',
+    });
+    const text = await response.text();
+    const keys = (from: string) => [...from.matchAll(/"(\w+)":/g)].map((m) => m[1]);
+    expect(keys(text.slice(0, text.indexOf('"extensions"')))).toEqual([
+      'data',
+      'articles',
+      'totalCount',
+      'person',
+      'slug',
+      'name',
+      'stats',
+      'events',
+      'articles',
+    ]);
+  });
+});

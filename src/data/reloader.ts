@@ -24,9 +24,10 @@ export type ReloadResult =
 
 export class DataHolder implements SourceHolder {
   private store: NewsDataSource;
-  /** Reloads run one at a time; a change during a reload schedules one more. */
+  /** Reloads run one at a time. */
   private running: Promise<ReloadResult> | null = null;
-  private pending = false;
+  /** The one reload queued behind the running one, shared by every caller that asked meanwhile. */
+  private queued: Promise<ReloadResult> | null = null;
 
   constructor(
     private readonly directory: string,
@@ -46,18 +47,18 @@ export class DataHolder implements SourceHolder {
 
   /** Loads, validates and indexes the directory, then swaps the new store in; on any problem keeps the old one. */
   reload(): Promise<ReloadResult> {
-    if (this.running) {
-      this.pending = true;
+    if (!this.running) {
+      this.running = this.reloadOnce().finally(() => {
+        this.running = null;
+      });
       return this.running;
     }
-    this.running = this.reloadOnce().finally(() => {
-      this.running = null;
-      if (this.pending) {
-        this.pending = false;
-        void this.reload();
-      }
+    // The running reload may have read the files before this caller's change: queue one more after it.
+    this.queued ??= this.running.then(() => {
+      this.queued = null;
+      return this.reload();
     });
-    return this.running;
+    return this.queued;
   }
 
   private async reloadOnce(): Promise<ReloadResult> {

@@ -13,7 +13,7 @@ export function foldForSearch(text: string): string {
   if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 const WORD = /[\p{L}\p{N}]/u;
 /** Highlights listed per field of one hit, at most: enough to show where, without copying a long body. */

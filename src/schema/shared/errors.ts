@@ -25,6 +25,8 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** A browser request without the CSRF-prevention header, or another refused request. */
   FORBIDDEN: 'FORBIDDEN',
+  /** The request names an operation the document does not have, or several operations and no name. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** The HTTP method is not allowed (mutations over GET, PUT, …). */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** The request body is larger than the published limit. */

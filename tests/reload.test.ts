@@ -1,0 +1,426 @@
+/**
+ * Data reloads under a running API: a reload builds a complete new store and swaps it in at once, so every
+ * response is computed from one version of the data (the one in its `extensions.dataVersion`), requests in
+ * flight finish on the store they started with, and a bad edit never replaces good data.
+ */
+import { writeFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../src/data/load-fixtures.js';
+import { MemoryStore } from '../src/data/memory-store.js';
+import { DataHolder, type ReloadLogger, type ReloadResult, type SourceHolder } from '../src/data/reloader.js';
+import type { NewsDataSource } from '../src/data/source.js';
+import { startServer } from '../src/server.js';
+import { createNewsYoga, type NewsYoga } from '../src/yoga.js';
+import { editedFixtures } from './helpers.js';
+
+type Fixture = Record<string, unknown>;
+
+const directories: string[] = [];
+afterAll(async () => {
+  await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+/** A fresh copy of data/ with `edit` applied to one file (removed after the suite). */
+async function fixtures(file = 'articles.json', edit: (records: Fixture[]) => unknown = () => undefined) {
+  const directory = await editedFixtures(file, edit);
+  directories.push(directory);
+  return directory;
+}
+
+/** A valid third article, newer than the two curated ones, that mentions Majid Azizi by name. */
+const NEW_ARTICLE = {
+  slug: 'azizi-appears-in-court',
+  headline: 'Majid Azizi appears in court in Lima',
+  publishedAt: '2024-08-01',
+  publishedAtText: 'August 1, 2024',
+  source: '002_reload_test.txt',
+  body: 'Majid Azizi appeared before a judge in Lima on Thursday, his lawyer said.',
+};
+const withNewArticle = (records: Fixture[]) => [...records, NEW_ARTICLE];
+
+const PERU_ARTICLE = 'irans-alleged-terror-plot-in-peru';
+
+/** A query touching lists, lookups, relationships, aggregates and search: all of it must come from one store. */
+const QUERY = `{
+  stats { articles persons mentions relationships }
+  articles { totalCount nodes { slug headline } }
+  person(slug: "majid-azizi") { name mentionCount articles { totalCount nodes { slug } } }
+  search(query: "azizi", types: [ARTICLE]) { totalCount nodes { ... on Article { slug } } }
+}`;
+
+interface Answer {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: unknown[];
+  extensions?: { dataVersion?: string };
+}
+
+type Fetcher = (init: RequestInit) => Response | Promise<Response>;
+
+/** In-process requests to a yoga instance. */
+const viaYoga =
+  (yoga: NewsYoga): Fetcher =>
+  (init) =>
+    yoga.fetch('http://localhost/graphql', init);
+
+/** A function that POSTs `query` and returns the status and the parsed body. */
+function post(send: Fetcher, query = QUERY) {
+  return async (): Promise<Answer> => {
+    const response = await send({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+}
+
+/** The answer to QUERY from a fixed store over `directory`: the reference a reloaded answer must equal. */
+async function referenceAnswer(directory: string) {
+  const store = new MemoryStore(await loadDataset(directory));
+  const answer = await post(viaYoga(createNewsYoga({ source: store })))();
+  expect(answer.errors).toBeUndefined();
+  expect(answer.extensions?.dataVersion).toBe(store.version);
+  return { version: store.version, data: answer.data };
+}
+
+/** A ReloadLogger that records every call. */
+function recordingLogger() {
+  const calls: { level: 'info' | 'error'; fields: Record<string, unknown>; message: string }[] = [];
+  const logger: ReloadLogger = {
+    info: (fields, message) => calls.push({ level: 'info', fields: fields as Record<string, unknown>, message }),
+    error: (fields, message) => calls.push({ level: 'error', fields: fields as Record<string, unknown>, message }),
+  };
+  return { logger, calls, errors: () => calls.filter((c) => c.level === 'error') };
+}
+
+async function setUp() {
+  const dir = await fixtures();
+  const log = recordingLogger();
+  const holder = await DataHolder.load(dir, log.logger);
+  const yoga = createNewsYoga({ source: holder });
+  return { dir, holder, yoga, query: post(viaYoga(yoga)), log };
+}
+
+describe('reloading the data', () => {
+  it('serves a new article after a reload, with a new data version', async () => {
+    const { dir, holder, query } = await setUp();
+    const before = await query();
+    expect(before.status).toBe(200);
+    expect(before.data).toMatchObject({ articles: { totalCount: 2 }, person: { articles: { totalCount: 2 } } });
+    const oldVersion = before.extensions?.dataVersion;
+    expect(oldVersion).toBe(holder.current().version);
+
+    const articles = JSON.parse(await readFile(path.join(dir, 'articles.json'), 'utf8')) as Fixture[];
+    await writeFile(path.join(dir, 'articles.json'), JSON.stringify(withNewArticle(articles), null, 2));
+    const result = await holder.reload();
+    expect(result).toMatchObject({ ok: true, changed: true });
+
+    const after = await query();
+    expect(after.status).toBe(200);
+    expect(after.errors).toBeUndefined();
+    const data = after.data as {
+      articles: { totalCount: number; nodes: { slug: string; headline: string }[] };
+      person: { articles: { totalCount: number; nodes: { slug: string }[] } };
+    };
+    expect(data.articles.totalCount).toBe(3);
+    expect(data.articles.nodes[0]).toEqual({ slug: NEW_ARTICLE.slug, headline: NEW_ARTICLE.headline });
+    expect(data.person.articles.totalCount).toBe(3);
+    expect(data.person.articles.nodes.map((n) => n.slug)).toContain(NEW_ARTICLE.slug);
+    expect(after.extensions?.dataVersion).toMatch(/^[0-9a-f]{16}$/);
+    expect(after.extensions?.dataVersion).not.toBe(oldVersion);
+    expect(result.ok && result.version).toBe(after.extensions?.dataVersion);
+    // And it is exactly what a server started on the edited data would answer.
+    expect(after.data).toEqual((await referenceAnswer(dir)).data);
+  });
+
+  const brokenEdits: {
+    name: string;
+    file: string;
+    edit: (records: Fixture[]) => unknown;
+    message: RegExp;
+  }[] = [
+    {
+      name: 'invalid JSON',
+      file: 'event-relations.json',
+      edit: () => '[{"from": "x",]',
+      message: /event-relations\.json: .*not valid JSON/,
+    },
+    {
+      name: 'a dangling reference',
+      file: 'affiliations.json',
+      edit: (records) => {
+        (records[2] as Fixture).organization = 'peruvian-police';
+      },
+      message:
+        /affiliations\.json \[2\] \(person "oscar-arriola", organization "peruvian-police"\) field "organization": .*unknown organization "peruvian-police"/,
+    },
+    {
+      name: 'an evidence quote not in its article',
+      file: 'affiliations.json',
+      edit: (records) => {
+        (records[2] as Fixture).evidence = [{ article: PERU_ARTICLE, quote: "Peru's police chief, Oscar Arriola" }];
+      },
+      message:
+        /affiliations\.json \[2\] \(person "oscar-arriola", organization "peru"\) field "evidence\.0\.quote": quote not found in the body of article "irans-alleged-terror-plot-in-peru"/,
+    },
+  ];
+
+  it.each(brokenEdits)(
+    'keeps the last good data after $name, and says what is wrong',
+    async ({ file, edit, message }) => {
+      const { dir, holder, query, log } = await setUp();
+      const before = await query();
+      expect(before.errors).toBeUndefined();
+      const good = await readFile(path.join(dir, file), 'utf8');
+
+      const broken = await fixtures(file, edit);
+      await writeFile(path.join(dir, file), await readFile(path.join(broken, file), 'utf8'));
+      const result = await holder.reload();
+
+      expect(result.ok).toBe(false);
+      expect(result.ok ? '' : result.error).toMatch(message);
+      const after = await query();
+      expect(after).toEqual(before);
+      expect(holder.current().version).toBe(before.extensions?.dataVersion);
+      const errors = log.errors();
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.message).toMatch(/refused/);
+      expect(errors[0]?.fields).toMatchObject({ dataVersion: before.extensions?.dataVersion });
+      expect(String(errors[0]?.fields.err)).toMatch(message);
+
+      // Fixing the file makes reloads work again: the same content, so the same version.
+      await writeFile(path.join(dir, file), good);
+      expect(await holder.reload()).toMatchObject({
+        ok: true,
+        changed: false,
+        version: before.extensions?.dataVersion,
+      });
+      expect(await query()).toEqual(before);
+    },
+  );
+
+  it('finishes a request in flight on the store it started with', async () => {
+    const dir = await fixtures();
+    const oldAnswer = await referenceAnswer(dir);
+
+    // The initial store pauses in queryArticles until released, so a reload can happen mid-request.
+    let entered!: () => void;
+    const paused = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store = new MemoryStore(await loadDataset(dir));
+    const gated = new Proxy(store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'queryArticles' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          entered();
+          await gate;
+          return value.apply(target, args);
+        };
+      },
+    }) as NewsDataSource;
+    const holder = new DataHolder(dir, gated);
+    const query = post(viaYoga(createNewsYoga({ source: holder })));
+
+    const inFlight = query();
+    await paused;
+    const articles = JSON.parse(await readFile(path.join(dir, 'articles.json'), 'utf8')) as Fixture[];
+    await writeFile(path.join(dir, 'articles.json'), JSON.stringify(withNewArticle(articles), null, 2));
+    const reloaded = await holder.reload();
+    expect(reloaded).toMatchObject({ ok: true, changed: true });
+    expect(holder.current()).not.toBe(gated);
+
+    // A request started after the swap sees the new data at once...
+    const newAnswer = await query();
+    expect(newAnswer.extensions?.dataVersion).toBe(reloaded.ok && reloaded.version);
+    expect(newAnswer.data).toMatchObject({ articles: { totalCount: 3 } });
+
+    // ...while the one that started before finishes on the old store, consistently.
+    release();
+    const oldResponse = await inFlight;
+    expect(oldResponse.status).toBe(200);
+    expect(oldResponse.errors).toBeUndefined();
+    expect(oldResponse.extensions?.dataVersion).toBe(oldAnswer.version);
+    expect(oldResponse.data).toEqual(oldAnswer.data);
+  });
+
+  it('answers 200 queries during 20 reloads, each from exactly one version', async () => {
+    const dirA = await fixtures();
+    const dirB = await fixtures('articles.json', withNewArticle);
+    const a = await referenceAnswer(dirA);
+    const b = await referenceAnswer(dirB);
+    expect(b.version).not.toBe(a.version);
+    const expected = new Map([
+      [a.version, a.data],
+      [b.version, b.data],
+    ]);
+    const articlesA = await readFile(path.join(dirA, 'articles.json'), 'utf8');
+    const articlesB = await readFile(path.join(dirB, 'articles.json'), 'utf8');
+
+    // Every data access waits for the next turn of the event loop, so a query spans many turns and swaps
+    // happen while queries are half done (in-process, a query over the memory store would finish in one).
+    const dir = await fixtures();
+    const log = recordingLogger();
+    const holder = await DataHolder.load(dir, log.logger);
+    const slowed = new WeakMap<NewsDataSource, NewsDataSource>();
+    const slow: SourceHolder = {
+      current() {
+        const store = holder.current();
+        let wrapped = slowed.get(store);
+        if (!wrapped) {
+          wrapped = new Proxy(store, {
+            get(target, property, receiver) {
+              const value = Reflect.get(target, property, receiver);
+              if (typeof value !== 'function') return value;
+              return async (...args: unknown[]) => {
+                await new Promise((resolve) => setImmediate(resolve));
+                return value.apply(target, args);
+              };
+            },
+          });
+          slowed.set(store, wrapped);
+        }
+        return wrapped;
+      },
+    };
+    const query = post(viaYoga(createNewsYoga({ source: slow })));
+    const answers: Promise<Answer>[] = [];
+    const reloads: ReloadResult[] = [];
+    let straddled = 0;
+    const reloading = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await writeFile(path.join(dir, 'articles.json'), i % 2 === 0 ? articlesB : articlesA);
+        reloads.push(await holder.reload());
+      }
+    })();
+    // One query per turn of the event loop while the reloads run (the rest at once if they finish first), so
+    // that queries start before, during and after every swap and many are half done when one happens.
+    while (answers.length < 200) {
+      const startedOn = holder.current();
+      answers.push(
+        query().then((answer) => {
+          if (holder.current() !== startedOn) straddled++;
+          return answer;
+        }),
+      );
+      if (reloads.length < 20) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await reloading;
+    const results = await Promise.all(answers);
+
+    expect(reloads).toHaveLength(20);
+    for (const [i, reload] of reloads.entries()) {
+      expect(reload).toMatchObject({ ok: true, changed: true, version: i % 2 === 0 ? b.version : a.version });
+    }
+    expect(log.errors()).toEqual([]);
+    expect(results).toHaveLength(200);
+    const seen = new Map<string, number>();
+    for (const result of results) {
+      expect(result.status).toBe(200);
+      expect(result.errors).toBeUndefined();
+      const version = String(result.extensions?.dataVersion);
+      expect([a.version, b.version]).toContain(version);
+      expect(result.data).toEqual(expected.get(version));
+      seen.set(version, (seen.get(version) ?? 0) + 1);
+    }
+    expect(seen.get(a.version)).toBeGreaterThan(0);
+    expect(seen.get(b.version)).toBeGreaterThan(0);
+    // Some queries were in flight when the store was swapped under them, and still answered from one version.
+    expect(straddled).toBeGreaterThan(0);
+  });
+});
+
+describe('reloads asked for while one is running', () => {
+  it('are answered by a reload that starts after they were asked, so they see the caller’s edit', async () => {
+    const directory = await fixtures();
+    const holder = await DataHolder.load(directory);
+    const before = holder.current().version;
+    const articlesFile = path.join(directory, 'articles.json');
+    const edited = JSON.stringify(withNewArticle(JSON.parse(await readFile(articlesFile, 'utf8'))));
+    const first = holder.reload(); // starts reading the files as they are now
+    writeFileSync(articlesFile, edited); // the edit lands while the first reload runs
+    const second = holder.reload(); // asked after the edit: must not be answered by the first reload
+    const third = holder.reload();
+    const [a, b, c] = await Promise.all([first, second, third]);
+    expect(a).toMatchObject({ ok: true });
+    expect(b).toMatchObject({ ok: true });
+    expect(c).toBe(b); // callers who asked meanwhile share the one queued reload
+    expect(holder.current().version).not.toBe(before);
+    expect(b.ok && b.version).toBe(holder.current().version);
+    expect((await holder.current().stats()).articles).toBe(3);
+  });
+});
+
+describe('watching the data directory (a real server)', () => {
+  /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+  async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  it('serves an edit made on disk, and keeps the last good data after a broken edit', async () => {
+    const dir = await fixtures();
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    const running = await startServer(
+      { port: 0, host: '127.0.0.1', dataDir: dir, watch: true },
+      pino({ level: 'info' }, stream),
+    );
+    try {
+      const query = post((init) => fetch(running.url, init));
+      const first = await query();
+      expect(first.data).toMatchObject({ articles: { totalCount: 2 } });
+      const oldVersion = first.extensions?.dataVersion;
+
+      const articles = JSON.parse(await readFile(path.join(dir, 'articles.json'), 'utf8')) as Fixture[];
+      await writeFile(path.join(dir, 'articles.json'), JSON.stringify(withNewArticle(articles), null, 2));
+      const reloaded = await until('the new article to be served', async () => {
+        const answer = await query();
+        return (answer.data as { articles?: { totalCount: number } } | undefined)?.articles?.totalCount === 3
+          ? answer
+          : undefined;
+      });
+      expect(reloaded.errors).toBeUndefined();
+      expect(reloaded.extensions?.dataVersion).not.toBe(oldVersion);
+      expect(reloaded.data).toEqual((await referenceAnswer(dir)).data);
+      expect(lines.some((l) => l.msg === 'data reloaded' && l.dataVersion === reloaded.extensions?.dataVersion)).toBe(
+        true,
+      );
+
+      const refusedBefore = lines.filter((l) => /refused/.test(String(l.msg))).length;
+      await writeFile(path.join(dir, 'persons.json'), '[{"slug": "majid-azizi",');
+      const refusal = await until(
+        'the broken edit to be refused',
+        () => lines.filter((l) => /refused/.test(String(l.msg)))[refusedBefore],
+      );
+      expect(refusal.level).toBe(50); // pino's "error"
+      expect(String(refusal.err)).toMatch(/persons\.json: .*not valid JSON/);
+      expect(refusal.dataVersion).toBe(reloaded.extensions?.dataVersion);
+      expect(await query()).toEqual(reloaded);
+      const ready = await fetch(new URL('/ready', running.url));
+      expect(await ready.json()).toEqual({ ready: true, dataVersion: reloaded.extensions?.dataVersion });
+    } finally {
+      await running.close(1_000);
+    }
+  });
+});
