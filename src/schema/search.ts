@@ -100,7 +100,7 @@ builder.queryFields((t) => ({
           type: [SearchTypeEnum],
           required: false,
           description: 'Only find these kinds of things (default: all).',
-          validate: z.array(z.string()).max(4),
+          validate: z.array(z.string()).max(4, 'at most 4 types'),
         }),
       },
       resolve: async (_root, args, { source, loaders }) => {

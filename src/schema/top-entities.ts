@@ -35,7 +35,7 @@ builder.queryFields((t) => ({
         type: [EntityTypeEnum],
         required: false,
         description: 'Only these kinds of entity (default: all).',
-        validate: z.array(z.string()).max(3),
+        validate: z.array(z.string()).max(3, 'at most 3 types'),
       }),
       from: t.arg.string({
         required: false,
