@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/server.js';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_EXAMPLE_QUERIES } from '../src/graphiql.js';
+import { type RunningServer, startServer } from '../src/server.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const outputDir = path.join(repo, 'test-output/e2e');
