@@ -17,6 +17,7 @@ import {
   type DocumentNode,
   execute,
   GraphQLError,
+  type GraphQLSchema,
   Kind,
   NoSchemaIntrospectionCustomRule,
   type ValidationContext,
@@ -166,16 +167,27 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
  * Introspection is exempt: GraphiQL and code generators need it whole.
  */
 function costPlugin(maxCost: number): Plugin {
+  // yoga caches parsed documents, so the same query text is the same DocumentNode: its cost is computed once
+  // per set of variables (page sizes can come from variables). The cost model reads no context.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (document: DocumentNode, schema: GraphQLSchema, variables: Record<string, unknown>) => {
+    const key = JSON.stringify(variables);
+    const byVariables = costs.get(document);
+    const cached = byVariables?.get(key);
+    if (cached !== undefined) return cached;
+    const cost = complexityFromQuery(document, { schema, variables }).complexity;
+    const entries = byVariables ?? new Map<string, number>();
+    if (entries.size >= 100) entries.clear(); // bounded: variables are the client's to vary
+    entries.set(key, cost);
+    costs.set(document, entries);
+    return cost;
+  };
   return {
     onExecute: ({ args, setResultAndStopExecution }) => {
       if (isIntrospectionOnly(args.document)) return;
       let requested: number;
       try {
-        requested = complexityFromQuery(args.document, {
-          schema: args.schema,
-          ctx: args.contextValue as object,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        }).complexity;
+        requested = costOf(args.document, args.schema, (args.variableValues ?? {}) as Record<string, unknown>);
       } catch {
         return; // variables that do not coerce: execution reports them
       }
