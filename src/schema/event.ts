@@ -14,8 +14,8 @@ import { describedValues } from './shared/enums.js';
 import {
   ENTITY_ORDER_FIELDS,
   entityOrder,
+  entityOrderInput,
   idOfType,
-  OrderDirectionEnum,
   reducedDateSchema,
   searchTextSchema,
   slugOfId,
@@ -78,17 +78,7 @@ export const EventOrderFieldEnum = builder.enumType('EventOrderField', {
   },
 });
 
-export const EventOrderInput = builder.inputType('EventOrder', {
-  description: 'How to sort events. Default: by name.',
-  fields: (t) => ({
-    field: t.field({ type: EventOrderFieldEnum, required: true, description: 'What to sort by.' }),
-    direction: t.field({
-      type: OrderDirectionEnum,
-      required: false,
-      description: 'Sort direction (default depends on the field).',
-    }),
-  }),
-});
+export const EventOrderInput = entityOrderInput('EventOrder', 'events', EventOrderFieldEnum);
 
 /** The data-source query for a list of events. */
 export function eventQuery(

@@ -12,8 +12,8 @@ import {
   countryCodeSchema,
   ENTITY_ORDER_FIELDS,
   entityOrder,
+  entityOrderInput,
   idOfType,
-  OrderDirectionEnum,
   searchTextSchema,
   slugOfId,
 } from './shared/filters.js';
@@ -58,17 +58,11 @@ export const OrganizationOrderFieldEnum = builder.enumType('OrganizationOrderFie
   values: ENTITY_ORDER_FIELDS,
 });
 
-export const OrganizationOrderInput = builder.inputType('OrganizationOrder', {
-  description: 'How to sort organizations. Default: by name.',
-  fields: (t) => ({
-    field: t.field({ type: OrganizationOrderFieldEnum, required: true, description: 'What to sort by.' }),
-    direction: t.field({
-      type: OrderDirectionEnum,
-      required: false,
-      description: 'Sort direction (default depends on the field).',
-    }),
-  }),
-});
+export const OrganizationOrderInput = entityOrderInput(
+  'OrganizationOrder',
+  'organizations',
+  OrganizationOrderFieldEnum,
+);
 
 /** The data-source query for a list of organizations. */
 export function organizationQuery(

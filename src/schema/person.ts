@@ -9,8 +9,8 @@ import {
   countryCodeSchema,
   ENTITY_ORDER_FIELDS,
   entityOrder,
+  entityOrderInput,
   idOfType,
-  OrderDirectionEnum,
   searchTextSchema,
   slugOfId,
 } from './shared/filters.js';
@@ -47,17 +47,7 @@ export const PersonOrderFieldEnum = builder.enumType('PersonOrderField', {
   values: ENTITY_ORDER_FIELDS,
 });
 
-export const PersonOrderInput = builder.inputType('PersonOrder', {
-  description: 'How to sort persons. Default: by name.',
-  fields: (t) => ({
-    field: t.field({ type: PersonOrderFieldEnum, required: true, description: 'What to sort by.' }),
-    direction: t.field({
-      type: OrderDirectionEnum,
-      required: false,
-      description: 'Sort direction (default depends on the field).',
-    }),
-  }),
-});
+export const PersonOrderInput = entityOrderInput('PersonOrder', 'persons', PersonOrderFieldEnum);
 
 /** The data-source query for a list of persons. */
 export function personQuery(

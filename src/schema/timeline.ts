@@ -1,14 +1,7 @@
-import { z } from 'zod';
 import { builder } from '../builder.js';
 import { QueryLimitError, type TimeBucket } from '../data/source.js';
 import { badUserInput } from './shared/errors.js';
-import {
-  entityKeyOfId,
-  idOfType,
-  reducedDateSchema,
-  windowBoundDescription,
-  windowIsOrdered,
-} from './shared/filters.js';
+import { entityKeyOfId, idOfType, publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 
 const MAX_BUCKETS = 2000;
 
@@ -44,26 +37,14 @@ builder.queryFields((t) => ({
     description: `Articles and mentions per bucket, in order, empty buckets included: a chart of when the news spoke (of one entity, or of everything). An open end stops at the first or last article that counts. At most ${MAX_BUCKETS} buckets.`,
     args: {
       interval: t.arg({ type: TimeIntervalEnum, required: true, description: 'Width of each bucket.' }),
-      from: t.arg.string({
-        required: false,
-        description: windowBoundDescription('from', 'articles published'),
-        validate: reducedDateSchema,
-      }),
-      to: t.arg.string({
-        required: false,
-        description: windowBoundDescription('to', 'articles published'),
-        validate: reducedDateSchema,
-      }),
+      ...publicationWindowArgs(t.arg),
       entity: t.arg.id({
         required: false,
         description: 'Count only articles that mention this entity (the ID of a Person, Organization or Event).',
         validate: idOfType('Person', 'Organization', 'Event'),
       }),
     },
-    validate: z
-      .object({ from: z.string().nullish(), to: z.string().nullish() })
-      .passthrough()
-      .superRefine(windowIsOrdered('from', 'to')),
+    validate: publicationWindowIsOrdered,
     resolve: async (_root, args, { source }) => {
       try {
         return await source.timeline({

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import { ENTITY_TYPES } from '../data/records.js';
 import type { EntityCount } from '../data/source.js';
 import { EntityRef, EntityTypeEnum } from './entity.js';
-import { reducedDateSchema, windowBoundDescription, windowIsOrdered } from './shared/filters.js';
+import { publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 import { required } from './shared/references.js';
 
 const DEFAULT_TOP = 10;
@@ -37,16 +37,7 @@ builder.queryFields((t) => ({
         description: 'Only these kinds of entity (default: all).',
         validate: z.array(z.string()).max(3, 'at most 3 types'),
       }),
-      from: t.arg.string({
-        required: false,
-        description: windowBoundDescription('from', 'articles published'),
-        validate: reducedDateSchema,
-      }),
-      to: t.arg.string({
-        required: false,
-        description: windowBoundDescription('to', 'articles published'),
-        validate: reducedDateSchema,
-      }),
+      ...publicationWindowArgs(t.arg),
       first: t.arg.int({
         required: false,
         description: `How many entities to return (1–${MAX_TOP}; default ${DEFAULT_TOP}).`,
@@ -57,10 +48,7 @@ builder.queryFields((t) => ({
           .max(MAX_TOP, `must be between 1 and ${MAX_TOP}`),
       }),
     },
-    validate: z
-      .object({ from: z.string().nullish(), to: z.string().nullish() })
-      .passthrough()
-      .superRefine(windowIsOrdered('from', 'to')),
+    validate: publicationWindowIsOrdered,
     resolve: (_root, args, { source }) =>
       source.topEntities({
         types: args.types?.length ? args.types : ENTITY_TYPES,

@@ -2,8 +2,12 @@
  * Pieces every filter and ordering input shares: the sort direction, reduced-precision date
  * arguments and windows, and ID arguments that must name a given type.
  */
+import type { ArgBuilder, EnumRef } from '@pothos/core';
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 import { dayRange } from '../../data/dates.js';
 import type { EntityOrderField, SortDirection } from '../../data/source.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
@@ -93,3 +97,44 @@ export const ENTITY_ORDER_FIELDS = {
   ARTICLE_COUNT: { description: 'Number of articles that mention the entity. Default direction: DESC.' },
   MENTION_COUNT: { description: 'Number of mentions in all articles. Default direction: DESC.' },
 } as const;
+
+/** `{ field, direction }` ordering input of an entity list (PersonOrder, OrganizationOrder, EventOrder). */
+export function entityOrderInput<F extends EntityOrderField>(
+  name: string,
+  plural: string,
+  fieldEnum: EnumRef<Types, F>,
+) {
+  return builder.inputType(name, {
+    description: `How to sort ${plural}. Default: by name.`,
+    fields: (t) => ({
+      field: t.field({ type: fieldEnum, required: true, description: 'What to sort by.' }),
+      direction: t.field({
+        type: OrderDirectionEnum,
+        required: false,
+        description: 'Sort direction (default depends on the field).',
+      }),
+    }),
+  });
+}
+
+/** Arguments `from` and `to` of a window of publication dates (timeline, topEntities). */
+export function publicationWindowArgs(t: ArgBuilder<Types>) {
+  return {
+    from: t.string({
+      required: false,
+      description: windowBoundDescription('from', 'articles published'),
+      validate: reducedDateSchema,
+    }),
+    to: t.string({
+      required: false,
+      description: windowBoundDescription('to', 'articles published'),
+      validate: reducedDateSchema,
+    }),
+  };
+}
+
+/** Field-level validation that a `from`/`to` window is not empty. */
+export const publicationWindowIsOrdered = z
+  .object({ from: z.string().nullish(), to: z.string().nullish() })
+  .passthrough()
+  .superRefine(windowIsOrdered('from', 'to'));
