@@ -44,8 +44,8 @@ export function createLoaders(source: NewsDataSource, options: ContextOptions = 
     entitiesByArticle: loader((slugs) => source.entitiesByArticle(slugs), options),
     mentionCountsByEntity: loader((keys) => source.mentionCountsByEntity(keys), options),
     coMentionsByEntity: loader((keys) => source.coMentionsByEntity(keys), options),
-    articleQuery: queryLoader<ArticleQuery, string[]>((queries) => source.queryArticles(queries), options),
-    entityQuery: queryLoader<EntityQuery, string[]>((queries) => source.queryEntities(queries), options),
+    articleQuery: queryLoader<ArticleQuery, readonly string[]>((queries) => source.queryArticles(queries), options),
+    entityQuery: queryLoader<EntityQuery, readonly string[]>((queries) => source.queryEntities(queries), options),
   };
   return {
     ...loaders,

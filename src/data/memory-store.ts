@@ -122,6 +122,10 @@ export class MemoryStore implements NewsDataSource {
   private readonly countsByEntity: Map<string, MentionCounts>;
   private readonly corpusTime = new TimeIndex();
   private readonly timeByEntity = new Map<string, TimeIndex>();
+  /** Whole entity lists in a requested order, sorted on first request and kept. */
+  private readonly orderCache = new Map<string, string[]>();
+  /** topEntities answers by query, kept (bounded): each ranks every entity of the types asked for. */
+  private readonly topEntitiesCache = new Map<string, EntityCount[]>();
   /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
   private readonly coMentionCache = new Map<string, CoMention[]>();
   private readonly searchIndex: SearchIndex;
@@ -270,11 +274,27 @@ export class MemoryStore implements NewsDataSource {
     return hits.map((hit) => this.searchIndex.highlights(hit));
   }
 
-  async queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]> {
+  async queryArticles(queries: readonly ArticleQuery[]): Promise<(readonly string[])[]> {
     return queries.map((query) => this.selectArticles(query));
   }
 
-  private selectArticles(query: ArticleQuery): string[] {
+  private selectArticles(query: ArticleQuery): readonly string[] {
+    const newestFirst = !query.order || (query.order.field === 'PUBLISHED_AT' && query.order.direction === 'DESC');
+    const window =
+      query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
+    const inWindow = (slug: string) =>
+      !window || overlaps(dayRange((this.articles.get(slug) as ArticleRecord).publishedAt), window);
+    // Fast paths in the default order: the whole list is an index already; an entity's articles are too.
+    if (newestFirst && !query.text) {
+      if (!query.mentions?.length) return window ? this.articleOrder.filter(inWindow) : this.articleOrder;
+      const lists = query.mentions
+        .map((key) => this.index.articlesByEntity.get(key) ?? [])
+        .sort((a, b) => a.length - b.length);
+      const others = lists.slice(1).map((list) => new Set(list));
+      const smallest = lists[0] ?? [];
+      if (others.length === 0 && !window) return smallest;
+      return smallest.filter((slug) => others.every((set) => set.has(slug)) && inWindow(slug));
+    }
     // Narrow to the smallest candidate set first: the articles of the least-mentioned entity.
     let candidates: Set<string> | null = null;
     const mentionLists = (query.mentions ?? [])
@@ -288,25 +308,40 @@ export class MemoryStore implements NewsDataSource {
       const bySlug = new Set([...matching].map((id) => id.slice('Article:'.length)));
       candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
     }
-    const window =
-      query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
     const field = query.order?.field ?? 'PUBLISHED_AT';
     const ascending = (query.order?.direction ?? (field === 'PUBLISHED_AT' ? 'DESC' : 'ASC')) === 'ASC';
     let ordered = field === 'HEADLINE' ? this.articleHeadlineOrder : this.articleOrder;
     // articleOrder is newest first: reverse it for oldest first, and headline order for Z–A.
     if ((field === 'PUBLISHED_AT') === ascending) ordered = [...ordered].reverse();
-    return ordered.filter((slug) => {
-      if (candidates && !candidates.has(slug)) return false;
-      if (window && !overlaps(dayRange((this.articles.get(slug) as ArticleRecord).publishedAt), window)) return false;
-      return true;
-    });
+    return ordered.filter((slug) => (!candidates || candidates.has(slug)) && inWindow(slug));
   }
 
-  async queryEntities(queries: readonly EntityQuery[]): Promise<string[][]> {
+  async queryEntities(queries: readonly EntityQuery[]): Promise<(readonly string[])[]> {
     return queries.map((query) => this.selectEntities(query));
   }
 
-  private selectEntities(query: EntityQuery): string[] {
+  private selectEntities(query: EntityQuery): readonly string[] {
+    const unfiltered =
+      !query.mentionedIn &&
+      !query.nameContains &&
+      !query.nationality &&
+      !query.affiliatedWith &&
+      !query.kind &&
+      !query.country &&
+      !query.partOf &&
+      !query.from &&
+      !query.to &&
+      !query.involves &&
+      !query.location;
+    if (unfiltered) {
+      // The whole list, in a given order: sorted once per store, then an index like the name order.
+      if (!query.order) return this.entityNameOrder[query.type];
+      const key = `${query.type}:${query.order.field}:${query.order.direction}`;
+      const ordered =
+        this.orderCache.get(key) ?? this.orderEntities(query.type, this.entityNameOrder[query.type], query.order);
+      this.orderCache.set(key, ordered);
+      return ordered;
+    }
     const base = query.mentionedIn
       ? (this.index.entitiesByArticle.get(query.mentionedIn) ?? [])
           .filter((k) => k.type === query.type)
@@ -406,6 +441,21 @@ export class MemoryStore implements NewsDataSource {
     to?: string | null;
     limit: number;
   }): Promise<EntityCount[]> {
+    const key = JSON.stringify([query.types, query.from ?? null, query.to ?? null, query.limit]);
+    const cached = this.topEntitiesCache.get(key);
+    if (cached) return cached;
+    const ranking = this.rankEntities(query);
+    if (this.topEntitiesCache.size >= 256) this.topEntitiesCache.clear(); // bounded: windows are the client's to vary
+    this.topEntitiesCache.set(key, ranking);
+    return ranking;
+  }
+
+  private rankEntities(query: {
+    types: readonly EntityType[];
+    from?: string | null;
+    to?: string | null;
+    limit: number;
+  }) {
     const window = windowRange(query.from, query.to);
     const ranked: (EntityCount & { name: string })[] = [];
     for (const type of query.types) {

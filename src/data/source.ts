@@ -153,9 +153,9 @@ export interface NewsDataSource {
   searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]>;
 
   /** Slugs of the articles each query selects, in its order. */
-  queryArticles(queries: readonly ArticleQuery[]): Promise<string[][]>;
+  queryArticles(queries: readonly ArticleQuery[]): Promise<(readonly string[])[]>;
   /** Slugs of the entities each query selects, in its order. */
-  queryEntities(queries: readonly EntityQuery[]): Promise<string[][]>;
+  queryEntities(queries: readonly EntityQuery[]): Promise<(readonly string[])[]>;
 
   /** Counts over the whole corpus. */
   stats(): Promise<CorpusStats>;

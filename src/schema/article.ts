@@ -194,7 +194,7 @@ ArticleRef.implement({
 });
 
 /** The entities of a query that this article mentions; none when the filter asks for another article. */
-async function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<string[]> {
+async function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<readonly string[]> {
   if (query.mentionedIn && query.mentionedIn !== articleSlug) return [];
   return loaders.entityQuery.load({ ...query, mentionedIn: articleSlug });
 }
