@@ -1,0 +1,600 @@
+/**
+ * `npm run bench [-- --sizes 2,10000,100000 --duration 5 --warmup 2 --connections 1,16 --quick]`
+ *
+ * For each corpus (the fixtures, and corpora generated with scripts/generate-corpus.ts, seed 1, cached in
+ * bench/.cache/corpora/): newsgraph's start-up time and memory; then every operation of bench/operations/
+ * under load (autocannon) against newsgraph and, side by side, against its references, each its own child
+ * process measured one at a time: the physical limit of a JSON API (bare node:http, JSON.stringify of the
+ * precomputed response, and the pre-serialized string), mercurius + graphql-jit serving newsgraph's schema,
+ * and naive newsgraph (BATCH off); then the data-access calls per operation on the smallest and largest
+ * corpus. Writes bench/results/<date>.json (every raw number) and bench/RESULTS.md. `--quick` is a smoke run
+ * (fixtures and 10,000 articles, short durations) whose output goes to bench/.cache/quick/ instead.
+ *
+ * Never part of `npm test`: nothing here asserts on time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS } from '../src/config.js';
+import { CACHE_DIR, type Corpus, ensureCorpus } from './lib/corpora.js';
+import type { CountedCalls } from './lib/count.js';
+import { type LoadResult, runLoad } from './lib/load.js';
+import {
+  canonical,
+  type GraphQLResponse,
+  type Operation,
+  postGraphQL,
+  readOperations,
+  requestBody,
+  resolveFacts,
+  variablesFor,
+} from './lib/operations.js';
+import {
+  cpuMsOf,
+  killChildrenOnExit,
+  liveChildren,
+  machineBusyMsOf,
+  memoryOf,
+  ROOT,
+  type RunningChild,
+  startChild,
+  stopChild,
+  tail,
+} from './lib/processes.js';
+import { describeMachine, median, renderMarkdown } from './lib/report.js';
+import type {
+  BenchRun,
+  CorpusRun,
+  OperationCalls,
+  OperationCheck,
+  ServerName,
+  ServerRun,
+  StartupRun,
+} from './lib/results.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --sizes N,N,...          corpora by number of articles (2 = the fixtures in data/; default 2,10000,100000)
+  --duration S             seconds per measurement (default 5; --quick: 1)
+  --warmup S               seconds of warm-up per server and operation (default 2; --quick: 0.5)
+  --connections N,N        concurrencies (default 1,16)
+  --startup-runs N         spawns per corpus for the start-up median (default 3 up to 10,000 articles, else 1;
+                           --quick: 1)
+  --max-old-space-size MB  heap limit of every child process (default 8192)
+  --quiet-wait S           before each operation, wait up to 10 s for other work on the machine to stop, at
+                           most S seconds in all (default 120; --quick: 0; 0: never wait)
+  --report FILE            only render RESULTS.md again from a results JSON file (no measurement)
+  --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/`;
+
+interface Options {
+  sizes: number[];
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number[];
+  startupRuns: number | null;
+  maxOldSpaceSizeMb: number;
+  quietWaitSeconds: number;
+  report: string | null;
+  quick: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'startup-runs': { type: 'string' },
+      'max-old-space-size': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      report: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const list = (text: string, flag: string) =>
+    text.split(',').map((part) => {
+      const n = Number(part.replace(/_/g, ''));
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: "${part}" is not a positive integer\n${USAGE}`);
+      return n;
+    });
+  const seconds = (text: string | undefined, fallback: number, flag: string) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!(n > 0)) throw new Error(`--${flag}: "${text}" is not a positive number of seconds\n${USAGE}`);
+    return n;
+  };
+  const sizes = [...new Set(list(values.sizes ?? (quick ? '2,10000' : '2,10000,100000'), 'sizes'))].sort(
+    (a, b) => a - b,
+  );
+  return {
+    sizes,
+    durationSeconds: seconds(values.duration, quick ? 1 : 5, 'duration'),
+    warmupSeconds: seconds(values.warmup, quick ? 0.5 : 2, 'warmup'),
+    connections: list(values.connections ?? '1,16', 'connections'),
+    startupRuns:
+      values['startup-runs'] === undefined
+        ? quick
+          ? 1
+          : null
+        : (list(values['startup-runs'], 'startup-runs')[0] ?? 1),
+    maxOldSpaceSizeMb: values['max-old-space-size']
+      ? (list(values['max-old-space-size'], 'max-old-space-size')[0] ?? 8192)
+      : 8192,
+    quietWaitSeconds: values['quiet-wait'] === '0' ? 0 : seconds(values['quiet-wait'], quick ? 0 : 120, 'quiet-wait'),
+    report: values.report ?? null,
+    quick,
+  };
+}
+
+const options = parseOptions(process.argv.slice(2));
+const benchStarted = performance.now();
+const startedAt = new Date();
+const loadAverageAtStart = os.loadavg();
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'newsgraph-bench-'));
+killChildrenOnExit();
+process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
+
+function log(line: string): void {
+  const t = ((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4);
+  console.log(`[${t} s] ${line}`);
+}
+
+const heapFlag = `--max-old-space-size=${options.maxOldSpaceSizeMb}`;
+const newsgraphArgs = (directory: string, extra: string[] = []) => [
+  heapFlag,
+  '--import',
+  'tsx',
+  'src/main.ts',
+  '--port',
+  '0',
+  '--host',
+  '127.0.0.1',
+  '--data',
+  directory,
+  '--log-level',
+  'info',
+  ...extra,
+];
+const STARTUP_TIMEOUT_MS = 15 * 60_000;
+
+const servingLine = (line: Record<string, unknown>) =>
+  typeof line.msg === 'string' && line.msg.startsWith('newsgraph serving GraphQL') && typeof line.url === 'string'
+    ? line.url
+    : null;
+const referenceReady = (line: Record<string, unknown>) =>
+  line.msg === 'ready' && typeof line.url === 'string' ? line.url : null;
+
+let childCount = 0;
+function logFile(name: string): string {
+  childCount += 1;
+  return path.join(workDir, `${String(childCount).padStart(2, '0')}-${name}.log`);
+}
+
+function startNewsgraph(corpus: Corpus, naive: boolean): RunningChild {
+  const name = naive ? 'naive' : 'newsgraph';
+  return startChild({
+    name,
+    nodeArgs: newsgraphArgs(corpus.directory, ['--batch', naive ? 'false' : 'true']),
+    logFile: logFile(`${name}-${corpus.articles}`),
+    readyWhen: servingLine,
+    timeoutMs: STARTUP_TIMEOUT_MS,
+  });
+}
+
+function startScript(name: string, script: string, args: string[]): RunningChild {
+  return startChild({
+    name,
+    nodeArgs: [heapFlag, '--import', 'tsx', script, ...args],
+    logFile: logFile(name),
+    readyWhen: referenceReady,
+    timeoutMs: STARTUP_TIMEOUT_MS,
+  });
+}
+
+type Ready = Awaited<RunningChild['ready']>;
+
+/**
+ * Starts a child and waits until it is ready. Other people may be editing the source while the bench runs: a
+ * child that exits before it is ready (a file caught half-written) is started again, up to 3 times, 15 s apart.
+ */
+async function startReady(start: () => RunningChild): Promise<{ child: RunningChild; ready: Ready }> {
+  for (let attempt = 1; ; attempt++) {
+    const child = start();
+    try {
+      return { child, ready: await child.ready };
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      log(
+        `  WARNING: ${child.name} did not start (attempt ${attempt} of 3), again in 15 s: ${String(error).slice(0, 400)}`,
+      );
+      await stopChild(child, 0);
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+    }
+  }
+}
+
+interface PreparedOperation {
+  operation: Operation;
+  variables: Record<string, unknown>;
+  body: string;
+  /** newsgraph's answer. */
+  response: GraphQLResponse;
+}
+
+/** Compares a server's answers with newsgraph's `data`, operation by operation. */
+async function compareData(url: string, prepared: PreparedOperation[]): Promise<Record<string, boolean>> {
+  const same: Record<string, boolean> = {};
+  for (const p of prepared) {
+    let answer: GraphQLResponse | Error;
+    try {
+      answer = await postGraphQL(url, p.body);
+    } catch (error) {
+      answer = error instanceof Error ? error : new Error(String(error));
+    }
+    same[p.operation.name] =
+      !(answer instanceof Error) &&
+      answer.status === 200 &&
+      !answer.json.errors?.length &&
+      canonical(answer.json.data) === canonical(p.response.json.data);
+    if (!same[p.operation.name]) {
+      const detail = answer instanceof Error ? answer.message : answer.text.slice(0, 300);
+      log(`  WARNING: ${url} answers ${p.operation.name} differently: ${detail}`);
+    }
+  }
+  return same;
+}
+
+let quietWaitLeftMs = options.quietWaitSeconds * 1000;
+const QUIET_CORES = 0.25;
+const QUIET_WINDOW_MS = 300;
+
+/**
+ * Other work on the machine (tests, builds) distorts a measurement: before each operation, while nothing of
+ * ours runs, wait until the machine has been nearly idle for 0.3 s (at most 10 s, and at most
+ * --quiet-wait seconds over the whole run). Returns the cores other work used in the last window.
+ */
+async function waitForQuiet(): Promise<number | null> {
+  const deadline = performance.now() + Math.min(10_000, quietWaitLeftMs);
+  const started = performance.now();
+  let busy: number | null = null;
+  for (;;) {
+    const before = machineBusyMsOf();
+    const self = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+    const after = machineBusyMsOf();
+    const own = process.cpuUsage(self);
+    if (before === null || after === null) return null;
+    busy = Math.max(0, after - before - (own.user + own.system) / 1000) / QUIET_WINDOW_MS;
+    if (busy < QUIET_CORES || performance.now() >= deadline) break;
+  }
+  quietWaitLeftMs = Math.max(0, quietWaitLeftMs - (performance.now() - started));
+  return busy;
+}
+
+/** Warm-up, then one measurement per concurrency, for every operation; the other children must sit idle. */
+async function measure(
+  serverName: ServerName,
+  running: RunningChild,
+  url: string,
+  prepared: PreparedOperation[],
+): Promise<{ results: ServerRun['results']; idleSiblingsCpuMs: number | null }> {
+  const siblings = liveChildren().filter((c) => c !== running);
+  const siblingsCpu = () =>
+    siblings.reduce<number | null>((sum, c) => (sum === null ? null : sum + (cpuMsOf(c.pid) ?? 0)), 0);
+  const siblingsBefore = siblingsCpu();
+  const results: ServerRun['results'] = {};
+  const warmupConnections = Math.max(...options.connections);
+  for (const p of prepared) {
+    if (!liveChildren().includes(running)) {
+      log(`  WARNING: ${serverName} has exited; its other operations are not measured:\n${tail(running.logFile)}`);
+      break;
+    }
+    const target = { url, body: p.body, pid: running.pid };
+    const quiet = await waitForQuiet();
+    if (quiet !== null && quiet >= QUIET_CORES) {
+      log(`  note: other work keeps ${quiet.toFixed(2)} cores busy; measuring anyway`);
+    }
+    const warm = await runLoad(target, warmupConnections, options.warmupSeconds);
+    if (warm.errors + warm.non2xx + warm.timeouts > 0) {
+      log(`  WARNING: ${serverName} ${p.operation.name}: warm-up had errors ${JSON.stringify(warm)}`);
+    }
+    const byConcurrency: Record<string, LoadResult> = {};
+    for (const connections of options.connections) {
+      let r = await runLoad(target, connections, options.durationSeconds);
+      if (r.responses < 10) {
+        // Too slow to measure in the set duration (the naive server on a large corpus): once more, for longer.
+        r = await runLoad(target, connections, Math.max(5, 5 * options.durationSeconds));
+      }
+      byConcurrency[`c${connections}`] = r;
+      if (r.errors + r.non2xx + r.timeouts > 0) {
+        log(
+          `  WARNING: ${serverName} ${p.operation.name} c${connections}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`,
+        );
+      }
+    }
+    results[p.operation.name] = byConcurrency;
+    log(
+      `  ${serverName.padEnd(15)} ${p.operation.name.padEnd(16)} ${options.connections
+        .map((c) => {
+          const r = byConcurrency[`c${c}`];
+          return `c${c}: ${Math.round(r?.rps ?? 0)
+            .toString()
+            .padStart(6)} rps p50 ${(r?.p50Ms ?? Number.NaN).toFixed(2)} p99 ${(r?.p99Ms ?? Number.NaN).toFixed(2)} ms`;
+        })
+        .join(' | ')}`,
+    );
+  }
+  const siblingsAfter = siblingsCpu();
+  return {
+    results,
+    idleSiblingsCpuMs: siblingsBefore === null || siblingsAfter === null ? null : siblingsAfter - siblingsBefore,
+  };
+}
+
+async function benchCorpus(corpus: Corpus, operations: Operation[], count: boolean): Promise<CorpusRun> {
+  log(`corpus ${corpus.label} (${corpus.articles} articles): ${path.relative(ROOT, corpus.directory)}`);
+  const servers: ServerRun[] = [];
+
+  // Start-up: newsgraph alone on the machine, spawned `runs` times; the last one stays up to be measured.
+  const runs = options.startupRuns ?? (corpus.articles <= 10_000 ? 3 : 1);
+  const startup: StartupRun[] = [];
+  let running: RunningChild | null = null;
+  let url = '';
+  for (let i = 0; i < runs; i++) {
+    const { child, ready } = await startReady(() => startNewsgraph(corpus, false));
+    const memory = memoryOf(child.pid);
+    startup.push({
+      readyMs: ready.readyMs,
+      rssBytes: memory?.rssBytes ?? null,
+      peakRssBytes: memory?.peakRssBytes ?? null,
+    });
+    log(
+      `  newsgraph start-up ${i + 1}/${runs}: ${ready.readyMs.toFixed(0)} ms, RSS ${((memory?.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MB (peak ${((memory?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MB)`,
+    );
+    if (i < runs - 1) await stopChild(child);
+    else {
+      running = child;
+      url = ready.url;
+    }
+  }
+  if (!running) throw new Error('no start-up run');
+  let newsgraph: RunningChild = running;
+  const newsgraphStartup = startup[startup.length - 1] as StartupRun;
+
+  // The operations' variables on this corpus, and newsgraph's answers: free of errors, within the cost limit.
+  const facts = await resolveFacts(url);
+  log(`  variables: ${JSON.stringify(facts)}`);
+  const prepared: PreparedOperation[] = [];
+  const checks: OperationCheck[] = [];
+  for (const operation of operations) {
+    const variables = variablesFor(operation.name, facts);
+    const body = requestBody(operation, variables);
+    let response: GraphQLResponse | null = null;
+    let problem: string | null = null;
+    try {
+      response = await postGraphQL(url, body);
+    } catch (error) {
+      problem = `no answer (${error instanceof Error ? error.message : error})`;
+      await Promise.race([newsgraph.exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    }
+    const cost = (response?.json.extensions?.cost as { requested?: number } | undefined)?.requested ?? null;
+    if (response && (response.status !== 200 || response.json.errors?.length || !response.json.data)) {
+      problem = `answers ${response.status} ${response.text.slice(0, 300)}`;
+    } else if (response && (cost === null || cost > DEFAULT_LIMITS.maxCost)) {
+      problem = `costs ${cost}, over the published limit of ${DEFAULT_LIMITS.maxCost}`;
+    }
+    if (!liveChildren().includes(newsgraph)) {
+      // It crashed on this operation: note why, and start it again for the others (not a start-up run).
+      problem = `${problem ?? 'answered'}, and the server exited: ${tail(newsgraph.logFile, 12)}`;
+      const restarted = await startReady(() => startNewsgraph(corpus, false));
+      newsgraph = restarted.child;
+      url = restarted.ready.url;
+    }
+    checks.push({
+      name: operation.name,
+      variables,
+      cost,
+      costLimit: DEFAULT_LIMITS.maxCost,
+      responseBytes: response ? Buffer.byteLength(response.text) : null,
+      error: problem,
+    });
+    if (problem) {
+      log(`  WARNING: ${operation.name} is left out of this corpus: ${problem}`);
+      continue;
+    }
+    prepared.push({ operation, variables, body, response: response as GraphQLResponse });
+  }
+
+  const measured = await measure('newsgraph', newsgraph, url, prepared);
+  servers.push({
+    server: 'newsgraph',
+    readyMs: newsgraphStartup.readyMs,
+    loadMs: null,
+    loadedConcurrently: false,
+    rssBytes: newsgraphStartup.rssBytes,
+    peakRssBytes: memoryOf(newsgraph.pid)?.peakRssBytes ?? newsgraphStartup.peakRssBytes,
+    sameData: Object.fromEntries(prepared.map((p) => [p.operation.name, true])),
+    ...measured,
+  });
+  await stopChild(newsgraph, 15_000);
+
+  // The physical limit, in both modes, answering newsgraph's own responses.
+  const responsesFile = path.join(workDir, `responses-${corpus.articles}.json`);
+  writeFileSync(
+    responsesFile,
+    JSON.stringify(Object.fromEntries(prepared.map((p) => [p.operation.name, p.response.text]))),
+  );
+  for (const mode of ['json', 'string'] as const) {
+    const serverName: ServerName = mode === 'json' ? 'physical-json' : 'physical-string';
+    const { child, ready } = await startReady(() =>
+      startScript(serverName, 'bench/servers/physical.ts', ['--responses', responsesFile, '--mode', mode]),
+    );
+    const sameData = await compareData(ready.url, prepared);
+    const memory = memoryOf(child.pid);
+    servers.push({
+      server: serverName,
+      readyMs: ready.readyMs,
+      loadMs: null,
+      loadedConcurrently: false,
+      rssBytes: memory?.rssBytes ?? null,
+      peakRssBytes: memory?.peakRssBytes ?? null,
+      sameData,
+      ...(await measure(serverName, child, ready.url, prepared)),
+    });
+    await stopChild(child);
+  }
+
+  // The references that load the corpus load it concurrently (mercurius counts the data-access calls first, on
+  // the store it has loaded), then are measured one at a time while the other sits idle.
+  const requestsFile = path.join(workDir, `requests-${corpus.articles}.json`);
+  const callsFile = path.join(workDir, `calls-${corpus.articles}.json`);
+  writeFileSync(requestsFile, JSON.stringify(prepared.map((p) => ({ name: p.operation.name, body: p.body }))));
+  log(
+    `  loading the corpus in mercurius-jit${count ? ' (which first counts data-access calls)' : ''} and naive newsgraph ...`,
+  );
+  // A reference that fails to start is reported and left out; the run goes on without it.
+  const startedOrNull = (start: () => RunningChild) =>
+    startReady(start).catch((error: unknown) => {
+      log(`  WARNING: a reference did not start, left out: ${error instanceof Error ? error.message : error}`);
+      return null;
+    });
+  const [mercurius, naive] = await Promise.all([
+    startedOrNull(() =>
+      startScript('mercurius-jit', 'bench/servers/mercurius.ts', [
+        '--data',
+        corpus.directory,
+        ...(count ? ['--count', requestsFile, '--count-out', callsFile] : []),
+      ]),
+    ),
+    startedOrNull(() => startNewsgraph(corpus, true)),
+  ]);
+  let calls: Record<string, OperationCalls> | null = null;
+  if (count && mercurius) {
+    const counted = JSON.parse(readFileSync(callsFile, 'utf8')) as CountedCalls;
+    if (counted.problems.length > 0) log(`  WARNING: counting: ${counted.problems.join('; ')}`);
+    calls = counted.counts;
+  }
+  for (const [serverName, started] of [
+    ['mercurius-jit', mercurius],
+    ['naive', naive],
+  ] as const) {
+    if (!started) continue;
+    const { child, ready } = started;
+    const sameData = await compareData(ready.url, prepared);
+    const memory = memoryOf(child.pid);
+    servers.push({
+      server: serverName,
+      readyMs: ready.readyMs,
+      loadMs: typeof ready.line.loadMs === 'number' ? ready.line.loadMs : null,
+      loadedConcurrently: true,
+      rssBytes: memory?.rssBytes ?? null,
+      peakRssBytes: memory?.peakRssBytes ?? null,
+      sameData,
+      ...(await measure(serverName, child, ready.url, prepared)),
+    });
+    await stopChild(child, 15_000);
+  }
+
+  const order = (name: ServerName) =>
+    ['newsgraph', 'physical-json', 'physical-string', 'mercurius-jit', 'naive'].indexOf(name);
+  servers.sort((a, b) => order(a.server) - order(b.server));
+  return {
+    articles: corpus.articles,
+    label: corpus.label,
+    directory: path.relative(ROOT, corpus.directory),
+    facts,
+    startup: {
+      runs: startup,
+      readyMs: median(startup.map((r) => r.readyMs)),
+      rssBytes: startup.every((r) => r.rssBytes !== null) ? median(startup.map((r) => r.rssBytes as number)) : null,
+      peakRssBytes: startup.every((r) => r.peakRssBytes !== null)
+        ? median(startup.map((r) => r.peakRssBytes as number))
+        : null,
+    },
+    operations: checks,
+    servers,
+    calls,
+  };
+}
+
+function markdownFileFor(quick: boolean): string {
+  return quick ? path.join(CACHE_DIR, 'quick', 'RESULTS.md') : path.join(ROOT, 'bench', 'RESULTS.md');
+}
+
+async function main(): Promise<void> {
+  if (options.report) {
+    const run = JSON.parse(readFileSync(options.report, 'utf8')) as BenchRun;
+    const markdownFile = markdownFileFor(run.settings.quick);
+    writeFileSync(markdownFile, renderMarkdown(run, run.command));
+    log(`wrote ${path.relative(ROOT, markdownFile)} from ${options.report}`);
+    return;
+  }
+  const operations = readOperations();
+  log(
+    `newsgraph bench: sizes ${options.sizes.join(', ')}; ${operations.length} operations; warm-up ${options.warmupSeconds} s, ` +
+      `${options.durationSeconds} s per measurement at ${options.connections.join(' and ')} connection(s)`,
+  );
+  const corpora: Corpus[] = [];
+  for (const size of options.sizes) corpora.push(await ensureCorpus(size, log));
+  const countSizes = new Set([options.sizes[0], options.sizes[options.sizes.length - 1]]);
+
+  const runs: CorpusRun[] = [];
+  for (const corpus of corpora) runs.push(await benchCorpus(corpus, operations, countSizes.has(corpus.articles)));
+
+  const finishedAt = new Date();
+  const date = localDate(startedAt);
+  const run: BenchRun = {
+    date,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine: describeMachine(),
+    loadAverage: { start: loadAverageAtStart, end: os.loadavg() },
+    settings: {
+      sizes: options.sizes,
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.durationSeconds,
+      connections: options.connections,
+      startupRuns: Object.fromEntries(runs.map((r) => [String(r.articles), r.startup.runs.length])),
+      maxOldSpaceSizeMb: options.maxOldSpaceSizeMb,
+      quietWaitSeconds: options.quietWaitSeconds,
+      newsgraphArgs: newsgraphArgs('DIR'),
+      quick: options.quick,
+    },
+    corpora: runs,
+    callsCompared: runs.filter((r) => r.calls).map((r) => r.articles),
+  };
+
+  const markdownFile = markdownFileFor(options.quick);
+  const jsonFile = path.join(path.dirname(markdownFile), 'results', `${date}${options.quick ? '-quick' : ''}.json`);
+  mkdirSync(path.dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify(run, null, 2)}\n`);
+  // Committed results must pass `npm run lint`: let Biome lay the JSON out as it wants it.
+  const biome = path.join(ROOT, 'node_modules', '.bin', 'biome');
+  if (!options.quick && existsSync(biome))
+    spawnSync(biome, ['format', '--write', jsonFile], { cwd: ROOT, stdio: 'ignore' });
+  const markdown = renderMarkdown(run, run.command);
+  writeFileSync(markdownFile, markdown);
+  log(`wrote ${path.relative(ROOT, jsonFile)} and ${path.relative(ROOT, markdownFile)}`);
+  console.log(`\n${markdown}`);
+}
+
+function localDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
