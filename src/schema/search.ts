@@ -14,6 +14,8 @@ import { required } from './shared/references.js';
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'Anything search can find: an article or an entity.',
   types: () => [ArticleRef, PersonRef, OrganizationRef, EventRef],
+  // Explicit, rather than graphql-js's default resolver, which executors such as graphql-jit do not support.
+  resolveType: (result) => ('headline' in result ? 'Article' : result.type),
 });
 
 export const SearchTypeEnum = builder.enumType('SearchType', {
