@@ -13,7 +13,8 @@
  * Never part of `npm test`: nothing here asserts on time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -174,6 +175,32 @@ const servingLine = (line: Record<string, unknown>) =>
 const referenceReady = (line: Record<string, unknown>) =>
   line.msg === 'ready' && typeof line.url === 'string' ? line.url : null;
 
+/** Content hash of every file under src/: which version of the source a child was started on. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(directory, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(`${path.relative(ROOT, file)}\0`).update(readFileSync(file));
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  return hash.digest('hex').slice(0, 12);
+}
+const sourceAtStart = new WeakMap<RunningChild, string>();
+
+function gitState(): { commit: string | null; dirty: boolean | null } {
+  const run = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = run(['rev-parse', 'HEAD']);
+  const status = run(['status', '--porcelain', '--', 'src']);
+  return {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    dirty: status.status === 0 ? status.stdout.trim().length > 0 : null,
+  };
+}
+const gitAtStart = gitState();
+
 let childCount = 0;
 function logFile(name: string): string {
   childCount += 1;
@@ -182,23 +209,29 @@ function logFile(name: string): string {
 
 function startNewsgraph(corpus: Corpus, naive: boolean): RunningChild {
   const name = naive ? 'naive' : 'newsgraph';
-  return startChild({
+  const source = sourceHash();
+  const child = startChild({
     name,
     nodeArgs: newsgraphArgs(corpus.directory, ['--batch', naive ? 'false' : 'true']),
     logFile: logFile(`${name}-${corpus.articles}`),
     readyWhen: servingLine,
     timeoutMs: STARTUP_TIMEOUT_MS,
   });
+  sourceAtStart.set(child, source);
+  return child;
 }
 
 function startScript(name: string, script: string, args: string[]): RunningChild {
-  return startChild({
+  const source = sourceHash();
+  const child = startChild({
     name,
     nodeArgs: [heapFlag, '--import', 'tsx', script, ...args],
     logFile: logFile(name),
     readyWhen: referenceReady,
     timeoutMs: STARTUP_TIMEOUT_MS,
   });
+  sourceAtStart.set(child, source);
+  return child;
 }
 
 type Ready = Awaited<RunningChild['ready']>;
@@ -424,6 +457,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
     rssBytes: newsgraphStartup.rssBytes,
     peakRssBytes: memoryOf(newsgraph.pid)?.peakRssBytes ?? newsgraphStartup.peakRssBytes,
     sameData: Object.fromEntries(prepared.map((p) => [p.operation.name, true])),
+    sourceHash: sourceAtStart.get(newsgraph) ?? null,
     ...measured,
   });
   await stopChild(newsgraph, 15_000);
@@ -497,6 +531,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       readyMs: ready.readyMs,
       loadMs: typeof ready.line.loadMs === 'number' ? ready.line.loadMs : null,
       loadedConcurrently: true,
+      sourceHash: sourceAtStart.get(child) ?? null,
       rssBytes: memory?.rssBytes ?? null,
       peakRssBytes: memory?.peakRssBytes ?? null,
       sameData,
@@ -555,6 +590,7 @@ async function main(): Promise<void> {
   const date = localDate(startedAt);
   const run: BenchRun = {
     date,
+    git: gitAtStart,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),

@@ -60,6 +60,8 @@ export interface ServerRun {
   peakRssBytes: number | null;
   /** Per operation: whether its answer's data equals newsgraph's (null when not compared). */
   sameData: Record<string, boolean | null>;
+  /** Content hash of src/ when the process was started: others may edit the source during a run. */
+  sourceHash?: string | null;
   /** CPU used by the other (idle) children while this server was measured, in ms. */
   idleSiblingsCpuMs: number | null;
   /** Per operation, per concurrency ("c1", "c16"): the measurement. */
@@ -99,6 +101,8 @@ export interface BenchRun {
   date: string;
   /** How the run was started. */
   command: string;
+  /** The commit checked out when the run started, and whether the working tree had changes. */
+  git?: { commit: string | null; dirty: boolean | null };
   startedAt: string;
   finishedAt: string;
   machine: Machine;
