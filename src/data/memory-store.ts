@@ -266,8 +266,8 @@ export class MemoryStore implements NewsDataSource {
     return groupsFor(this.index.entitiesByArticle, slugs);
   }
 
-  async search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]> {
-    return this.searchIndex.search(query, types);
+  async search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number) {
+    return this.searchIndex.search(query, types, limit);
   }
 
   async searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]> {
@@ -304,8 +304,7 @@ export class MemoryStore implements NewsDataSource {
       candidates = candidates ? new Set(list.filter((slug) => candidates?.has(slug))) : new Set(list);
     }
     if (query.text) {
-      const matching = this.searchIndex.articleIds(query.text);
-      const bySlug = new Set([...matching].map((id) => id.slice('Article:'.length)));
+      const bySlug = this.searchIndex.articleSlugs(query.text);
       candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
     }
     const field = query.order?.field ?? 'PUBLISHED_AT';

@@ -40,6 +40,11 @@ export interface SearchHit {
   terms: string[];
 }
 
+export interface SearchResults {
+  totalCount: number;
+  hits: SearchHit[];
+}
+
 export type SortDirection = 'ASC' | 'DESC';
 
 /** Which articles, in which order. Every condition must hold. */
@@ -147,8 +152,12 @@ export interface NewsDataSource {
   /** The entities each article mentions, in order of first mention. */
   entitiesByArticle(articleSlugs: readonly string[]): Promise<EntityKey[][]>;
 
-  /** Full-text search over names, aliases, headlines and bodies, best match first; `types` restricts what is found. */
-  search(query: string, types?: readonly SearchTarget[] | null): Promise<SearchHit[]>;
+  /**
+   * Full-text search over names, aliases, headlines and bodies; `types` restricts what is found.
+   * Answers how many things match and the best `limit` of them, best first (a page needs only its
+   * own and the ones before it ranked).
+   */
+  search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number): Promise<SearchResults>;
   /** Where each hit matched; asked only for the hits a page shows, since finding words in long bodies costs. */
   searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]>;
 

@@ -8,6 +8,7 @@ import { EventRef } from './event.js';
 import { OrganizationRef } from './organization.js';
 import { PersonRef } from './person.js';
 import { resolveConnection } from './shared/connections.js';
+import { pageEndBound } from './shared/cursors.js';
 import { searchTextSchema } from './shared/filters.js';
 import { required } from './shared/references.js';
 
@@ -106,8 +107,12 @@ builder.queryFields((t) => ({
         }),
       },
       resolve: async (_root, args, { source, loaders }) => {
-        const hits = await source.search(args.query, args.types as SearchTarget[] | null | undefined);
-        return resolveConnection(args, hits.length, async (start, end) => {
+        const { totalCount, hits } = await source.search(
+          args.query,
+          args.types as SearchTarget[] | null | undefined,
+          pageEndBound(args),
+        );
+        return resolveConnection(args, totalCount, async (start, end) => {
           const page = hits.slice(start, end);
           const [highlights, nodes] = await Promise.all([
             source.searchHighlights(page),

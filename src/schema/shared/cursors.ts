@@ -45,6 +45,20 @@ export interface PageWindow {
   hasNextPage: boolean;
 }
 
+/**
+ * The highest `end` pageWindow can give for these arguments, whatever the list's length (Infinity
+ * when it depends on the length: `last` without `before`). Lets a source rank only that many.
+ */
+export function pageEndBound(args: PageArgs): number {
+  const after = args.after == null ? null : decodeCursor(args.after);
+  const before = args.before == null ? null : decodeCursor(args.before);
+  const start = after === null ? 0 : after + 1;
+  let end = before === null ? Number.POSITIVE_INFINITY : before;
+  if (args.first != null) end = Math.min(end, start + args.first);
+  else if (args.last == null) end = Math.min(end, start + DEFAULT_PAGE_SIZE);
+  return end;
+}
+
 /** The slice [start, end) of a list of `total` items that the arguments select. */
 export function pageWindow(args: PageArgs, total: number): PageWindow {
   const after = args.after == null ? null : decodeCursor(args.after);
