@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
-import { forEachTerm, queryTerms, SearchIndex, topByScore } from '../src/data/search-index.js';
 import { generateCorpus } from '../scripts/generate-corpus.js';
+import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
+import { forEachTerm, highlightWords, queryTerms, SearchIndex, topByScore } from '../src/data/search-index.js';
 import { createTestApi } from './helpers.js';
 
 const terms = (text: string) => {
@@ -91,6 +91,19 @@ describe('SearchIndex', () => {
     index.search('azizi lima quds', null, 10);
     index.search('a', ['Person'], 1);
     expect(index.search('lima', null, 10)).toEqual(first);
+  });
+});
+
+describe('highlightWords', () => {
+  it('gives whole words that begin with a term, with offsets into the original text, at most 5', () => {
+    const text = 'In Perú, AZÍZI met Azi\u0301zi’s aide; azizis? Azizi. Azizi! Azizi';
+    const found = highlightWords(text, ['azizi', 'per'], 'BODY');
+    expect(found.map((h) => h.text)).toEqual(['Perú', 'AZÍZI', 'Azi\u0301zi', 'azizis', 'Azizi']);
+    for (const h of found) expect(text.slice(h.start, h.end)).toBe(h.text);
+    expect(highlightWords('Peruvian', ['peru'], 'NAME')).toEqual([
+      { field: 'NAME', alias: null, text: 'Peruvian', start: 0, end: 8 },
+    ]);
+    expect(highlightWords('superuser', ['peru'], 'NAME')).toEqual([]);
   });
 });
 

@@ -19,7 +19,6 @@ export function foldForSearch(text: string): string {
 }
 const NON_ASCII = /[\u0080-\uffff]/;
 
-const WORD = /[\p{L}\p{N}]/u;
 const WORDS = /[\p{L}\p{N}]+/gu;
 
 /** What a UTF-16 code unit is to the word scanner (filled lazily outside ASCII). */
@@ -55,9 +54,12 @@ function hashOf(term: string): number {
  * ("U.S." is "u" and "s", "Israel-Gaza" is two words). Calls `onWord` with each word's bounds, the
  * hash of its lower-cased form, and whether it needs folding (accents, other scripts). A scan over
  * char codes that cuts no strings, since indexing reads every body: a Unicode regex over whole
- * bodies cost more than the rest of indexing.
+ * bodies cost more than the rest of indexing. `onWord` may return false to stop.
  */
-function scanWords(text: string, onWord: (start: number, end: number, hash: number, needsFolding: boolean) => void) {
+function scanWords(
+  text: string,
+  onWord: (start: number, end: number, hash: number, needsFolding: boolean) => unknown,
+): void {
   let start = -1;
   let hash = FNV_OFFSET;
   let needsFolding = false;
@@ -65,7 +67,7 @@ function scanWords(text: string, onWord: (start: number, end: number, hash: numb
     let code = text.charCodeAt(i);
     const kind = characterClass(code);
     if (kind === SEPARATOR) {
-      if (start >= 0) onWord(start, i, hash, needsFolding);
+      if (start >= 0 && onWord(start, i, hash, needsFolding) === false) return;
       start = -1;
       continue;
     }
@@ -186,45 +188,41 @@ const MAX_HIGHLIGHTS_PER_FIELD = 5;
 const EXACT_TIER = 2_000_000;
 const TITLE_TIER = 1_000_000;
 
-/** The folded text with, for each folded character, the index of the original character it came from. */
-function foldWithOffsets(text: string): { folded: string; offsets: number[] } {
-  let folded = '';
-  const offsets: number[] = [];
-  for (let i = 0; i < text.length; ) {
-    const char = String.fromCodePoint(text.codePointAt(i) ?? 0);
-    const foldedChar = foldForSearch(char);
-    for (let k = 0; k < foldedChar.length; k++) offsets.push(i);
-    folded += foldedChar;
-    i += char.length;
+/** True when the plain word `text.slice(start, end)`, lower-cased, begins with `term`. */
+function plainWordStartsWith(text: string, start: number, end: number, term: string): boolean {
+  if (term.length > end - start) return false;
+  for (let k = 0; k < term.length; k++) {
+    let code = text.charCodeAt(start + k);
+    if (code <= 90 && code >= 65) code += 32;
+    if (code !== term.charCodeAt(k)) return false;
   }
-  offsets.push(text.length);
-  return { folded, offsets };
+  return true;
 }
 
-/** Whole words of `text` that begin with one of `terms` (folded), with offsets into `text`. */
+/**
+ * The first whole words of `text` that begin with one of `terms` (folded), with their offsets in
+ * `text`. Reads only as far as the last highlight it returns, so a long body costs little.
+ */
 export function highlightWords(
   text: string,
   terms: readonly string[],
   field: SearchField,
   alias: string | null = null,
 ): SearchHighlight[] {
-  const { folded, offsets } = foldWithOffsets(text);
   const found: SearchHighlight[] = [];
-  const seen = new Set<number>();
-  for (const term of terms) {
-    if (!term) continue;
-    for (let at = folded.indexOf(term); at !== -1; at = folded.indexOf(term, at + 1)) {
-      if (at > 0 && WORD.test(folded[at - 1] ?? '')) continue;
-      let endAt = at + term.length;
-      while (endAt < folded.length && WORD.test(folded[endAt] ?? '')) endAt++;
-      const start = offsets[at] ?? 0;
-      if (seen.has(start)) continue;
-      seen.add(start);
-      const end = offsets[endAt] ?? text.length;
-      found.push({ field, alias, text: text.slice(start, end), start, end });
-    }
-  }
-  return found.sort((a, b) => a.start - b.start).slice(0, MAX_HIGHLIGHTS_PER_FIELD);
+  const wanted = terms.filter(Boolean);
+  if (wanted.length === 0) return found;
+  scanWords(text, (start, end, _hash, needsFolding) => {
+    if (found.length === MAX_HIGHLIGHTS_PER_FIELD) return false;
+    const matches = needsFolding
+      ? [...foldForSearch(text.slice(start, end)).matchAll(WORDS)].some(([word]) =>
+          wanted.some((term) => word.startsWith(term)),
+        )
+      : wanted.some((term) => plainWordStartsWith(text, start, end, term));
+    if (matches) found.push({ field, alias, text: text.slice(start, end), start, end });
+    return found.length < MAX_HIGHLIGHTS_PER_FIELD;
+  });
+  return found;
 }
 
 /** The indexed fields, with their weight in the score (a name match counts most). */
