@@ -13,7 +13,7 @@ const directory = path.resolve(process.argv[2] ?? 'data');
 const runs = Number(process.env.RUNS ?? 50);
 
 const started = performance.now();
-const store = new MemoryStore(await loadDataset(directory));
+const store = await MemoryStore.create(await loadDataset(directory));
 const startupMs = performance.now() - started;
 const yoga = createNewsYoga({ source: store });
 

@@ -2,15 +2,20 @@
  * The full-text index on its own (tokenizing, matching, ranking only the page asked for) and through
  * the API on a generated corpus large enough for ranking and paging to matter.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
-import { forEachTerm, highlightWords, queryTerms, SearchIndex, topByScore } from '../src/data/search-index.js';
-import { createTestApi } from './helpers.js';
+import { highlightWords, SearchIndex, topByScore } from '../src/data/search-index.js';
+import { forEachTerm, queryTerms } from '../src/data/text-index.js';
+import { createTestApi, DATA_DIR } from './helpers.js';
+
+const execFileAsync = promisify(execFile);
 
 const terms = (text: string) => {
   const found: string[] = [];
@@ -130,6 +135,19 @@ describe('topByScore', () => {
         },
       ),
     );
+  });
+});
+
+describe('the index built in a worker thread', () => {
+  it('answers exactly as the one built in this thread', async () => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', 'tests/support/compare-index-builds.ts', DATA_DIR, 'azizi', 'peru lima', 'the', 'quds force'],
+      { cwd: path.resolve(import.meta.dirname, '..') },
+    );
+    const { same, hits } = JSON.parse(stdout) as { same: boolean; hits: number[] };
+    expect(hits.every((count) => count > 0)).toBe(true);
+    expect(same).toBe(true);
   });
 });
 

@@ -44,7 +44,7 @@ for (const type of Object.values(schema.getTypeMap())) {
 }
 
 const started = performance.now();
-const store = new MemoryStore(await loadDataset(values.data));
+const store = await MemoryStore.create(await loadDataset(values.data));
 const loadMs = performance.now() - started;
 
 if (values.count && values['count-out']) {

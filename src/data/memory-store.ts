@@ -25,7 +25,8 @@ import {
   type OrganizationRecord,
   type PersonRecord,
 } from './records.js';
-import { foldForSearch, SearchIndex } from './search-index.js';
+import { SearchIndex } from './search-index.js';
+import { foldForSearch } from './text-index.js';
 import {
   type ArticleQuery,
   type CoMention,
@@ -128,9 +129,22 @@ export class MemoryStore implements NewsDataSource {
   private readonly topEntitiesCache = new Map<string, EntityCount[]>();
   /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
   private readonly coMentionCache = new Map<string, CoMention[]>();
-  private readonly searchIndex: SearchIndex;
+  /** Settled once the index is built (in a worker thread for a large corpus: see MemoryStore.create). */
+  private readonly searchIndex: Promise<SearchIndex>;
 
-  constructor(data: Dataset) {
+  /**
+   * Builds the store, and the search index in a worker thread meanwhile when the corpus is large,
+   * resolving once both are ready. `new MemoryStore(data)` builds everything in this thread.
+   */
+  static async create(data: Dataset): Promise<MemoryStore> {
+    const searchIndex = SearchIndex.build([...data.persons, ...data.organizations, ...data.events], data.articles);
+    searchIndex.catch(() => undefined); // if the constructor throws, its error is the one to report
+    const store = new MemoryStore(data, searchIndex);
+    await searchIndex;
+    return store;
+  }
+
+  constructor(data: Dataset, searchIndex?: Promise<SearchIndex>) {
     this.data = data;
     this.version = data.version;
     this.articles = new Map(data.articles.map((a) => [a.slug, a]));
@@ -216,7 +230,7 @@ export class MemoryStore implements NewsDataSource {
       }
     }
 
-    this.searchIndex = new SearchIndex(entities, data.articles);
+    this.searchIndex = searchIndex ?? Promise.resolve(new SearchIndex(entities, data.articles));
   }
 
   async articlesBySlug(slugs: readonly string[]) {
@@ -267,18 +281,20 @@ export class MemoryStore implements NewsDataSource {
   }
 
   async search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number) {
-    return this.searchIndex.search(query, types, limit);
+    return (await this.searchIndex).search(query, types, limit);
   }
 
   async searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]> {
-    return hits.map((hit) => this.searchIndex.highlights(hit));
+    const index = await this.searchIndex;
+    return hits.map((hit) => index.highlights(hit));
   }
 
   async queryArticles(queries: readonly ArticleQuery[]): Promise<(readonly string[])[]> {
-    return queries.map((query) => this.selectArticles(query));
+    const index = queries.some((query) => query.text) ? await this.searchIndex : null;
+    return queries.map((query) => this.selectArticles(query, index));
   }
 
-  private selectArticles(query: ArticleQuery): readonly string[] {
+  private selectArticles(query: ArticleQuery, searchIndex: SearchIndex | null): readonly string[] {
     const newestFirst = !query.order || (query.order.field === 'PUBLISHED_AT' && query.order.direction === 'DESC');
     const window =
       query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
@@ -304,7 +320,7 @@ export class MemoryStore implements NewsDataSource {
       candidates = candidates ? new Set(list.filter((slug) => candidates?.has(slug))) : new Set(list);
     }
     if (query.text) {
-      const bySlug = this.searchIndex.articleSlugs(query.text);
+      const bySlug = (searchIndex as SearchIndex).articleSlugs(query.text);
       candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
     }
     const field = query.order?.field ?? 'PUBLISHED_AT';

@@ -38,7 +38,7 @@ export class DataHolder implements SourceHolder {
   }
 
   static async load(directory: string, logger?: ReloadLogger): Promise<DataHolder> {
-    return new DataHolder(directory, new MemoryStore(await loadDataset(directory)), logger);
+    return new DataHolder(directory, await MemoryStore.create(await loadDataset(directory)), logger);
   }
 
   current(): NewsDataSource {
@@ -64,7 +64,7 @@ export class DataHolder implements SourceHolder {
   private async reloadOnce(): Promise<ReloadResult> {
     const started = performance.now();
     try {
-      const next = new MemoryStore(await loadDataset(this.directory));
+      const next = await MemoryStore.create(await loadDataset(this.directory));
       const changed = next.version !== this.store.version;
       this.store = next; // one assignment: a request sees the old store or the new one, never a mix
       const ms = Math.round(performance.now() - started);

@@ -7,180 +7,24 @@
  * 2.9 GB RSS, and every search ranked every hit (2.7 s for a common word). FlexSearch measured
  * no better. Here a posting is one 32-bit integer, and a search ranks only the page it returns.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { ArticleRecord, EntityRecord } from './records.js';
 import { entityKeyString } from './records.js';
 import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './source.js';
-
-/** Lower case without diacritics, so "Azízi" finds "Azizi". */
-export function foldForSearch(text: string): string {
-  // Most text is plain ASCII: skip Unicode normalization for it (indexing folds every body).
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-const NON_ASCII = /[\u0080-\uffff]/;
-
-const WORDS = /[\p{L}\p{N}]+/gu;
-
-/** What a UTF-16 code unit is to the word scanner (filled lazily outside ASCII). */
-const SEPARATOR = 1;
-const PLAIN = 2; // an ASCII letter or digit
-const FOLDED = 3; // another letter, digit or combining mark: folding may change or remove it
-const CHARACTER_CLASS = new Uint8Array(0x10000);
-const WORD_OR_MARK = /^[\p{L}\p{N}\p{M}]$/u;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-function characterClass(code: number): number {
-  let kind = CHARACTER_CLASS[code] as number;
-  if (kind === 0) {
-    if (code < 0x80) kind = /^[a-z0-9]$/i.test(String.fromCharCode(code)) ? PLAIN : SEPARATOR;
-    // Half of a surrogate pair: judged with its other half once the word is folded.
-    else if (code >= 0xd800 && code <= 0xdfff) kind = FOLDED;
-    else kind = WORD_OR_MARK.test(String.fromCharCode(code)) ? FOLDED : SEPARATOR;
-    CHARACTER_CLASS[code] = kind;
-  }
-  return kind;
-}
-
-/** FNV-1a of a (folded) term: the same value scanWords computes for a plain word while reading it. */
-function hashOf(term: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < term.length; i++) hash = Math.imul(hash ^ term.charCodeAt(i), FNV_PRIME);
-  return hash;
-}
-
-/**
- * Finds the words of `text`: runs of letters and digits, so punctuation and spaces separate words
- * ("U.S." is "u" and "s", "Israel-Gaza" is two words). Calls `onWord` with each word's bounds, the
- * hash of its lower-cased form, and whether it needs folding (accents, other scripts). A scan over
- * char codes that cuts no strings, since indexing reads every body: a Unicode regex over whole
- * bodies cost more than the rest of indexing. `onWord` may return false to stop.
- */
-function scanWords(
-  text: string,
-  onWord: (start: number, end: number, hash: number, needsFolding: boolean) => unknown,
-): void {
-  let start = -1;
-  let hash = FNV_OFFSET;
-  let needsFolding = false;
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    const kind = characterClass(code);
-    if (kind === SEPARATOR) {
-      if (start >= 0 && onWord(start, i, hash, needsFolding) === false) return;
-      start = -1;
-      continue;
-    }
-    if (start < 0) {
-      start = i;
-      hash = FNV_OFFSET;
-      needsFolding = false;
-    }
-    if (kind === FOLDED) needsFolding = true;
-    else {
-      if (code <= 90 && code >= 65) code += 32; // lower case
-      hash = Math.imul(hash ^ code, FNV_PRIME);
-    }
-  }
-  if (start >= 0) onWord(start, text.length, hash, needsFolding);
-}
-
-/** Calls `onTerm` with each word of `text`, folded (see foldForSearch and scanWords). */
-export function forEachTerm(text: string, onTerm: (term: string) => void): void {
-  scanWords(text, (start, end, _hash, needsFolding) => {
-    const word = text.slice(start, end);
-    if (!needsFolding) onTerm(word.toLowerCase());
-    // Rare: fold, then split again (a mark or a surrogate pair may have been inside).
-    else for (const match of foldForSearch(word).matchAll(WORDS)) onTerm(match[0]);
-  });
-}
-
-/**
- * The indexed terms, numbered in order of first appearance: an open-addressing hash table over
- * char codes, so a word already known is found without cutting it out of the body as a string.
- */
-class TermTable {
-  readonly terms: string[] = [];
-  private slots = new Int32Array(1 << 16).fill(-1);
-  private hashes: number[] = [];
-
-  get size(): number {
-    return this.terms.length;
-  }
-
-  /**
-   * The number of the lower-cased `text.slice(start, end)`, a plain word (ASCII letters and digits)
-   * whose hash scanWords computed, added if new.
-   */
-  idOfPlain(text: string, start: number, end: number, hash: number): number {
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot] as number;
-      if (id === -1) return this.insert(slot, text.slice(start, end).toLowerCase(), hash);
-      if (this.hashes[id] !== hash) continue;
-      const term = this.terms[id] as string;
-      if (term.length !== length) continue;
-      let same = true;
-      for (let k = 0; k < length && same; k++) {
-        let code = text.charCodeAt(start + k);
-        if (code <= 90 && code >= 65) code += 32;
-        same = term.charCodeAt(k) === code;
-      }
-      if (same) return id;
-    }
-  }
-
-  /** The number of a folded term, added if new. */
-  idOf(term: string): number {
-    const hash = hashOf(term);
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot] as number;
-      if (id === -1) return this.insert(slot, term, hash);
-      if (this.hashes[id] === hash && this.terms[id] === term) return id;
-    }
-  }
-
-  /** The number of a folded term, or -1 when it is not indexed. */
-  find(term: string): number {
-    const hash = hashOf(term);
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot] as number;
-      if (id === -1) return -1;
-      if (this.hashes[id] === hash && this.terms[id] === term) return id;
-    }
-  }
-
-  private insert(slot: number, term: string, hash: number): number {
-    const id = this.terms.length;
-    this.slots[slot] = id;
-    this.terms.push(term);
-    this.hashes.push(hash);
-    if (this.terms.length * 2 > this.slots.length) this.grow();
-    return id;
-  }
-
-  private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = this.slots.length - 1;
-    this.hashes.forEach((hash, id) => {
-      let slot = hash & mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & mask;
-      this.slots[slot] = id;
-    });
-  }
-}
-
-/** The distinct folded words of a query, in order. */
-export function queryTerms(query: string): string[] {
-  const terms: string[] = [];
-  forEachTerm(query, (term) => {
-    if (!terms.includes(term)) terms.push(term);
-  });
-  return terms;
-}
+import {
+  buildTextIndex,
+  type FieldIndex,
+  foldForSearch,
+  queryTerms,
+  scanWords,
+  type TextIndexData,
+  type TextIndexInput,
+  TF_BITS,
+  TF_MAX,
+  WORDS,
+} from './text-index.js';
 
 /** Highlights listed per field of one hit, at most: enough to show where, without copying a long body. */
 const MAX_HIGHLIGHTS_PER_FIELD = 5;
@@ -243,62 +87,43 @@ const DELTA = 0.5;
 /** A word that only begins with the query's word counts for less, the more so the longer it is. */
 const PREFIX_WEIGHT = 0.375;
 
-/** A posting packs the document number (24 bits) and the term's count in the field (8 bits, saturating). */
-const TF_BITS = 8;
-const TF_MAX = (1 << TF_BITS) - 1;
-const MAX_DOCUMENTS = 2 ** (32 - TF_BITS);
-
 const TYPE_CODES: readonly SearchTarget[] = ['Article', 'Person', 'Organization', 'Event'];
 
-/** Growable posting lists of one field: one Uint32Array per term, doubled as it fills, trimmed at the end. */
-class FieldPostings {
-  lists: Uint32Array[] = [];
-  sizes: number[] = [];
-  /** The document a term was last seen in, and where its posting is, so repeats only bump the count. */
-  private lastDocument: number[] = [];
-  private lastSlot: number[] = [];
-  readonly lengths: Uint32Array;
-  documentsWithField = 0;
-  totalLength = 0;
+/** Below this much body text, a worker thread costs more (start-up, copying the text) than it saves. */
+const WORKER_ABOVE_CHARACTERS = 20_000_000;
 
-  constructor(documentCount: number) {
-    this.lengths = new Uint32Array(documentCount);
-  }
+/** What the index reads: entities' names and aliases, then articles' headlines and bodies. */
+export function textIndexInput(entities: readonly EntityRecord[], articles: readonly ArticleRecord[]): TextIndexInput {
+  return {
+    names: entities.map((entity) => [entity.name, ...entity.aliases]),
+    headlines: articles.map((article) => article.headline),
+    bodies: articles.map((article) => article.body),
+  };
+}
 
-  add(termId: number, document: number): void {
-    while (this.lists.length <= termId) {
-      this.lists.push(new Uint32Array(4));
-      this.sizes.push(0);
-      this.lastDocument.push(-1);
-      this.lastSlot.push(0);
-    }
-    if (this.lastDocument[termId] === document) {
-      const slot = this.lastSlot[termId] as number;
-      const list = this.lists[termId] as Uint32Array;
-      const posting = list[slot] as number;
-      if ((posting & TF_MAX) < TF_MAX) list[slot] = posting + 1;
-      return;
-    }
-    let list = this.lists[termId] as Uint32Array;
-    const size = this.sizes[termId] as number;
-    if (size === list.length) {
-      const grown = new Uint32Array(size * 2);
-      grown.set(list);
-      list = grown;
-      this.lists[termId] = list;
-    }
-    list[size] = (document << TF_BITS) | 1;
-    this.sizes[termId] = size + 1;
-    this.lastDocument[termId] = document;
-    this.lastSlot[termId] = size;
-  }
+/** The worker's module, with this module's extension (.ts when run through tsx, .js when compiled). */
+const WORKER_EXTENSION = path.extname(fileURLToPath(import.meta.url));
+const WORKER_URL = new URL(`./text-index-worker${WORKER_EXTENSION}`, import.meta.url);
+/**
+ * The worker's bootstrap. On Node 20 a worker does not inherit the parent's `--import tsx` module
+ * hooks, so for TypeScript sources it registers tsx itself before importing the worker's module.
+ */
+const WORKER_BOOTSTRAP = `(async () => {
+  ${WORKER_EXTENSION === '.ts' ? "(await import('tsx/esm/api')).register();" : ''}
+  await import(${JSON.stringify(WORKER_URL.href)});
+})().catch((error) => { throw error; });`;
 
-  /** Drops the build-time bookkeeping and the unused tail of each list. */
-  finish(): void {
-    this.lists = this.lists.map((list, termId) => list.slice(0, this.sizes[termId]));
-    this.lastDocument = [];
-    this.lastSlot = [];
-  }
+/** Builds the index in a worker thread; the posting arrays come back transferred, not copied. */
+function buildInWorker(input: TextIndexInput): Promise<TextIndexData> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
+    worker.once('message', (data: TextIndexData) => {
+      resolve(data);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the search index worker exited with code ${code}`)));
+  });
 }
 
 export class SearchIndex {
@@ -309,70 +134,61 @@ export class SearchIndex {
   /** Per document number: its type (index into TYPE_CODES) and slug. Entities first, then articles. */
   private readonly documentType: Uint8Array;
   private readonly documentSlug: string[];
-  private readonly termTable = new TermTable();
+  private readonly termIds: Map<string, number>;
   /** Every indexed term, sorted, for prefix lookups by binary search. */
   private readonly sortedTerms: string[];
-  private readonly fields: FieldPostings[];
+  private readonly fields: TextIndexData['fields'];
   /** Per-search scratch, reused (a search runs synchronously, so never two at once): see search(). */
   private readonly matchedTerms: Uint8Array;
   private readonly scores: Float64Array;
   private readonly inTitle: Uint8Array;
 
-  constructor(entities: readonly EntityRecord[], articles: readonly ArticleRecord[]) {
+  /** Indexes in this thread, or takes an index built elsewhere from `textIndexInput(entities, articles)`. */
+  constructor(entities: readonly EntityRecord[], articles: readonly ArticleRecord[], built?: TextIndexData) {
     this.entities = new Map(entities.map((e) => [entityKeyString(e), e]));
     this.articles = new Map(articles.map((a) => [`Article:${a.slug}`, a]));
-
+    const data = built ?? buildTextIndex(textIndexInput(entities, articles));
     const documentCount = entities.length + articles.length;
-    if (documentCount > MAX_DOCUMENTS) throw new Error(`the search index holds at most ${MAX_DOCUMENTS} documents`);
+    if (data.fields.some((field) => field.lengths.length !== documentCount)) {
+      throw new Error('the built search index does not match the documents');
+    }
+    this.fields = data.fields;
+    this.termIds = new Map(data.terms.map((term, id) => [term, id]));
+    this.sortedTerms = [...data.terms].sort();
     this.documentType = new Uint8Array(documentCount);
     this.documentSlug = new Array(documentCount);
-    this.fields = FIELDS.map(() => new FieldPostings(documentCount));
-    let document = 0;
-    for (const entity of entities) {
+    entities.forEach((entity, document) => {
       this.documentType[document] = TYPE_CODES.indexOf(entity.type);
       this.documentSlug[document] = entity.slug;
       for (const name of [entity.name, ...entity.aliases]) {
-        this.indexText(NAMES, document, name);
         const folded = foldForSearch(name).trim();
         const bearers = this.exactNames.get(folded) ?? [];
         if (!bearers.includes(document)) bearers.push(document);
         this.exactNames.set(folded, bearers);
       }
-      document++;
-    }
-    for (const article of articles) {
-      this.documentType[document] = 0;
-      this.documentSlug[document] = article.slug;
-      this.indexText(HEADLINE, document, article.headline);
-      this.indexText(BODY, document, article.body);
-      document++;
-    }
-    for (const field of this.fields) field.finish();
-    this.sortedTerms = [...this.termTable.terms].sort();
+    });
+    articles.forEach((article, i) => {
+      this.documentSlug[entities.length + i] = article.slug;
+    });
     this.matchedTerms = new Uint8Array(documentCount);
     this.scores = new Float64Array(documentCount);
     this.inTitle = new Uint8Array(documentCount);
   }
 
-  private indexText(fieldNumber: FieldNumber, document: number, text: string): void {
-    const field = this.fields[fieldNumber] as FieldPostings;
-    const table = this.termTable;
-    const before = field.lengths[document] as number;
-    let length = before;
-    scanWords(text, (start, end, hash, needsFolding) => {
-      if (!needsFolding) {
-        field.add(table.idOfPlain(text, start, end, hash), document);
-        length++;
-        return;
-      }
-      for (const match of foldForSearch(text.slice(start, end)).matchAll(WORDS)) {
-        field.add(table.idOf(match[0]), document);
-        length++;
-      }
-    });
-    if (before === 0 && length > 0) field.documentsWithField++;
-    field.lengths[document] = length;
-    field.totalLength += length - before;
+  /**
+   * Builds the index, in a worker thread when there is enough text to pay for one (the caller
+   * meanwhile builds the rest of its store on the main thread), otherwise right here.
+   */
+  static async build(
+    entities: readonly EntityRecord[],
+    articles: readonly ArticleRecord[],
+    options: { workerAbove?: number } = {},
+  ): Promise<SearchIndex> {
+    const input = textIndexInput(entities, articles);
+    let characters = 0;
+    for (const body of input.bodies) characters += body.length;
+    if (characters <= (options.workerAbove ?? WORKER_ABOVE_CHARACTERS)) return new SearchIndex(entities, articles);
+    return new SearchIndex(entities, articles, await buildInWorker(input));
   }
 
   /** Indexed terms that begin with `prefix`, each with its weight (1 for the word itself). */
@@ -390,7 +206,7 @@ export class SearchIndex {
       const term = terms[i] as string;
       const extra = term.length - prefix.length;
       const weight = extra === 0 ? 1 : (PREFIX_WEIGHT * prefix.length) / (prefix.length + 0.3 * extra);
-      expanded.push({ termId: this.termTable.find(term), weight });
+      expanded.push({ termId: this.termIds.get(term) as number, weight });
     }
     return expanded;
   }
@@ -407,15 +223,17 @@ export class SearchIndex {
       if (termNumber > 0 && candidates.length === 0) return;
       for (const { termId, weight } of this.expand(term)) {
         for (const fieldNumber of fields) {
-          const field = this.fields[fieldNumber] as FieldPostings;
-          const list = field.lists[termId];
-          if (!list || list.length === 0) continue;
+          const field = this.fields[fieldNumber] as FieldIndex;
+          const from = field.offsets[termId] as number;
+          const to = field.offsets[termId + 1] as number;
+          const postings = field.postings;
+          if (to === from) continue;
           const { boost, title } = FIELDS[fieldNumber];
           const documents = field.documentsWithField;
-          const idf = Math.log(1 + (documents - list.length + 0.5) / (list.length + 0.5));
+          const idf = Math.log(1 + (documents - (to - from) + 0.5) / (to - from + 0.5));
           const averageLength = field.totalLength / Math.max(1, documents);
-          for (let i = 0; i < list.length; i++) {
-            const posting = list[i] as number;
+          for (let i = from; i < to; i++) {
+            const posting = postings[i] as number;
             const document = posting >>> TF_BITS;
             const seen = matchedTerms[document] as number;
             if (seen === termNumber) {
