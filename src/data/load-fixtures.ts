@@ -3,25 +3,33 @@
  * each naming the file, the record and the field, so `npm run validate` can list them all
  * and the server can refuse to start with a message that says what to fix.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
+import { createHash, webcrypto } from 'node:crypto';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
-import { FIXTURE_FILES, type FixtureFileName, type FixtureSet } from './fixture-schemas.js';
+import {
+  FAST_FIXTURE_CHECKS,
+  FIXTURE_FILES,
+  type FixtureFileName,
+  type FixtureSet,
+  INVALID,
+} from './fixture-schemas.js';
 import { MentionMatcher } from './mentions.js';
-import type {
-  AffiliationRecord,
-  ArticleRecord,
-  EntityRecord,
-  EventRecord,
-  EventRelationRecord,
-  EvidenceRecord,
-  InvolvementRecord,
-  MentionRecord,
-  OrganizationRecord,
-  OrganizationRelationRecord,
-  ParticipationRecord,
-  PersonRecord,
+import {
+  type AffiliationRecord,
+  type ArticleRecord,
+  type EntityKey,
+  type EntityRecord,
+  type EventRecord,
+  type EventRelationRecord,
+  type EvidenceRecord,
+  entityKeyString,
+  type InvolvementRecord,
+  type MentionRecord,
+  type OrganizationRecord,
+  type OrganizationRelationRecord,
+  type ParticipationRecord,
+  type PersonRecord,
 } from './records.js';
 
 export interface FixtureProblem {
@@ -67,7 +75,10 @@ export interface Dataset {
   mentions: MentionRecord[];
 }
 
-type Labelled<T> = { value: T; label: string };
+/** A valid record and its index in its file (its label, for a report, is computed only when needed). */
+type Labelled<T> = { value: T; index: number };
+
+const labelOf = (record: Labelled<unknown>) => recordLabel(record.index, record.value);
 
 function recordLabel(index: number, value: unknown): string {
   const v = (value ?? {}) as Record<string, unknown>;
@@ -89,79 +100,437 @@ function isAbsent(raw: unknown, fieldPath: readonly PropertyKey[]): boolean {
   return typeof parent === 'object' && parent !== null && !((fieldPath.at(-1) as PropertyKey) in parent);
 }
 
-async function readFixtureFile<F extends FixtureFileName>(
-  directory: string,
+/** Bytes read (and hashed) per window of a fixture file: memory stays flat whatever the file's size. */
+const WINDOW_BYTES = 16 * 1024 * 1024;
+/** Array elements are parsed in runs of about this many bytes, one JSON.parse call per run. */
+const PARSE_RUN_BYTES = 1024 * 1024;
+/** The longest file that can still be decoded as one string, to report its syntax errors as before. */
+const MAX_TEXT_BYTES = bufferConstants.MAX_STRING_LENGTH;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** Index just past the closing quote of the string whose content starts at `from`, or -1 if not in `bytes`. */
+function skipString(bytes: Buffer, from: number): number {
+  const length = bytes.length;
+  let i = from;
+  for (;;) {
+    // Short strings (keys, slugs) byte by byte; long ones (bodies) with a native search for the quote.
+    let quote = i;
+    const limit = Math.min(length, i + 64);
+    while (quote < limit && bytes[quote] !== QUOTE) quote++;
+    if (quote === limit) {
+      if (limit === length) return -1;
+      quote = bytes.indexOf(QUOTE, limit);
+      if (quote === -1) return -1;
+    }
+    // Escaped when preceded by an odd number of backslashes (the opening quote stops the count).
+    let k = quote - 1;
+    while (bytes[k] === BACKSLASH) k--;
+    if ((quote - 1 - k) % 2 === 0) return quote + 1;
+    i = quote + 1;
+  }
+}
+
+const INCOMPLETE = -1;
+
+/**
+ * Index of the comma or bracket that ends the value starting at `from`; INCOMPLETE when the bytes end
+ * first; -2 - i for a "}" at i that closes nothing.
+ */
+function skipValue(bytes: Buffer, from: number): number {
+  const length = bytes.length;
+  let depth = 0;
+  let i = from;
+  while (i < length) {
+    const byte = bytes[i];
+    if (byte === QUOTE) {
+      i = skipString(bytes, i + 1);
+      if (i === -1) return INCOMPLETE;
+      continue;
+    }
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      if (depth === 0) return byte === CLOSE_BRACKET ? i : -2 - i;
+      depth--;
+    } else if (byte === COMMA && depth === 0) return i;
+    i++;
+  }
+  return INCOMPLETE;
+}
+
+/** Where the scanner is: before the "[", before the first element or "]", before an element, at a "," or "]", after "]". */
+const ScanState = { BeforeArray: 0, FirstElement: 1, Element: 2, Separator: 3, AfterArray: 4 } as const;
+type ScanState = (typeof ScanState)[keyof typeof ScanState];
+
+/**
+ * Finds the elements of a top-level JSON array in its UTF-8 bytes, window by window, without decoding
+ * them: a string is skipped to its closing quote (one not escaped by an odd run of backslashes), brackets
+ * and braces are counted, and an element ends at the comma or bracket that follows it at depth 0. Each
+ * window is scanned from an element boundary; an element cut by the end of the window is left for the
+ * next window, which starts where it starts. The elements themselves are checked by JSON.parse, so a file
+ * is accepted exactly when JSON.parse would accept it whole.
+ */
+export class JsonArrayScanner {
+  private state: ScanState = ScanState.BeforeArray;
+  /** Set on the first syntax error: its byte offset in the file and what is wrong. */
+  error: { offset: number; message: string; notArray: boolean } | null = null;
+
+  get done(): boolean {
+    return this.state === ScanState.AfterArray;
+  }
+
+  /**
+   * Scans `bytes`, which start at byte `base` of the file, appending the [start, end) byte ranges of the
+   * complete elements (relative to `bytes`) to `starts` and `ends`. Returns how many bytes were used up: the
+   * next window must start at `base` plus that. `final` says the file ends with these bytes.
+   */
+  scan(bytes: Buffer, base: number, final: boolean, starts: number[], ends: number[]): number {
+    const length = bytes.length;
+    let i = 0;
+    const fail = (at: number, message: string, notArray = false) => {
+      this.error = { offset: base + at, message, notArray };
+      return length;
+    };
+    while (this.error === null) {
+      if (this.state !== ScanState.Separator) while (i < length && isJsonSpace(bytes[i] as number)) i++;
+      if (i === length) {
+        if (!final) return i;
+        if (this.state === ScanState.AfterArray) return i;
+        return fail(i, 'unexpected end of the file', this.state === ScanState.BeforeArray);
+      }
+      const byte = bytes[i] as number;
+      switch (this.state) {
+        case ScanState.BeforeArray:
+          if (byte !== OPEN_BRACKET) return fail(i, 'the file does not start with "["', true);
+          i++;
+          this.state = ScanState.FirstElement;
+          break;
+        case ScanState.FirstElement:
+        case ScanState.Element: {
+          if (byte === CLOSE_BRACKET && this.state === ScanState.FirstElement) {
+            i++;
+            this.state = ScanState.AfterArray;
+            break;
+          }
+          if (byte === COMMA || byte === CLOSE_BRACKET) return fail(i, `unexpected "${String.fromCharCode(byte)}"`);
+          const end = skipValue(bytes, i);
+          if (end < INCOMPLETE) return fail(-2 - end, 'unexpected "}"');
+          if (end === INCOMPLETE) {
+            if (final) return fail(length, 'unexpected end of the file');
+            return i; // the element continues in the next window
+          }
+          starts.push(i);
+          ends.push(end);
+          i = end;
+          this.state = ScanState.Separator;
+          break;
+        }
+        case ScanState.Separator:
+          i++;
+          this.state = byte === COMMA ? ScanState.Element : ScanState.AfterArray;
+          break;
+        case ScanState.AfterArray:
+          return fail(i, 'unexpected data after the closing "]"');
+      }
+    }
+    return length;
+  }
+}
+
+/** Parses the elements [from, to) of `bytes` (ranges from the scanner) with one JSON.parse call. */
+function parseElements(bytes: Buffer, starts: number[], ends: number[], from: number, to: number): unknown[] {
+  const text = bytes.toString('utf8', starts[from], ends[to - 1]);
+  const values: unknown = JSON.parse(`[${text}]`);
+  if (!Array.isArray(values) || values.length !== to - from) throw new SyntaxError('malformed array elements');
+  return values;
+}
+
+/** Reads `buffer.length` bytes at `position` into `buffer`, fewer only at the end of the file. */
+async function readAt(handle: FileHandle, position: number, buffer: Buffer): Promise<Buffer> {
+  const length = buffer.length;
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+function toHex(digest: ArrayBuffer): string {
+  return Buffer.from(digest).toString('hex');
+}
+
+/** What reading one fixture file gave: its valid records, its problems, and digests of its bytes. */
+interface FileResult<T> {
+  records: Labelled<T>[];
+  problems: FixtureProblem[];
+  /** Slugs of records that exist but failed validation: a reference to one is not reported again as unknown. */
+  failedSlugs: Set<string>;
+  /** SHA-256 (hex) of consecutive pieces of the file, in order; none for a missing file. */
+  digests: Promise<string[]>;
+}
+
+/** Validates one parsed record into `result`: the fast check when it vouches for it, zod otherwise. */
+function addRecord<F extends FixtureFileName>(
   file: F,
-  problems: FixtureProblem[],
-): Promise<{ records: Labelled<z.infer<(typeof FIXTURE_FILES)[F]>>[]; text: string; slugsSeen: Set<string> }> {
-  const slugsSeen = new Set<string>();
+  raw: unknown,
+  index: number,
+  result: FileResult<FixtureSet[F][number]>,
+) {
+  const fast = FAST_FIXTURE_CHECKS[file](raw);
+  if (fast !== INVALID) {
+    result.records.push({ value: fast as FixtureSet[F][number], index });
+    return;
+  }
+  const parsed = FIXTURE_FILES[file].safeParse(raw);
+  if (parsed.success) {
+    result.records.push({ value: parsed.data as FixtureSet[F][number], index });
+    return;
+  }
+  if (typeof raw === 'object' && raw !== null && typeof (raw as { slug?: unknown }).slug === 'string') {
+    result.failedSlugs.add((raw as { slug: string }).slug);
+  }
+  const label = recordLabel(index, raw);
+  for (const issue of parsed.error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const fieldPath = [...issue.path, ...keys].map(String).join('.') || null;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? 'is not a known field'
+        : issue.code === 'invalid_type' && isAbsent(raw, issue.path)
+          ? 'is required (write null, or [] for a list, when the article does not say)'
+          : issue.message;
+    result.problems.push({ file, record: label, field: fieldPath, message });
+  }
+}
+
+/** The whole file as one string, parsed and validated at once: how a file with a syntax error is reported. */
+async function readWhole<F extends FixtureFileName>(
+  filePath: string,
+  file: F,
+  result: FileResult<FixtureSet[F][number]>,
+) {
   let text: string;
   try {
-    text = await readFile(path.join(directory, file), 'utf8');
+    text = await readFile(filePath, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
-    problems.push({ file, record: null, field: null, message: reason });
-    return { records: [], text: '', slugsSeen };
+    result.problems.push({ file, record: null, field: null, message: reason });
+    return;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    problems.push({ file, record: null, field: null, message: `is not valid JSON: ${(error as Error).message}` });
-    return { records: [], text, slugsSeen };
+    result.problems.push({
+      file,
+      record: null,
+      field: null,
+      message: `is not valid JSON: ${(error as Error).message}`,
+    });
+    return;
   }
   if (!Array.isArray(parsed)) {
-    problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
-    return { records: [], text, slugsSeen };
+    result.problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
+    return;
   }
-  const schema = FIXTURE_FILES[file];
-  const records: Labelled<z.infer<(typeof FIXTURE_FILES)[F]>>[] = [];
-  parsed.forEach((raw, index) => {
-    const label = recordLabel(index, raw);
-    if (typeof raw === 'object' && raw !== null && typeof (raw as { slug?: unknown }).slug === 'string') {
-      slugsSeen.add((raw as { slug: string }).slug);
+  for (let index = 0; index < parsed.length; index++) addRecord(file, parsed[index], index, result);
+}
+
+/** What streamJsonArray found: the file's size, digests of its bytes, and whether it holds a JSON array. */
+export interface JsonArrayStream {
+  size: number;
+  /** SHA-256 (hex) of consecutive pieces of the file, in order, covering every byte once. */
+  digests: Promise<string[]>;
+  /**
+   * Null when the file is one JSON array (every element handed to `onValues`); otherwise why not, and
+   * whether it is not an array at all (`notArray`). Elements handed over before an error are not taken back.
+   */
+  error: { message: string; notArray: boolean } | null;
+}
+
+/**
+ * Reads a file that should hold a JSON array, in windows: each window is hashed on the thread pool, and
+ * its complete elements are parsed a run at a time (about PARSE_RUN_BYTES per JSON.parse call) and handed
+ * to `onValues` in order, while the next window is read. No string holds the whole file, so a file larger
+ * than the longest string V8 allows can be read too. The first syntax error stops the parsing (the file is
+ * still read to the end, for its digests).
+ */
+export async function streamJsonArray(
+  handle: FileHandle,
+  onValues: (values: unknown[]) => void,
+  windowBytes = WINDOW_BYTES,
+): Promise<JsonArrayStream> {
+  const digests: Promise<ArrayBuffer>[] = [];
+  const scanner = new JsonArrayScanner();
+  let size = 0;
+  let elements = 0;
+  let parseError: string | null = null;
+  let pending: Promise<Buffer> | null = null;
+
+  const parseRuns = (bytes: Buffer, base: number, starts: number[], ends: number[]) => {
+    for (let from = 0; from < starts.length && parseError === null; ) {
+      let to = from + 1;
+      while (to < starts.length && (ends[to] as number) - (starts[from] as number) <= PARSE_RUN_BYTES) to++;
+      let values: unknown[];
+      try {
+        values = parseElements(bytes, starts, ends, from, to);
+      } catch {
+        // Find the element at fault, for the report of a file too large to parse whole.
+        for (let k = from; k < to && parseError === null; k++) {
+          try {
+            parseElements(bytes, starts, ends, k, k + 1);
+          } catch (error) {
+            const at = base + (starts[k] as number);
+            parseError = `${(error as Error).message} (in element [${elements + k - from}], from byte ${at})`;
+          }
+        }
+        parseError ??= 'malformed array elements';
+        return;
+      }
+      elements += values.length;
+      onValues(values);
+      from = to;
     }
-    const result = schema.safeParse(raw);
-    if (result.success) {
-      records.push({ value: result.data as z.infer<(typeof FIXTURE_FILES)[F]>, label });
-      return;
+  };
+
+  try {
+    let position = 0;
+    let hashedTo = 0;
+    // Two buffers in turn: one is read into while the other is parsed (strings and digests copy what they need).
+    // A small file in one window just larger than it (which tells that it ends there).
+    windowBytes = Math.min(windowBytes, (await handle.stat()).size + 1);
+    let reading: Buffer = Buffer.allocUnsafe(windowBytes);
+    let spare: Buffer | null = null;
+    pending = readAt(handle, 0, reading);
+    for (;;) {
+      const bytes: Buffer = await (pending as Promise<Buffer>);
+      pending = null;
+      const final = bytes.length < windowBytes;
+      size = Math.max(size, position + bytes.length);
+      if (position + bytes.length > hashedTo) {
+        digests.push(webcrypto.subtle.digest('SHA-256', bytes.subarray(hashedTo - position)));
+        hashedTo = position + bytes.length;
+      }
+      const starts: number[] = [];
+      const ends: number[] = [];
+      const scanning = scanner.error === null && parseError === null;
+      const base = position;
+      const used = scanning ? scanner.scan(bytes, base, final, starts, ends) : bytes.length;
+      if (!final) {
+        if (used === 0) {
+          // An element longer than the window: read a larger window from the same place.
+          windowBytes *= 2;
+          reading = Buffer.allocUnsafe(windowBytes);
+          spare = null;
+        }
+        position += used;
+        [reading, spare] = [spare ?? Buffer.allocUnsafe(windowBytes), reading];
+        pending = readAt(handle, position, reading);
+      }
+      if (scanning) parseRuns(bytes, base, starts, ends);
+      if (final) break;
     }
-    for (const issue of result.error.issues) {
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-      const fieldPath = [...issue.path, ...keys].map(String).join('.') || null;
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? 'is not a known field'
-          : issue.code === 'invalid_type' && isAbsent(raw, issue.path)
-            ? 'is required (write null, or [] for a list, when the article does not say)'
-            : issue.message;
-      problems.push({ file, record: label, field: fieldPath, message });
-    }
-  });
-  return { records, text, slugsSeen };
+  } finally {
+    await pending?.catch(() => undefined);
+  }
+  let error: JsonArrayStream['error'] = null;
+  if (scanner.error) {
+    const { message, offset, notArray } = scanner.error;
+    error = { message: `${message} at byte ${offset}`, notArray };
+  } else if (parseError !== null) error = { message: parseError, notArray: false };
+  else if (!scanner.done) error = { message: 'unexpected end of the file', notArray: false };
+  return { size, digests: Promise.all(digests).then((list) => list.map(toHex)), error };
+}
+
+/**
+ * Reads, parses and validates one fixture file (see streamJsonArray). A file that is not a JSON array is
+ * reported as before, from JSON.parse of its whole text, and then without any record problems.
+ */
+async function readFixtureFile<F extends FixtureFileName>(
+  directory: string,
+  file: F,
+): Promise<FileResult<FixtureSet[F][number]>> {
+  const filePath = path.join(directory, file);
+  const result: FileResult<FixtureSet[F][number]> = {
+    records: [],
+    problems: [],
+    failedSlugs: new Set(),
+    digests: Promise.resolve([]),
+  };
+  let handle: FileHandle;
+  try {
+    handle = await open(filePath, 'r');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
+    result.problems.push({ file, record: null, field: null, message: reason });
+    return result;
+  }
+  let stream: JsonArrayStream;
+  try {
+    let index = 0;
+    stream = await streamJsonArray(handle, (values) => {
+      for (const raw of values) addRecord(file, raw, index++, result);
+    });
+  } catch (error) {
+    result.records = [];
+    result.problems = [{ file, record: null, field: null, message: String(error) }];
+    return result;
+  } finally {
+    await handle.close();
+  }
+  result.digests = stream.digests;
+  if (stream.error === null) return result;
+  result.records = [];
+  result.problems = [];
+  result.failedSlugs = new Set();
+  if (stream.size <= MAX_TEXT_BYTES) await readWhole(filePath, file, result);
+  else if (stream.error.notArray) {
+    result.problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
+  } else {
+    result.problems.push({ file, record: null, field: null, message: `is not valid JSON: ${stream.error.message}` });
+  }
+  return result;
 }
 
 /** Reads, validates and cross-checks a fixture directory; throws FixtureError listing every problem. */
 export async function loadDataset(directory: string): Promise<Dataset> {
   const problems: FixtureProblem[] = [];
   const files = Object.keys(FIXTURE_FILES) as FixtureFileName[];
-  const read = await Promise.all(files.map((file) => readFixtureFile(directory, file, problems)));
-  const hash = createHash('sha256');
+  // One file after another (each reads ahead and hashes on the thread pool); problems in file order.
+  const read: FileResult<unknown>[] = [];
+  for (const file of files) read.push(await readFixtureFile(directory, file));
   const byFile = {} as { [F in FixtureFileName]: Labelled<FixtureSet[F][number]>[] };
   files.forEach((file, i) => {
-    const entry = read[i];
-    if (!entry) return;
-    hash.update(`${file}\0${entry.text}\0`);
+    const entry = read[i] as FileResult<unknown>;
+    problems.push(...entry.problems);
     (byFile as Record<string, unknown>)[file] = entry.records;
   });
+  // The version: SHA-256 of each file's name and the digests of its pieces.
+  const hash = createHash('sha256');
+  for (const [i, file] of files.entries()) {
+    hash.update(`${file}\0${(await read[i]?.digests)?.join('') ?? ''}\0`);
+  }
 
   const report = (file: string, record: string | null, field: string | null, message: string) =>
     problems.push({ file, record, field, message });
 
   const uniqueBySlug = <T extends { slug: string }>(file: FixtureFileName, records: Labelled<T>[]) => {
     const map = new Map<string, T>();
-    for (const { value, label } of records) {
-      if (map.has(value.slug)) report(file, label, 'slug', `duplicate slug "${value.slug}"`);
+    for (const record of records) {
+      const { value } = record;
+      if (map.has(value.slug)) report(file, labelOf(record), 'slug', `duplicate slug "${value.slug}"`);
       else map.set(value.slug, value);
     }
     return map;
@@ -181,11 +550,12 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     byFile['events.json'].map((r) => ({ ...r, value: { type: 'Event' as const, ...r.value } })),
   );
 
-  for (const { value, label } of byFile['events.json']) {
+  for (const record of byFile['events.json']) {
+    const { value } = record;
     // Compare at the coarser of the two precisions: "2024-11" may end what started on "2024-11-15".
     const precision = Math.min(value.startDate?.length ?? 0, value.endDate?.length ?? 0);
     if (value.startDate && value.endDate && value.endDate.slice(0, precision) < value.startDate.slice(0, precision)) {
-      report('events.json', label, 'endDate', `"${value.endDate}" is before startDate "${value.startDate}"`);
+      report('events.json', labelOf(record), 'endDate', `"${value.endDate}" is before startDate "${value.startDate}"`);
     }
   }
   for (const [file, records] of [
@@ -193,10 +563,13 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     ['organizations.json', byFile['organizations.json']],
     ['events.json', byFile['events.json']],
   ] as const) {
-    for (const { value, label } of records) {
+    for (const record of records) {
+      const { value } = record;
+      if (value.aliases.length === 0) continue;
       const seen = new Set<string>([value.name]);
       value.aliases.forEach((alias, i) => {
-        if (seen.has(alias)) report(file, label, `aliases.${i}`, `"${alias}" repeats the name or another alias`);
+        if (seen.has(alias))
+          report(file, labelOf(record), `aliases.${i}`, `"${alias}" repeats the name or another alias`);
         seen.add(alias);
       });
     }
@@ -235,7 +608,7 @@ export async function loadDataset(directory: string): Promise<Dataset> {
   };
 
   // Slugs of records that exist but failed validation: a reference to one is not reported again as unknown.
-  const slugsSeenIn = (file: FixtureFileName) => read[files.indexOf(file)]?.slugsSeen ?? new Set<string>();
+  const slugsSeenIn = (file: FixtureFileName) => read[files.indexOf(file)]?.failedSlugs ?? new Set<string>();
   const slugsSeen: Record<string, Set<string>> = {
     person: slugsSeenIn('persons.json'),
     organization: slugsSeenIn('organizations.json'),
@@ -250,6 +623,7 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     what: string,
   ) => {
     if (table.has(slug)) return true;
+    // A valid record's slug is in `table`; slugsSeen holds those of the records that failed validation.
     if (!slugsSeen[what]?.has(slug)) report(file, label, field, `refers to unknown ${what} "${slug}"`);
     return false;
   };
@@ -263,7 +637,9 @@ export async function loadDataset(directory: string): Promise<Dataset> {
   ): Out[] {
     const out: Out[] = [];
     const seen = new Set<string>();
-    for (const { value, label } of records) {
+    for (const record of records) {
+      const { value } = record;
+      const label = labelOf(record);
       const endsOk = ends
         .map(([field, table, what]) => checkRef(file, label, field, String(value[field]), table, what))
         .every(Boolean);
@@ -335,8 +711,10 @@ export async function loadDataset(directory: string): Promise<Dataset> {
 
   // An organization has at most one parent, and PART_OF never loops back on itself.
   const parentOf = new Map<string, string>();
-  byFile['organization-relations.json'].forEach(({ value, label }) => {
+  byFile['organization-relations.json'].forEach((record) => {
+    const { value } = record;
     if (value.kind !== 'PART_OF') return;
+    const label = labelOf(record);
     if (parentOf.has(value.from)) {
       report(
         'organization-relations.json',
@@ -359,18 +737,22 @@ export async function loadDataset(directory: string): Promise<Dataset> {
 
   const entities: EntityRecord[] = [...persons.values(), ...organizations.values(), ...events.values()];
   const matcher = new MentionMatcher(entities);
-  const mentions = [...articles.values()].flatMap((article) => matcher.find(article.slug, article.body));
-  const mentioned = new Set(mentions.map((m) => `${m.entity.type}:${m.entity.slug}`));
+  const mentions: MentionRecord[] = [];
+  for (const article of articles.values()) matcher.findInto(article.slug, article.body, mentions);
+  // The matcher shares one key object per entity: collect those, then their `type:slug` strings.
+  const mentionedKeys = new Set<EntityKey>();
+  for (const mention of mentions) mentionedKeys.add(mention.entity);
+  const mentioned = new Set([...mentionedKeys].map(entityKeyString));
   for (const [file, records, type] of [
     ['persons.json', byFile['persons.json'], 'Person'],
     ['organizations.json', byFile['organizations.json'], 'Organization'],
     ['events.json', byFile['events.json'], 'Event'],
   ] as const) {
-    for (const { value, label } of records) {
-      if (!mentioned.has(`${type}:${value.slug}`)) {
+    for (const record of records) {
+      if (!mentioned.has(`${type}:${record.value.slug}`)) {
         report(
           file,
-          label,
+          labelOf(record),
           'name',
           'neither the name nor any alias occurs in any article body: every entity must be mentioned',
         );

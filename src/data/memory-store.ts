@@ -26,7 +26,6 @@ import {
   type PersonRecord,
 } from './records.js';
 import { SearchIndex } from './search-index.js';
-import { foldForSearch } from './text-index.js';
 import {
   type ArticleQuery,
   type CoMention,
@@ -41,6 +40,7 @@ import {
   type SearchTarget,
   type TimeBucket,
 } from './source.js';
+import { foldForSearch } from './text-index.js';
 
 function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -69,6 +69,139 @@ function newestFirst(a: ArticleRecord, b: ArticleRecord): number {
   return b.publishedAt.localeCompare(a.publishedAt) || a.slug.localeCompare(b.slug);
 }
 
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const slugAt = (records: readonly { slug: string }[]) => (i: number) => (records[i] as { slug: string }).slug;
+
+/**
+ * A number per date that orders "2014", "2024-11", "2024-11-15" and "2024-11-15T05:14" as their text
+ * does (a shorter date before the longer ones it begins), or NaN for any other text.
+ */
+function dateOrdinal(date: string): number {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}))?)?)?$/.exec(date);
+  if (!match) return Number.NaN;
+  let ordinal = Number(match[1]);
+  for (let k = 2; k <= 5; k++) ordinal = ordinal * 101 + (match[k] === undefined ? 0 : Number(match[k]) + 1);
+  return ordinal;
+}
+
+/**
+ * The indexes of `articles`, newest first by publication date (ties by index), sorted natively as numbers:
+ * the rank of the date and the index packed into one float. Null if a date is not in ISO form (then the
+ * comparison sorts them all).
+ */
+function byPublication(articles: readonly ArticleRecord[]): number[] | null {
+  const count = articles.length;
+  const ordinals = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const ordinal = dateOrdinal((articles[i] as ArticleRecord).publishedAt);
+    if (Number.isNaN(ordinal)) return null;
+    ordinals[i] = ordinal;
+  }
+  const sorted = ordinals.slice().sort();
+  const scale = 2 ** Math.ceil(Math.log2(count + 1));
+  const packed = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    // Rank: how many dates are older. Newest first, so the packed key counts down from the newest.
+    let low = 0;
+    let high = count;
+    const ordinal = ordinals[i] as number;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((sorted[mid] as number) < ordinal) low = mid + 1;
+      else high = mid;
+    }
+    packed[i] = (count - low) * scale + i;
+  }
+  packed.sort();
+  const order = Array.from(packed, (key) => key % scale);
+  // Articles of one date by slug (by code units: as localeCompare orders slugs).
+  const slugOf = (i: number) => (articles[i] as ArticleRecord).slug;
+  for (let from = 0; from < count; ) {
+    let to = from + 1;
+    const date = Math.floor((packed[from] as number) / scale);
+    while (to < count && Math.floor((packed[to] as number) / scale) === date) to++;
+    if (to - from > 1) {
+      const run = order.slice(from, to).sort((i, j) => byCodeUnits(slugOf(i), slugOf(j)) || i - j);
+      for (let k = from; k < to; k++) order[k] = run[k - from] as number;
+    }
+    from = to;
+  }
+  return order;
+}
+
+function byHeadline(a: ArticleRecord, b: ArticleRecord): number {
+  return collator.compare(a.headline, b.headline) || a.slug.localeCompare(b.slug);
+}
+
+function byEntityName(a: EntityRecord, b: EntityRecord): number {
+  return collator.compare(a.name, b.name) || a.slug.localeCompare(b.slug);
+}
+
+/** Indexes by `texts` in lower case, then slug, by code units: close to the collator's order, far cheaper. */
+function lowerCaseOrder<T extends { slug: string }>(records: readonly T[], text: (record: T) => string): number[] {
+  const folded = records.map((record) => text(record).toLowerCase());
+  const slugs = records.map((r) => r.slug);
+  return Array.from(records.keys()).sort(
+    (i, j) =>
+      byCodeUnits(folded[i] as string, folded[j] as string) ||
+      byCodeUnits(slugs[i] as string, slugs[j] as string) ||
+      i - j,
+  );
+}
+
+/**
+ * The indexes of `items` in the order a stable sort by `compare` would put them, at a fraction of the calls
+ * to `compare` (a locale-aware comparison is slow): `guess` is an order found more cheaply, which should
+ * agree with `compare` on nearly every pair, and an insertion pass with `compare` puts right whatever it
+ * got wrong, at one call per item when nothing is. Past a budget of moves (or with no guess) it sorts by
+ * `compare` from scratch.
+ */
+function sortedLike<T>(items: readonly T[], compare: (a: T, b: T) => number, guess: number[] | null): number[] {
+  const at = (i: number) => items[i] as T;
+  // Ties by original position: a stable sort by `compare`, as a total order.
+  const exact = (i: number, j: number) => compare(at(i), at(j)) || i - j;
+  if (!guess) return Array.from(items.keys()).sort(exact);
+  const order = guess;
+  let budget = 4 * items.length + 64;
+  for (let k = 1; k < order.length; k++) {
+    const item = order[k] as number;
+    let j = k - 1;
+    if (exact(order[j] as number, item) <= 0) continue;
+    while (j >= 0 && exact(order[j] as number, item) > 0) {
+      order[j + 1] = order[j] as number;
+      j--;
+      if (--budget < 0) return Array.from(items.keys()).sort(exact);
+    }
+    order[j + 1] = item;
+  }
+  return order;
+}
+
+/** Dense numbers for entity keys, one per `type:slug`, found by key object (the loader shares one per entity). */
+class EntityNumbering {
+  readonly keys: string[] = [];
+  private readonly byString = new Map<string, number>();
+  private readonly byObject = new Map<EntityKey, number>();
+
+  of(key: EntityKey): number {
+    let n = this.byObject.get(key);
+    if (n === undefined) {
+      const keyString = entityKeyString(key);
+      n = this.byString.get(keyString);
+      if (n === undefined) {
+        n = this.keys.length;
+        this.keys.push(keyString);
+        this.byString.set(keyString, n);
+      }
+      this.byObject.set(key, n);
+    }
+    return n;
+  }
+}
+
 /**
  * Articles in date order as parallel arrays: the day each was published, and the running total of
  * mentions, so the articles and mentions in any window are two binary searches away.
@@ -79,7 +212,7 @@ class TimeIndex {
 
   add(day: string, mentions: number) {
     this.days.push(day);
-    this.mentionTotals.push((this.mentionTotals.at(-1) ?? 0) + mentions);
+    this.mentionTotals.push((this.mentionTotals[this.mentionTotals.length - 1] as number) + mentions);
   }
 
   countIn(first: string, last: string): MentionCounts {
@@ -92,6 +225,182 @@ class TimeIndex {
   }
 }
 
+interface MentionIndexes {
+  mentionsByArticle: Map<string, MentionRecord[]>;
+  mentionsByEntity: Map<string, MentionRecord[]>;
+  articlesByEntity: Map<string, string[]>;
+  entitiesByArticle: Map<string, EntityKey[]>;
+  countsByEntity: Map<string, MentionCounts>;
+}
+
+/**
+ * The mention indexes, and the time indexes (filled in), of a Dataset as loadDataset returns it: article
+ * slugs unique, and each article's mentions together in data.mentions and sorted by start. Null when that
+ * is not so. Entities are numbered once (by their key objects, which the loader shares), so no `type:slug`
+ * string is built per mention; each entity's mentions are put in order (newest article first, then by
+ * start, as a stable sort would) by a counting sort over the articles newest first, and each entity's time
+ * index is read off its mentions backwards.
+ */
+function indexMentions(
+  data: Dataset,
+  newestFirstOrder: readonly number[],
+  corpusTime: TimeIndex,
+  timeByEntity: Map<string, TimeIndex>,
+): MentionIndexes | null {
+  const { articles, mentions } = data;
+  const articleIndex = new Map<string, number>();
+  for (let a = 0; a < articles.length; a++) articleIndex.set((articles[a] as ArticleRecord).slug, a);
+  // Each article's mentions are data.mentions[runStart[a], runEnd[a]).
+  const runStart = new Int32Array(articles.length);
+  const runEnd = new Int32Array(articles.length);
+  const numbering = new EntityNumbering();
+  const entityOf = new Int32Array(mentions.length);
+  const articleOf = new Int32Array(mentions.length);
+  let article = -1;
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i] as MentionRecord;
+    entityOf[i] = numbering.of(m.entity);
+    if (i > 0 && m.article === (mentions[i - 1] as MentionRecord).article) {
+      if (m.start < (mentions[i - 1] as MentionRecord).start) return null;
+      articleOf[i] = article;
+      continue;
+    }
+    if (article !== -1) runEnd[article] = i;
+    const a = articleIndex.get(m.article);
+    if (a === undefined || runEnd[a] !== 0) return null; // unknown, or a second run of the same article
+    article = a;
+    articleOf[i] = a;
+    runStart[a] = i;
+    runEnd[a] = -1; // open
+  }
+  if (article !== -1) runEnd[article] = mentions.length;
+  const entityCount = numbering.keys.length;
+
+  const mentionsByArticle = new Map<string, MentionRecord[]>();
+  const entitiesByArticle = new Map<string, EntityKey[]>();
+  const seenIn = new Int32Array(entityCount).fill(-1);
+  const perEntity = new Int32Array(entityCount);
+  for (let a = 0; a < articles.length; a++) {
+    const start = runStart[a] as number;
+    const end = runEnd[a] as number;
+    if (end === 0) continue;
+    const slug = (articles[a] as ArticleRecord).slug;
+    mentionsByArticle.set(slug, mentions.slice(start, end));
+    // The article's entities, in the order of their first mention.
+    const keys: EntityKey[] = [];
+    for (let i = start; i < end; i++) {
+      const n = entityOf[i] as number;
+      perEntity[n] = (perEntity[n] as number) + 1;
+      if (seenIn[n] === a) continue;
+      seenIn[n] = a;
+      keys.push((mentions[i] as MentionRecord).entity);
+    }
+    entitiesByArticle.set(slug, keys);
+  }
+
+  // Counting sort of the mentions by entity, the articles taken newest first.
+  const offset = new Int32Array(entityCount + 1);
+  for (let n = 0; n < entityCount; n++) offset[n + 1] = (offset[n] as number) + (perEntity[n] as number);
+  const next = offset.slice(0, entityCount);
+  const byEntity = new Int32Array(mentions.length);
+  for (const a of newestFirstOrder) {
+    for (let i = runStart[a] as number, end = runEnd[a] as number; i < end; i++) {
+      const n = entityOf[i] as number;
+      const at = next[n] as number;
+      byEntity[at] = i;
+      next[n] = at + 1;
+    }
+  }
+  const days = articles.map((a) => dayRange(a.publishedAt).first);
+  const mentionsByEntity = new Map<string, MentionRecord[]>();
+  const articlesByEntity = new Map<string, string[]>();
+  const countsByEntity = new Map<string, MentionCounts>();
+  for (let n = 0; n < entityCount; n++) {
+    const from = offset[n] as number;
+    const to = offset[n + 1] as number;
+    if (from === to) continue;
+    const key = numbering.keys[n] as string;
+    const entityMentions: MentionRecord[] = new Array(to - from);
+    // Grouped by article: the distinct articles are where the article changes.
+    const entityArticles: string[] = [];
+    let last = -1;
+    for (let k = from; k < to; k++) {
+      const i = byEntity[k] as number;
+      const m = mentions[i] as MentionRecord;
+      entityMentions[k - from] = m;
+      if (articleOf[i] === last) continue;
+      last = articleOf[i] as number;
+      entityArticles.push(m.article);
+    }
+    mentionsByEntity.set(key, entityMentions);
+    articlesByEntity.set(key, entityArticles);
+    countsByEntity.set(key, { articleCount: entityArticles.length, mentionCount: to - from });
+    // Oldest article first: the mentions backwards, one entry per article with its count.
+    const time = new TimeIndex();
+    for (let k = to - 1; k >= from; ) {
+      const a = articleOf[byEntity[k] as number] as number;
+      let count = 0;
+      for (; k >= from && articleOf[byEntity[k] as number] === a; k--) count++;
+      time.add(days[a] as string, count);
+    }
+    timeByEntity.set(key, time);
+  }
+  for (let r = newestFirstOrder.length - 1; r >= 0; r--) {
+    const a = newestFirstOrder[r] as number;
+    corpusTime.add(days[a] as string, (runEnd[a] as number) - (runStart[a] as number));
+  }
+  return { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity };
+}
+
+/** The same indexes for any Dataset (duplicate article slugs, mentions of unknown articles), the slow way. */
+function indexMentionsOfAnyDataset(
+  data: Dataset,
+  articleOrder: readonly string[],
+  articles: ReadonlyMap<string, ArticleRecord>,
+  corpusTime: TimeIndex,
+  timeByEntity: Map<string, TimeIndex>,
+): MentionIndexes {
+  const articleRank = new Map(articleOrder.map((slug, i) => [slug, i]));
+  const mentionsByEntity = groupBy(data.mentions, (m) => [entityKeyString(m.entity)]);
+  for (const list of mentionsByEntity.values()) {
+    list.sort((a, b) => (articleRank.get(a.article) ?? 0) - (articleRank.get(b.article) ?? 0) || a.start - b.start);
+  }
+  const articlesByEntity = new Map(
+    [...mentionsByEntity].map(([key, list]) => [key, [...new Set(list.map((m) => m.article))]]),
+  );
+  const mentionsByArticle = groupBy(data.mentions, (m) => [m.article]);
+  const entitiesByArticle = new Map(
+    [...mentionsByArticle].map(([article, list]) => {
+      const firstMention = new Map<string, EntityKey>();
+      for (const m of list)
+        if (!firstMention.has(entityKeyString(m.entity))) firstMention.set(entityKeyString(m.entity), m.entity);
+      return [article, [...firstMention.values()]];
+    }),
+  );
+  const countsByEntity = new Map(
+    [...mentionsByEntity].map(([key, list]) => [
+      key,
+      { articleCount: articlesByEntity.get(key)?.length ?? 0, mentionCount: list.length },
+    ]),
+  );
+  // Oldest first, so each TimeIndex is built in ascending order of days.
+  for (const slug of [...articleOrder].reverse()) {
+    const article = articles.get(slug) as ArticleRecord;
+    const day = dayRange(article.publishedAt).first;
+    const mentions = mentionsByArticle.get(slug) ?? [];
+    corpusTime.add(day, mentions.length);
+    const perEntity = new Map<string, number>();
+    for (const m of mentions)
+      perEntity.set(entityKeyString(m.entity), (perEntity.get(entityKeyString(m.entity)) ?? 0) + 1);
+    for (const [key, count] of perEntity) {
+      const time = timeByEntity.get(key) ?? new TimeIndex();
+      timeByEntity.set(key, time);
+      time.add(day, count);
+    }
+  }
+  return { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity };
+}
+
 export class MemoryStore implements NewsDataSource {
   readonly version: string;
   private readonly data: Dataset;
@@ -100,9 +409,10 @@ export class MemoryStore implements NewsDataSource {
   private readonly organizations: Map<string, OrganizationRecord>;
   private readonly events: Map<string, EventRecord>;
   private readonly entitiesByKey: Map<string, EntityRecord>;
-  /** Article slugs newest first, and by headline. */
+  /** Article slugs newest first. */
   private readonly articleOrder: string[];
-  private readonly articleHeadlineOrder: string[];
+  /** Article slugs by headline: sorted on first request (few queries ask for it, and it is the costlier sort). */
+  private headlineOrder: string[] | null = null;
   private readonly entityNameOrder: Record<EntityType, string[]>;
   private readonly index: {
     affiliationsByPerson: Map<string, Dataset['affiliations']>;
@@ -154,35 +464,24 @@ export class MemoryStore implements NewsDataSource {
     const entities: EntityRecord[] = [...data.persons, ...data.organizations, ...data.events];
     this.entitiesByKey = new Map(entities.map((e) => [entityKeyString(e), e]));
 
-    this.articleOrder = [...data.articles].sort(newestFirst).map((a) => a.slug);
-    this.articleHeadlineOrder = [...data.articles]
-      .sort((a, b) => collator.compare(a.headline, b.headline) || a.slug.localeCompare(b.slug))
-      .map((a) => a.slug);
-    const byName = (records: EntityRecord[]) =>
-      [...records].sort((a, b) => collator.compare(a.name, b.name) || a.slug.localeCompare(b.slug)).map((r) => r.slug);
+    const newestFirstOrder = sortedLike(data.articles, newestFirst, byPublication(data.articles));
+    this.articleOrder = newestFirstOrder.map(slugAt(data.articles));
+    const byName = (records: EntityRecord[]) => {
+      const guess = lowerCaseOrder(records, (r) => r.name);
+      return sortedLike(records, byEntityName, guess).map(slugAt(records));
+    };
     this.entityNameOrder = {
       Person: byName(data.persons),
       Organization: byName(data.organizations),
       Event: byName(data.events),
     };
 
-    const articleRank = new Map(this.articleOrder.map((slug, i) => [slug, i]));
-    const mentionsByEntity = groupBy(data.mentions, (m) => [entityKeyString(m.entity)]);
-    for (const list of mentionsByEntity.values()) {
-      list.sort((a, b) => (articleRank.get(a.article) ?? 0) - (articleRank.get(b.article) ?? 0) || a.start - b.start);
-    }
-    const articlesByEntity = new Map(
-      [...mentionsByEntity].map(([key, list]) => [key, [...new Set(list.map((m) => m.article))]]),
-    );
-    const mentionsByArticle = groupBy(data.mentions, (m) => [m.article]);
-    const entitiesByArticle = new Map(
-      [...mentionsByArticle].map(([article, list]) => {
-        const firstMention = new Map<string, EntityKey>();
-        for (const m of list)
-          if (!firstMention.has(entityKeyString(m.entity))) firstMention.set(entityKeyString(m.entity), m.entity);
-        return [article, [...firstMention.values()]];
-      }),
-    );
+    const { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity } =
+      (this.articles.size === data.articles.length &&
+        indexMentions(data, newestFirstOrder, this.corpusTime, this.timeByEntity)) ||
+      indexMentionsOfAnyDataset(data, this.articleOrder, this.articles, this.corpusTime, this.timeByEntity);
+    this.countsByEntity = countsByEntity;
+
     this.index = {
       affiliationsByPerson: groupBy(data.affiliations, (r) => [r.person]),
       affiliationsByOrganization: groupBy(data.affiliations, (r) => [r.organization]),
@@ -208,29 +507,17 @@ export class MemoryStore implements NewsDataSource {
       }),
     );
 
-    this.countsByEntity = new Map(
-      [...mentionsByEntity].map(([key, list]) => [
-        key,
-        { articleCount: articlesByEntity.get(key)?.length ?? 0, mentionCount: list.length },
-      ]),
-    );
-    // Oldest first, so each TimeIndex is built in ascending order of days.
-    for (const slug of [...this.articleOrder].reverse()) {
-      const article = this.articles.get(slug) as ArticleRecord;
-      const day = dayRange(article.publishedAt).first;
-      const mentions = mentionsByArticle.get(slug) ?? [];
-      this.corpusTime.add(day, mentions.length);
-      const perEntity = new Map<string, number>();
-      for (const m of mentions)
-        perEntity.set(entityKeyString(m.entity), (perEntity.get(entityKeyString(m.entity)) ?? 0) + 1);
-      for (const [key, count] of perEntity) {
-        const time = this.timeByEntity.get(key) ?? new TimeIndex();
-        this.timeByEntity.set(key, time);
-        time.add(day, count);
-      }
-    }
-
     this.searchIndex = searchIndex ?? Promise.resolve(new SearchIndex(entities, data.articles));
+  }
+
+  private get articleHeadlineOrder(): string[] {
+    const articles = this.data.articles;
+    this.headlineOrder ??= sortedLike(
+      articles,
+      byHeadline,
+      lowerCaseOrder(articles, (a) => a.headline),
+    ).map(slugAt(articles));
+    return this.headlineOrder;
   }
 
   async articlesBySlug(slugs: readonly string[]) {

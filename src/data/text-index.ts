@@ -301,8 +301,12 @@ export function buildTextIndex(input: TextIndexInput): TextIndexData {
     for (const name of list) names.addText(table, document, name);
   });
   const first = input.names.length;
-  input.headlines.forEach((headline, i) => headlines.addText(table, first + i, headline));
-  input.bodies.forEach((body, i) => bodies.addText(table, first + i, body));
+  input.headlines.forEach((headline, i) => {
+    headlines.addText(table, first + i, headline);
+  });
+  input.bodies.forEach((body, i) => {
+    bodies.addText(table, first + i, body);
+  });
   const termCount = table.size;
   return {
     terms: table.terms,
