@@ -180,11 +180,18 @@ export const TF_BITS = 8;
 export const TF_MAX = (1 << TF_BITS) - 1;
 export const MAX_DOCUMENTS = 2 ** (32 - TF_BITS);
 
-/** What to index. Document numbers: the entities (by their names and aliases) first, then the articles. */
+/**
+ * What to index, or a part of it. Document numbers: the entities (by their names and aliases) first,
+ * then the articles. A part may hold only some of the texts, from the document numbers given.
+ */
 export interface TextIndexInput {
+  /** Documents in the whole index. */
+  documentCount: number;
+  /** Names and aliases of documents 0, 1, …. */
   names: string[][];
-  headlines: string[];
-  bodies: string[];
+  /** Headlines and bodies of the documents from `firstDocument` on. */
+  headlines: { firstDocument: number; texts: string[] };
+  bodies: { firstDocument: number; texts: string[] };
 }
 
 /** One field's posting lists, all in one array: term t's postings are postings[offsets[t]..offsets[t + 1]). */
@@ -291,7 +298,7 @@ class FieldPostings {
 
 /** Builds the index of `input` (see TextIndexInput for the document numbers). */
 export function buildTextIndex(input: TextIndexInput): TextIndexData {
-  const documentCount = input.names.length + input.bodies.length;
+  const { documentCount } = input;
   if (documentCount > MAX_DOCUMENTS) throw new Error(`the search index holds at most ${MAX_DOCUMENTS} documents`);
   const table = new TermTable();
   const names = new FieldPostings(documentCount);
@@ -300,17 +307,79 @@ export function buildTextIndex(input: TextIndexInput): TextIndexData {
   input.names.forEach((list, document) => {
     for (const name of list) names.addText(table, document, name);
   });
-  const first = input.names.length;
-  input.headlines.forEach((headline, i) => {
-    headlines.addText(table, first + i, headline);
+  input.headlines.texts.forEach((headline, i) => {
+    headlines.addText(table, input.headlines.firstDocument + i, headline);
   });
-  input.bodies.forEach((body, i) => {
-    bodies.addText(table, first + i, body);
+  input.bodies.texts.forEach((body, i) => {
+    bodies.addText(table, input.bodies.firstDocument + i, body);
   });
   const termCount = table.size;
   return {
     terms: table.terms,
     fields: [names.finish(termCount), headlines.finish(termCount), bodies.finish(termCount)],
+  };
+}
+
+/**
+ * One index from two built over disjoint documents (two threads' halves): the terms of `b` are
+ * renumbered into those of `a`, and each term's postings are `a`'s followed by `b`'s.
+ */
+export function mergeTextIndexes(a: TextIndexData, b: TextIndexData): TextIndexData {
+  const terms = [...a.terms];
+  const idInA = new Map(a.terms.map((term, id) => [term, id]));
+  const fromB = new Int32Array(b.terms.length);
+  b.terms.forEach((term, idInB) => {
+    let id = idInA.get(term);
+    if (id === undefined) {
+      id = terms.length;
+      terms.push(term);
+    }
+    fromB[idInB] = id;
+  });
+  const bOf = new Int32Array(terms.length).fill(-1);
+  fromB.forEach((id, idInB) => {
+    bOf[id] = idInB;
+  });
+  const mergeField = (fa: FieldIndex, fb: FieldIndex): FieldIndex => {
+    const offsets = new Uint32Array(terms.length + 1);
+    const postings = new Uint32Array(fa.postings.length + fb.postings.length);
+    let at = 0;
+    for (let id = 0; id < terms.length; id++) {
+      offsets[id] = at;
+      if (id < a.terms.length) {
+        const from = fa.offsets[id] as number;
+        const to = fa.offsets[id + 1] as number;
+        postings.set(fa.postings.subarray(from, to), at);
+        at += to - from;
+      }
+      const idInB = bOf[id] as number;
+      if (idInB >= 0) {
+        const from = fb.offsets[idInB] as number;
+        const to = fb.offsets[idInB + 1] as number;
+        postings.set(fb.postings.subarray(from, to), at);
+        at += to - from;
+      }
+    }
+    offsets[terms.length] = at;
+    const lengths = new Uint32Array(fa.lengths.length);
+    for (let document = 0; document < lengths.length; document++) {
+      lengths[document] = (fa.lengths[document] as number) + (fb.lengths[document] as number);
+    }
+    return {
+      offsets,
+      postings,
+      lengths,
+      documentsWithField: fa.documentsWithField + fb.documentsWithField,
+      totalLength: fa.totalLength + fb.totalLength,
+    };
+  };
+  return {
+    terms,
+    fields: [
+      mergeField(a.fields[0], b.fields[0]),
+      mergeField(a.fields[1], b.fields[1]),
+      mergeField(a.fields[2], b.fields[2]),
+    ],
   };
 }
 
