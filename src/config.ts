@@ -44,6 +44,10 @@ export const DEFAULT_LIMITS: QueryLimits = {
   executionTimeoutMs: 5_000,
 };
 
+/** The response cache's default size (see yoga.ts): answers, and characters of JSON in all. */
+export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
+export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Each setting: its flag, its environment variable, its default, and how to read and check it. */
@@ -158,6 +162,20 @@ const SETTINGS = {
     schema: wholeNumber(1, 600_000),
     help: 'longest execution of one request, in ms',
   },
+  responseCacheMaxEntries: {
+    flag: 'response-cache-max-entries',
+    env: 'RESPONSE_CACHE_MAX_ENTRIES',
+    default: String(DEFAULT_RESPONSE_CACHE_MAX_ENTRIES),
+    schema: wholeNumber(0, 1_000_000),
+    help: 'most successful responses kept in the response cache (least recently used go first); 0 turns it off',
+  },
+  responseCacheMaxBytes: {
+    flag: 'response-cache-max-bytes',
+    env: 'RESPONSE_CACHE_MAX_BYTES',
+    default: String(DEFAULT_RESPONSE_CACHE_MAX_BYTES),
+    schema: wholeNumber(0, 100_000_000_000),
+    help: 'most characters of JSON kept in the response cache, in all (an answer over a quarter of it is not kept)',
+  },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
     env: 'SHUTDOWN_GRACE_MS',
@@ -184,7 +202,7 @@ const SETTINGS = {
     env: 'BATCH',
     default: 'true',
     schema: boolean(),
-    help: 'batch data access with DataLoader (false only to measure the naive cost in benchmarks)',
+    help: 'batch data access with DataLoader (false only to measure the naive cost in benchmarks; it also turns the response cache off)',
   },
   keepAliveTimeoutMs: {
     flag: 'keep-alive-timeout-ms',

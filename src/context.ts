@@ -25,40 +25,138 @@ function queryLoader<Q, V>(batchLoad: (queries: readonly Q[]) => Promise<V[]>, o
   });
 }
 
-export function createLoaders(source: NewsDataSource, options: ContextOptions = {}) {
-  const loaders = {
-    article: loader((slugs) => source.articlesBySlug(slugs), options),
-    person: loader((slugs) => source.personsBySlug(slugs), options),
-    organization: loader((slugs) => source.organizationsBySlug(slugs), options),
-    event: loader((slugs) => source.eventsBySlug(slugs), options),
-    affiliationsByPerson: loader((slugs) => source.affiliationsByPerson(slugs), options),
-    affiliationsByOrganization: loader((slugs) => source.affiliationsByOrganization(slugs), options),
-    participationsByPerson: loader((slugs) => source.participationsByPerson(slugs), options),
-    participationsByEvent: loader((slugs) => source.participationsByEvent(slugs), options),
-    involvementsByOrganization: loader((slugs) => source.involvementsByOrganization(slugs), options),
-    involvementsByEvent: loader((slugs) => source.involvementsByEvent(slugs), options),
-    organizationRelationsByOrganization: loader((slugs) => source.organizationRelationsByOrganization(slugs), options),
-    eventRelationsByEvent: loader((slugs) => source.eventRelationsByEvent(slugs), options),
-    mentionsByArticle: loader((slugs) => source.mentionsByArticle(slugs), options),
-    mentionsByEntity: loader((keys) => source.mentionsByEntity(keys), options),
-    entitiesByArticle: loader((slugs) => source.entitiesByArticle(slugs), options),
-    mentionCountsByEntity: loader((keys) => source.mentionCountsByEntity(keys), options),
-    coMentionsByEntity: loader((keys) => source.coMentionsByEntity(keys), options),
-    articleQuery: queryLoader<ArticleQuery, readonly string[]>((queries) => source.queryArticles(queries), options),
-    entityQuery: queryLoader<EntityQuery, readonly string[]>((queries) => source.queryEntities(queries), options),
-  };
-  return {
-    ...loaders,
-    /** Loads a Person, Organization or Event through the loader of its type. */
-    entity(key: EntityKey): Promise<EntityRecord | null> {
-      if (key.type === 'Person') return loaders.person.load(key.slug);
-      if (key.type === 'Organization') return loaders.organization.load(key.slug);
-      return loaders.event.load(key.slug);
-    },
-  };
+/** The value a batch method of the source gives per key. */
+type ValueOf<M extends keyof NewsDataSource> = NewsDataSource[M] extends (keys: never) => Promise<(infer V)[]>
+  ? V
+  : never;
+
+/**
+ * The request's DataLoaders, each made on first use: a query touches a few of them, and a request answered
+ * without running a resolver (a cached answer) makes none.
+ */
+export class Loaders {
+  #article?: DataLoader<string, ValueOf<'articlesBySlug'>>;
+  #person?: DataLoader<string, ValueOf<'personsBySlug'>>;
+  #organization?: DataLoader<string, ValueOf<'organizationsBySlug'>>;
+  #event?: DataLoader<string, ValueOf<'eventsBySlug'>>;
+  #affiliationsByPerson?: DataLoader<string, ValueOf<'affiliationsByPerson'>>;
+  #affiliationsByOrganization?: DataLoader<string, ValueOf<'affiliationsByOrganization'>>;
+  #participationsByPerson?: DataLoader<string, ValueOf<'participationsByPerson'>>;
+  #participationsByEvent?: DataLoader<string, ValueOf<'participationsByEvent'>>;
+  #involvementsByOrganization?: DataLoader<string, ValueOf<'involvementsByOrganization'>>;
+  #involvementsByEvent?: DataLoader<string, ValueOf<'involvementsByEvent'>>;
+  #organizationRelationsByOrganization?: DataLoader<string, ValueOf<'organizationRelationsByOrganization'>>;
+  #eventRelationsByEvent?: DataLoader<string, ValueOf<'eventRelationsByEvent'>>;
+  #mentionsByArticle?: DataLoader<string, ValueOf<'mentionsByArticle'>>;
+  #mentionsByEntity?: DataLoader<string, ValueOf<'mentionsByEntity'>>;
+  #entitiesByArticle?: DataLoader<string, ValueOf<'entitiesByArticle'>>;
+  #mentionCountsByEntity?: DataLoader<string, ValueOf<'mentionCountsByEntity'>>;
+  #coMentionsByEntity?: DataLoader<string, ValueOf<'coMentionsByEntity'>>;
+  #articleQuery?: DataLoader<ArticleQuery, readonly string[], string>;
+  #entityQuery?: DataLoader<EntityQuery, readonly string[], string>;
+
+  constructor(
+    private readonly source: NewsDataSource,
+    private readonly options: ContextOptions = {},
+  ) {}
+
+  get article() {
+    this.#article ??= loader((slugs) => this.source.articlesBySlug(slugs), this.options);
+    return this.#article;
+  }
+  get person() {
+    this.#person ??= loader((slugs) => this.source.personsBySlug(slugs), this.options);
+    return this.#person;
+  }
+  get organization() {
+    this.#organization ??= loader((slugs) => this.source.organizationsBySlug(slugs), this.options);
+    return this.#organization;
+  }
+  get event() {
+    this.#event ??= loader((slugs) => this.source.eventsBySlug(slugs), this.options);
+    return this.#event;
+  }
+  get affiliationsByPerson() {
+    this.#affiliationsByPerson ??= loader((slugs) => this.source.affiliationsByPerson(slugs), this.options);
+    return this.#affiliationsByPerson;
+  }
+  get affiliationsByOrganization() {
+    this.#affiliationsByOrganization ??= loader((slugs) => this.source.affiliationsByOrganization(slugs), this.options);
+    return this.#affiliationsByOrganization;
+  }
+  get participationsByPerson() {
+    this.#participationsByPerson ??= loader((slugs) => this.source.participationsByPerson(slugs), this.options);
+    return this.#participationsByPerson;
+  }
+  get participationsByEvent() {
+    this.#participationsByEvent ??= loader((slugs) => this.source.participationsByEvent(slugs), this.options);
+    return this.#participationsByEvent;
+  }
+  get involvementsByOrganization() {
+    this.#involvementsByOrganization ??= loader((slugs) => this.source.involvementsByOrganization(slugs), this.options);
+    return this.#involvementsByOrganization;
+  }
+  get involvementsByEvent() {
+    this.#involvementsByEvent ??= loader((slugs) => this.source.involvementsByEvent(slugs), this.options);
+    return this.#involvementsByEvent;
+  }
+  get organizationRelationsByOrganization() {
+    this.#organizationRelationsByOrganization ??= loader(
+      (slugs) => this.source.organizationRelationsByOrganization(slugs),
+      this.options,
+    );
+    return this.#organizationRelationsByOrganization;
+  }
+  get eventRelationsByEvent() {
+    this.#eventRelationsByEvent ??= loader((slugs) => this.source.eventRelationsByEvent(slugs), this.options);
+    return this.#eventRelationsByEvent;
+  }
+  get mentionsByArticle() {
+    this.#mentionsByArticle ??= loader((slugs) => this.source.mentionsByArticle(slugs), this.options);
+    return this.#mentionsByArticle;
+  }
+  get mentionsByEntity() {
+    this.#mentionsByEntity ??= loader((keys) => this.source.mentionsByEntity(keys), this.options);
+    return this.#mentionsByEntity;
+  }
+  get entitiesByArticle() {
+    this.#entitiesByArticle ??= loader((slugs) => this.source.entitiesByArticle(slugs), this.options);
+    return this.#entitiesByArticle;
+  }
+  get mentionCountsByEntity() {
+    this.#mentionCountsByEntity ??= loader((keys) => this.source.mentionCountsByEntity(keys), this.options);
+    return this.#mentionCountsByEntity;
+  }
+  get coMentionsByEntity() {
+    this.#coMentionsByEntity ??= loader((keys) => this.source.coMentionsByEntity(keys), this.options);
+    return this.#coMentionsByEntity;
+  }
+  get articleQuery() {
+    this.#articleQuery ??= queryLoader<ArticleQuery, readonly string[]>(
+      (queries) => this.source.queryArticles(queries),
+      this.options,
+    );
+    return this.#articleQuery;
+  }
+  get entityQuery() {
+    this.#entityQuery ??= queryLoader<EntityQuery, readonly string[]>(
+      (queries) => this.source.queryEntities(queries),
+      this.options,
+    );
+    return this.#entityQuery;
+  }
+
+  /** Loads a Person, Organization or Event through the loader of its type. */
+  entity(key: EntityKey): Promise<EntityRecord | null> {
+    if (key.type === 'Person') return this.person.load(key.slug);
+    if (key.type === 'Organization') return this.organization.load(key.slug);
+    return this.event.load(key.slug);
+  }
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export function createLoaders(source: NewsDataSource, options: ContextOptions = {}): Loaders {
+  return new Loaders(source, options);
+}
 
 export interface Context {
   source: NewsDataSource;
@@ -66,5 +164,5 @@ export interface Context {
 }
 
 export function createContext(source: NewsDataSource, options: ContextOptions = {}): Context {
-  return { source, loaders: createLoaders(source, options) };
+  return { source, loaders: new Loaders(source, options) };
 }

@@ -77,6 +77,11 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     logger: yogaLogger(log),
     isReady: () => accepting,
     batch: config.batch,
+    // The naive configuration measures the cost of executing without batching: no cache answers for it.
+    responseCache: {
+      maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
+      maxBytes: config.responseCacheMaxBytes,
+    },
   });
 
   const server = createServer((req, res) => {

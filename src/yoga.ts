@@ -15,13 +15,21 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   execute,
   GraphQLError,
   type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  type OperationDefinitionNode,
   type ValidationContext,
+  type VariableDefinitionNode,
+  valueFromASTUntyped,
 } from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { type CORSOptions, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { Counter, Registry } from 'prom-client';
 import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
@@ -49,6 +57,178 @@ export interface NewsYogaOptions extends ContextOptions {
   registry?: Registry;
   /** Readiness for /ready (default: always ready). */
   isReady?: () => boolean;
+  /** Compile documents executed more than once with graphql-jit (default true); false: graphql-js only. */
+  jit?: boolean;
+  /** The response cache's size (default: no cache; the server's defaults are in config.ts). */
+  responseCache?: ResponseCacheLimits;
+}
+
+/** A document compiled by graphql-jit for one of its operations, or null when jit cannot compile it. */
+interface JitQuery {
+  run: CompiledQuery['query'];
+  variableDefinitions: readonly VariableDefinitionNode[];
+  /** Variables with a default value, as the client would send it (graphql-jit ignores the default of a `T!`). */
+  defaults: [string, unknown][];
+}
+
+/**
+ * The executor: graphql-jit compiles a document into JavaScript the second time it is executed (the first
+ * run, and introspection, use graphql-js: a query sent once is not worth compiling), which cuts the CPU of
+ * executing it by about half. The answers are graphql-js's, byte for byte (tests/request-path-jit.test.ts):
+ * - response keys come in the order of the query (GraphQL spec §7.2.2), as with graphql-js's `execute`;
+ * - variables are coerced by graphql-js first, so a bad variable fails with graphql-js's message, and a
+ *   missing variable takes its default (graphql-jit ignores the default of a non-null variable);
+ * - an execution with any error, and a document jit cannot compile, are answered by graphql-js.
+ * yoga caches parsed documents (the same query text is the same DocumentNode), so compiled queries are kept
+ * per document in a WeakMap and go when yoga's cache drops the document. graphql-jit needs synchronous
+ * resolveType functions (every abstract type here has one; see schema/index.ts).
+ */
+function jitExecutor(compileAfter: number) {
+  const documents = new WeakMap<DocumentNode, { runs: number; queries: Map<string | null, JitQuery | null> }>();
+
+  const compile = (args: ExecutionArgs, operation: OperationDefinitionNode): JitQuery | null => {
+    if (operation.operation !== 'query') return null;
+    const compiled = compileQuery(args.schema, args.document, args.operationName ?? undefined, {
+      // Errors carry their resolver's stack, or none: capturing one per error is wasted work (never sent).
+      disablingCapturingStackErrors: true,
+    });
+    if (!isCompiledQuery(compiled)) return null;
+    const variableDefinitions = operation.variableDefinitions ?? [];
+    return {
+      run: compiled.query,
+      variableDefinitions,
+      defaults: variableDefinitions.flatMap((definition) =>
+        definition.defaultValue
+          ? [[definition.variable.name.value, valueFromASTUntyped(definition.defaultValue)] as [string, unknown]]
+          : [],
+      ),
+    };
+  };
+
+  return function jitExecute(args: ExecutionArgs): ReturnType<typeof execute> {
+    let document = documents.get(args.document);
+    if (!document) {
+      document = { runs: 0, queries: new Map() };
+      documents.set(args.document, document);
+    }
+    if (document.runs < compileAfter || isIntrospectionOnly(args.document)) {
+      document.runs++;
+      return execute(args);
+    }
+    const name = args.operationName ?? null;
+    let query = document.queries.get(name);
+    if (query === undefined) {
+      // An operation name the document does not have is graphql-js's to report, and nothing is kept for it:
+      // what is kept per document is bounded by its operations.
+      const operation = getOperationAST(args.document, name);
+      if (!operation) return execute(args);
+      query = compile(args, operation);
+      document.queries.set(name, query);
+    }
+    if (query === null) return execute(args);
+    const given = (args.variableValues ?? {}) as Record<string, unknown>;
+    const coerced = getVariableValues(args.schema, query.variableDefinitions, given, { maxErrors: 50 });
+    if (coerced.errors) return { errors: coerced.errors };
+    let variables = given;
+    for (const [variable, value] of query.defaults) {
+      if (!Object.hasOwn(given, variable)) variables = { ...variables, [variable]: value };
+    }
+    // An execution with errors is answered by graphql-js: which errors it reports when a null propagates (it
+    // stops at the first in a subtree; jit runs every sibling), their order, their locations and masking are
+    // graphql-js's own. Resolvers only read, and the request's DataLoaders already hold what they load.
+    const result = query.run(args.rootValue, args.contextValue, variables) as ReturnType<typeof execute>;
+    if ('then' in result) return result.then((done) => (done.errors ? execute(args) : done));
+    return result.errors ? execute(args) : result;
+  };
+}
+
+type Execute = (args: ExecutionArgs) => ReturnType<typeof execute>;
+
+/** How big the response cache may grow. */
+export interface ResponseCacheLimits {
+  /** Most answers kept (0: no cache). */
+  maxEntries: number;
+  /** Most characters of JSON (the `data` of the answers, and their keys) kept, in all. */
+  maxBytes: number;
+}
+
+/**
+ * The response cache: the results of successful executions, per data version, document, operation name and
+ * variables, in an LRU of at most `maxEntries` answers and `maxBytes` characters of JSON (an answer larger
+ * than a quarter of that is not kept). It sits in the executor, so everything before execution still runs on a
+ * hit: the document length, token, depth, alias, directive and cost limits refuse what they refused, and the
+ * cost and data-version extensions are added to every response. A result with any error is never kept. The
+ * data version is part of the key, and a new version empties the cache: a reload never serves an answer
+ * computed from other data. The schema has no mutations and the answers depend on nothing else in the request.
+ */
+function cachedExecutor(executeFn: Execute, limits: ResponseCacheLimits): Execute {
+  if (limits.maxEntries <= 0 || limits.maxBytes <= 0) return executeFn;
+  // yoga caches parsed documents, so the same query text is the same DocumentNode: a number names it.
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextId = 0;
+  const entries = new Map<string, { result: ExecutionResult; size: number }>(); // least recently used first
+  let size = 0;
+  let version: string | undefined;
+  return function cachedExecute(args) {
+    const dataVersion = (args.contextValue as Context).source.version;
+    if (dataVersion !== version) {
+      entries.clear();
+      size = 0;
+      version = dataVersion;
+    }
+    let id = documentIds.get(args.document);
+    if (id === undefined) {
+      id = nextId++;
+      documentIds.set(args.document, id);
+    }
+    const key = `${dataVersion}|${id}|${JSON.stringify(args.operationName ?? null)}|${JSON.stringify(args.variableValues ?? null)}`;
+    const hit = entries.get(key);
+    if (hit) {
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit.result;
+    }
+    const keep = (result: ExecutionResult) => {
+      if (result.errors !== undefined || dataVersion !== version) return result;
+      // The JSON is made now rather than when yoga serializes the response: it is the same work, done once.
+      const dataJson = JSON.stringify(result.data);
+      const cached = withCachedJson(result, dataJson);
+      // The key counts too: it holds the variables, which may be long.
+      const entrySize = dataJson.length + key.length;
+      if (entrySize > limits.maxBytes / 4) return cached;
+      entries.set(key, { result: cached, size: entrySize });
+      size += entrySize;
+      for (const [oldest, entry] of entries) {
+        if (entries.size <= limits.maxEntries && size <= limits.maxBytes) break;
+        entries.delete(oldest);
+        size -= entry.size;
+      }
+      return cached;
+    };
+    const result = executeFn(args);
+    return 'then' in result ? result.then(keep) : keep(result);
+  };
+}
+
+/**
+ * The result with a `stringify` that yoga uses instead of JSON.stringify (graphql-jit's hook for its own
+ * serializers): `dataJson`, the JSON of `data`, is reused, and the rest of the response (the extensions that
+ * plugins add to every response) is serialized as JSON.stringify would, key by key in the same order.
+ */
+function withCachedJson(result: ExecutionResult, dataJson: string): ExecutionResult {
+  const { data } = result;
+  const stringify = (response: Record<string, unknown>): string => {
+    if (typeof response.toJSON === 'function') return JSON.stringify(response);
+    let json = '';
+    for (const key of Object.keys(response)) {
+      const value = response[key];
+      const valueJson = key === 'data' && value === data ? dataJson : JSON.stringify(value);
+      if (valueJson === undefined) continue; // functions (this one) and undefined, as JSON.stringify skips them
+      json += `${json ? ',' : '{'}${JSON.stringify(key)}:${valueJson}`;
+    }
+    return json ? `${json}}` : '{}';
+  };
+  return { ...result, stringify } as ExecutionResult;
 }
 
 function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
@@ -219,6 +399,9 @@ function executionTimeoutPlugin(timeoutMs: number): Plugin {
   return {
     onExecute: ({ executeFn, setExecuteFn }) => {
       setExecuteFn((args) => {
+        const result = executeFn(args);
+        // An execution that is already done (a cached answer) has nothing left to time.
+        if (!('then' in result)) return result;
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<{ errors: GraphQLError[] }>((resolve) => {
           timer = setTimeout(
@@ -233,7 +416,7 @@ function executionTimeoutPlugin(timeoutMs: number): Plugin {
             timeoutMs,
           );
         });
-        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer));
+        return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
       });
     },
   };
@@ -402,9 +585,14 @@ export function createNewsYoga(options: NewsYogaOptions) {
     renderGraphiQL: memoizedGraphiQL,
     graphiql: GRAPHIQL_OPTIONS,
     plugins: [
-      // graphql-js's own executor: it keeps response keys in the order of the query (GraphQL spec §7.2.2),
-      // which the @graphql-tools executor version that runs on Node 20 does not.
-      useEngine({ execute }),
+      // graphql-jit, or graphql-js's own executor: both keep response keys in the order of the query (GraphQL
+      // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
+      useEngine({
+        execute: cachedExecutor(
+          options.jit === false ? execute : jitExecutor(1),
+          options.responseCache ?? { maxEntries: 0, maxBytes: 0 },
+        ),
+      }),
       errorCodesPlugin(limits, (code) => errorsByCode.inc({ code })),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       documentLengthPlugin(limits.maxDocumentLength),

@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       maxBodyBytes: 102_400,
       ...DEFAULT_LIMITS,
       batch: true,
+      responseCacheMaxEntries: 1_000,
+      responseCacheMaxBytes: 64 * 1024 * 1024,
       shutdownGraceMs: 10_000,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,

@@ -11,8 +11,23 @@ export interface DecodedGlobalId {
   id: string;
 }
 
+/** Encoded IDs per type, by slug: a page encodes the same few hundred IDs request after request. */
+const ENCODED = new Map<string, Map<string | number | bigint, string>>();
+const ENCODED_PER_TYPE = 50_000;
+
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
-  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
+  let byId = ENCODED.get(typename);
+  if (!byId) {
+    byId = new Map();
+    ENCODED.set(typename, byId);
+  }
+  let encoded = byId.get(id);
+  if (encoded === undefined) {
+    encoded = Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
+    if (byId.size >= ENCODED_PER_TYPE) byId.clear();
+    byId.set(id, encoded);
+  }
+  return encoded;
 }
 
 export function decodeGlobalId(globalId: string): DecodedGlobalId | null {
