@@ -46,14 +46,15 @@ import {
   tail,
 } from './lib/processes.js';
 import { describeMachine, median, renderMarkdown } from './lib/report.js';
-import type {
-  BenchRun,
-  CorpusRun,
-  OperationCalls,
-  OperationCheck,
-  ServerName,
-  ServerRun,
-  StartupRun,
+import {
+  type BenchRun,
+  type CorpusRun,
+  type OperationCalls,
+  type OperationCheck,
+  SERVER_NAMES,
+  type ServerName,
+  type ServerRun,
+  type StartupRun,
 } from './lib/results.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -207,12 +208,18 @@ function logFile(name: string): string {
   return path.join(workDir, `${String(childCount).padStart(2, '0')}-${name}.log`);
 }
 
-function startNewsgraph(corpus: Corpus, naive: boolean): RunningChild {
-  const name = naive ? 'naive' : 'newsgraph';
+/** newsgraph as served; `uncached` with its response cache off; `naive` without batching (and without the cache). */
+const NEWSGRAPH_FLAGS = {
+  newsgraph: ['--batch', 'true'],
+  uncached: ['--batch', 'true', '--response-cache-max-entries', '0'],
+  naive: ['--batch', 'false'],
+} as const;
+
+function startNewsgraph(corpus: Corpus, name: keyof typeof NEWSGRAPH_FLAGS): RunningChild {
   const source = sourceHash();
   const child = startChild({
     name,
-    nodeArgs: newsgraphArgs(corpus.directory, ['--batch', naive ? 'false' : 'true']),
+    nodeArgs: newsgraphArgs(corpus.directory, [...NEWSGRAPH_FLAGS[name]]),
     logFile: logFile(`${name}-${corpus.articles}`),
     readyWhen: servingLine,
     timeoutMs: STARTUP_TIMEOUT_MS,
@@ -384,7 +391,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
   let running: RunningChild | null = null;
   let url = '';
   for (let i = 0; i < runs; i++) {
-    const { child, ready } = await startReady(() => startNewsgraph(corpus, false));
+    const { child, ready } = await startReady(() => startNewsgraph(corpus, 'newsgraph'));
     const memory = memoryOf(child.pid);
     startup.push({
       readyMs: ready.readyMs,
@@ -429,7 +436,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
     if (!liveChildren().includes(newsgraph)) {
       // It crashed on this operation: note why, and start it again for the others (not a start-up run).
       problem = `${problem ?? 'answered'}, and the server exited: ${tail(newsgraph.logFile, 12)}`;
-      const restarted = await startReady(() => startNewsgraph(corpus, false));
+      const restarted = await startReady(() => startNewsgraph(corpus, 'newsgraph'));
       newsgraph = restarted.child;
       url = restarted.ready.url;
     }
@@ -502,7 +509,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       log(`  WARNING: a reference did not start, left out: ${error instanceof Error ? error.message : error}`);
       return null;
     });
-  const [mercurius, naive] = await Promise.all([
+  const [mercurius, naive, uncached] = await Promise.all([
     startedOrNull(() =>
       startScript('mercurius-jit', 'bench/servers/mercurius.ts', [
         '--data',
@@ -510,7 +517,8 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
         ...(count ? ['--count', requestsFile, '--count-out', callsFile] : []),
       ]),
     ),
-    startedOrNull(() => startNewsgraph(corpus, true)),
+    startedOrNull(() => startNewsgraph(corpus, 'naive')),
+    startedOrNull(() => startNewsgraph(corpus, 'uncached')),
   ]);
   let calls: Record<string, OperationCalls> | null = null;
   if (count && mercurius) {
@@ -519,6 +527,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
     calls = counted.counts;
   }
   for (const [serverName, started] of [
+    ['uncached', uncached],
     ['mercurius-jit', mercurius],
     ['naive', naive],
   ] as const) {
@@ -540,8 +549,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
     await stopChild(child, 15_000);
   }
 
-  const order = (name: ServerName) =>
-    ['newsgraph', 'physical-json', 'physical-string', 'mercurius-jit', 'naive'].indexOf(name);
+  const order = (name: ServerName) => SERVER_NAMES.indexOf(name);
   servers.sort((a, b) => order(a.server) - order(b.server));
   return {
     articles: corpus.articles,

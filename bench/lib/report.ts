@@ -153,10 +153,12 @@ export function renderMarkdown(run: BenchRun, command: string): string {
       '- References, each its own child process, measured one at a time on the same corpus and the same operations: ' +
         'the physical limit (bare node:http: read and JSON.parse the body, answer JSON.stringify of newsgraph\u2019s precomputed ' +
         'response; and the same writing the pre-serialized string), mercurius 16 + graphql-jit (`jit: 1`) on fastify 5 serving ' +
-        'newsgraph\u2019s own schema and context over a MemoryStore of the corpus (no limits, no logging), and naive newsgraph ' +
-        '(the same server with `--batch false`: no DataLoader batching). mercurius and naive newsgraph load the corpus ' +
-        'concurrently (to save time; mercurius first counts the data-access calls on the store it loaded), then are measured ' +
-        'one at a time while the other sits idle.',
+        'newsgraph\u2019s own schema and context over a MemoryStore of the corpus (no limits, no logging, no response cache), ' +
+        'newsgraph with its response cache off (`--response-cache-max-entries 0`: every request executed), and naive ' +
+        'newsgraph (the same server with `--batch false`: no DataLoader batching, no response cache). These three load the ' +
+        'corpus concurrently (to save time; mercurius first counts the data-access calls on the store it loaded), then are ' +
+        'measured one at a time while the others sit idle. newsgraph as served answers a repeated query from its response ' +
+        'cache, as a polling dashboard would see it; the load generator repeats one query per operation.',
       '- Ratios: newsgraph rps ÷ the reference\u2019s rps at the same concurrency (1.00× = as fast; below 1 = slower).',
       '- Other load: the most cores that work other than the server measured and the load generator kept busy during ' +
         'any of the five measurements of that row (from /proc/stat); figures with other load well above 0 are distorted. ' +
@@ -247,6 +249,7 @@ export function renderMarkdown(run: BenchRun, command: string): string {
           ratio(ours?.rps, result(c, 'physical-string', op.name, conn)?.rps),
           ratio(ours?.rps, result(c, 'mercurius-jit', op.name, conn)?.rps),
           ratio(ours?.rps, result(c, 'naive', op.name, conn)?.rps),
+          ratio(ours?.rps, result(c, 'uncached', op.name, conn)?.rps),
           foreign.length > 0 ? fixed(Math.max(...foreign), 2) : '–',
         ]);
       }
@@ -266,6 +269,7 @@ export function renderMarkdown(run: BenchRun, command: string): string {
         'vs physical (string)',
         'vs mercurius+jit',
         'vs naive',
+        'vs cache off',
         'other load',
       ],
       rows,
@@ -300,6 +304,7 @@ export function renderMarkdown(run: BenchRun, command: string): string {
           op.name,
           String(conn),
           cell('newsgraph'),
+          cell('uncached'),
           cell('physical-json'),
           cell('physical-string'),
           cell('mercurius-jit'),
@@ -315,6 +320,7 @@ export function renderMarkdown(run: BenchRun, command: string): string {
         'operation',
         'conc.',
         'newsgraph rps / p99 ms',
+        'response cache off',
         'physical (JSON)',
         'physical (string)',
         'mercurius+jit',
@@ -481,23 +487,29 @@ function renderTargets(c: CorpusRun, counted: CorpusRun[], connections: number[]
       slow.length === 0,
     );
   }
-  for (const conn of connections) {
-    const ours = result(c, 'newsgraph', PAGE_OF_ARTICLES, conn)?.rps;
-    const limit = result(c, 'physical-json', PAGE_OF_ARTICLES, conn)?.rps;
-    const peer = result(c, 'mercurius-jit', PAGE_OF_ARTICLES, conn)?.rps;
-    if (ours !== undefined && limit !== undefined) {
-      check(
-        `page of articles at ≥ 60% of the physical limit (concurrency ${conn})`,
-        `${fixed((100 * ours) / limit, 0)}% (${int(ours)} vs ${int(limit)} rps)`,
-        ours >= 0.6 * limit,
-      );
-    }
-    if (ours !== undefined && peer !== undefined) {
-      check(
-        `page of articles at or above mercurius + graphql-jit (concurrency ${conn})`,
-        `${ratio(ours, peer)} (${int(ours)} vs ${int(peer)} rps)`,
-        ours >= peer,
-      );
+  // As served (a dashboard polling the same query is answered from the response cache), and with the cache off.
+  for (const [server, how] of [
+    ['newsgraph', ''],
+    ['uncached', ', response cache off'],
+  ] as const) {
+    for (const conn of connections) {
+      const ours = result(c, server, PAGE_OF_ARTICLES, conn)?.rps;
+      const limit = result(c, 'physical-json', PAGE_OF_ARTICLES, conn)?.rps;
+      const peer = result(c, 'mercurius-jit', PAGE_OF_ARTICLES, conn)?.rps;
+      if (ours !== undefined && limit !== undefined) {
+        check(
+          `page of articles at ≥ 60% of the physical limit (concurrency ${conn}${how})`,
+          `${fixed((100 * ours) / limit, 0)}% (${int(ours)} vs ${int(limit)} rps)`,
+          ours >= 0.6 * limit,
+        );
+      }
+      if (ours !== undefined && peer !== undefined) {
+        check(
+          `page of articles at or above mercurius + graphql-jit (concurrency ${conn}${how})`,
+          `${ratio(ours, peer)} (${int(ours)} vs ${int(peer)} rps)`,
+          ours >= peer,
+        );
+      }
     }
   }
   if (counted.length >= 2) {

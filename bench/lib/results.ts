@@ -2,10 +2,11 @@
 import type { LoadResult } from './load.js';
 import type { CorpusFacts } from './operations.js';
 
-export type ServerName = 'newsgraph' | 'physical-json' | 'physical-string' | 'mercurius-jit' | 'naive';
+export type ServerName = 'newsgraph' | 'uncached' | 'physical-json' | 'physical-string' | 'mercurius-jit' | 'naive';
 
 export const SERVER_NAMES: readonly ServerName[] = [
   'newsgraph',
+  'uncached',
   'physical-json',
   'physical-string',
   'mercurius-jit',
@@ -14,6 +15,7 @@ export const SERVER_NAMES: readonly ServerName[] = [
 
 export const SERVER_LABELS: Record<ServerName, string> = {
   newsgraph: 'newsgraph',
+  uncached: 'newsgraph, response cache off',
   'physical-json': 'physical limit (JSON.stringify)',
   'physical-string': 'physical limit (pre-serialized)',
   'mercurius-jit': 'mercurius + graphql-jit',
