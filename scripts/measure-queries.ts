@@ -5,15 +5,14 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { loadStore } from '../src/data/reloader.js';
 import { createNewsYoga } from '../src/yoga.js';
 
 const directory = path.resolve(process.argv[2] ?? 'data');
 const runs = Number(process.env.RUNS ?? 50);
 
 const started = performance.now();
-const store = await MemoryStore.create(await loadDataset(directory));
+const store = await loadStore(directory);
 const startupMs = performance.now() - started;
 const yoga = createNewsYoga({ source: store });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Dataset, loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
 import type { ArticleRecord, EntityKey, PersonRecord } from '../src/data/records.js';
-import { DATA_DIR } from './helpers.js';
+import { DATA_DIR, editedFixtures } from './helpers.js';
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
@@ -150,5 +150,36 @@ describe('MemoryStore mention indexes', () => {
     const unknown = { ...data, mentions: [...data.mentions, stray] };
     const other = new MemoryStore(unknown);
     expect((await other.mentionsByArticle(['unknown-article']))[0]).toHaveLength(1);
+  });
+});
+
+describe('loadDataset onIndexable', () => {
+  it('hands over the very entity and article arrays the dataset holds, before the load ends', async () => {
+    let seen: { entities: readonly unknown[]; articles: readonly unknown[] } | null = null;
+    const data = await loadDataset(DATA_DIR, {
+      onIndexable: (entities, articles) => {
+        seen = { entities, articles };
+      },
+    });
+    expect(seen).not.toBeNull();
+    const { entities, articles } = seen as unknown as { entities: unknown[]; articles: unknown[] };
+    expect(articles).toBe(data.articles);
+    expect(entities).toEqual([...data.persons, ...data.organizations, ...data.events]);
+    entities.forEach((entity, i) => {
+      expect(entity).toBe([...data.persons, ...data.organizations, ...data.events][i]);
+    });
+  });
+
+  it('is not called when the files already have problems, and the load still fails', async () => {
+    const directory = await editedFixtures('articles.json', (articles) => [...articles, articles[0]]);
+    let called = false;
+    await expect(
+      loadDataset(directory, {
+        onIndexable: () => {
+          called = true;
+        },
+      }),
+    ).rejects.toThrow(/duplicate slug/);
+    expect(called).toBe(false);
   });
 });

@@ -17,8 +17,7 @@ import Fastify from 'fastify';
 import { type GraphQLAbstractType, isAbstractType } from 'graphql';
 import mercurius from 'mercurius';
 import { createContext } from '../../src/context.js';
-import { loadDataset } from '../../src/data/load-fixtures.js';
-import { MemoryStore } from '../../src/data/memory-store.js';
+import { loadStore } from '../../src/data/reloader.js';
 import { schema } from '../../src/schema/index.js';
 import { countCalls } from '../lib/count.js';
 
@@ -44,7 +43,7 @@ for (const type of Object.values(schema.getTypeMap())) {
 }
 
 const started = performance.now();
-const store = await MemoryStore.create(await loadDataset(values.data));
+const store = await loadStore(values.data);
 const loadMs = performance.now() - started;
 
 if (values.count && values['count-out']) {

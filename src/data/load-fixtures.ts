@@ -505,7 +505,16 @@ async function readFixtureFile<F extends FixtureFileName>(
 }
 
 /** Reads, validates and cross-checks a fixture directory; throws FixtureError listing every problem. */
-export async function loadDataset(directory: string): Promise<Dataset> {
+export interface LoadOptions {
+  /**
+   * Called once the articles and entities are read and unique, before the slower checks and the mentions,
+   * with the very arrays the dataset will hold (entities: persons, organizations, events): a search index can
+   * start building meanwhile. Called only if nothing was wrong so far; the load may still fail after it.
+   */
+  onIndexable?: (entities: readonly EntityRecord[], articles: readonly ArticleRecord[]) => void;
+}
+
+export async function loadDataset(directory: string, options: LoadOptions = {}): Promise<Dataset> {
   const problems: FixtureProblem[] = [];
   const files = Object.keys(FIXTURE_FILES) as FixtureFileName[];
   // One file after another (each reads ahead and hashes on the thread pool); problems in file order.
@@ -549,6 +558,13 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     'events.json',
     byFile['events.json'].map((r) => ({ ...r, value: { type: 'Event' as const, ...r.value } })),
   );
+
+  const articleList = [...articles.values()];
+  const personList = [...persons.values()];
+  const organizationList = [...organizations.values()];
+  const eventList = [...events.values()];
+  const entities: EntityRecord[] = [...personList, ...organizationList, ...eventList];
+  if (problems.length === 0) options.onIndexable?.(entities, articleList);
 
   for (const record of byFile['events.json']) {
     const { value } = record;
@@ -735,7 +751,6 @@ export async function loadDataset(directory: string): Promise<Dataset> {
     }
   });
 
-  const entities: EntityRecord[] = [...persons.values(), ...organizations.values(), ...events.values()];
   const matcher = new MentionMatcher(entities);
   const mentions: MentionRecord[] = [];
   for (const article of articles.values()) matcher.findInto(article.slug, article.body, mentions);
@@ -763,10 +778,10 @@ export async function loadDataset(directory: string): Promise<Dataset> {
   if (problems.length > 0) throw new FixtureError(directory, problems);
   return {
     version: hash.digest('hex').slice(0, 16),
-    articles: [...articles.values()],
-    persons: [...persons.values()],
-    organizations: [...organizations.values()],
-    events: [...events.values()],
+    articles: articleList,
+    persons: personList,
+    organizations: organizationList,
+    events: eventList,
     affiliations,
     participations,
     involvements,

@@ -25,7 +25,7 @@ import {
   type OrganizationRecord,
   type PersonRecord,
 } from './records.js';
-import { SearchIndex } from './search-index.js';
+import { SearchIndex, SearchIndexBuild } from './search-index.js';
 import {
   type ArticleQuery,
   type CoMention,
@@ -443,13 +443,26 @@ export class MemoryStore implements NewsDataSource {
   private readonly searchIndex: Promise<SearchIndex>;
 
   /**
-   * Builds the store, and the search index in a worker thread meanwhile when the corpus is large,
-   * resolving once both are ready. `new MemoryStore(data)` builds everything in this thread.
+   * Builds the store, then finishes its search index: `build` when one was started early (it must be over
+   * this dataset's own entity and article arrays), else one started here. Resolves once both are ready.
+   * `new MemoryStore(data)` builds everything in this thread.
    */
-  static async create(data: Dataset): Promise<MemoryStore> {
-    const searchIndex = SearchIndex.build([...data.persons, ...data.organizations, ...data.events], data.articles);
-    searchIndex.catch(() => undefined); // if the constructor throws, its error is the one to report
-    const store = new MemoryStore(data, searchIndex);
+  static async create(data: Dataset, build?: SearchIndexBuild): Promise<MemoryStore> {
+    const building =
+      build ?? new SearchIndexBuild([...data.persons, ...data.organizations, ...data.events], data.articles);
+    let finishIndex: (index: Promise<SearchIndex>) => void = () => undefined;
+    const searchIndex = new Promise<SearchIndex>((resolve) => {
+      finishIndex = resolve;
+    });
+    let store: MemoryStore;
+    try {
+      store = new MemoryStore(data, searchIndex);
+    } catch (error) {
+      building.cancel();
+      throw error;
+    }
+    // This thread's share of the index after the store's other indexes, while the worker does its share.
+    finishIndex(building.finish());
     await searchIndex;
     return store;
   }

@@ -115,10 +115,16 @@ const WORKER_BOOTSTRAP = `(async () => {
   await import(${JSON.stringify(WORKER_URL.href)});
 })().catch((error) => { throw error; });`;
 
-/** Builds the index in a worker thread; the posting arrays come back transferred, not copied. */
-function buildInWorker(input: TextIndexInput): Promise<TextIndexData> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
+interface WorkerBuild {
+  result: Promise<TextIndexData>;
+  cancel(): void;
+}
+
+/** Builds an index in a worker thread; the posting arrays come back transferred, not copied. */
+function buildInWorker(input: TextIndexInput): WorkerBuild {
+  // The texts are copied to the worker here, synchronously.
+  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
+  const result = new Promise<TextIndexData>((resolve, reject) => {
     worker.once('message', (data: TextIndexData) => {
       resolve(data);
       void worker.terminate();
@@ -126,6 +132,9 @@ function buildInWorker(input: TextIndexInput): Promise<TextIndexData> {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the search index worker exited with code ${code}`)));
   });
+  // A build nobody finishes (its data was refused) must not end the process with an unhandled rejection.
+  result.catch(() => undefined);
+  return { result, cancel: () => void worker.terminate() };
 }
 
 export class SearchIndex {
@@ -177,36 +186,13 @@ export class SearchIndex {
     this.inTitle = new Uint8Array(documentCount);
   }
 
-  /**
-   * Builds the index. With enough text to pay for a thread, a worker indexes the later half of the
-   * bodies while this thread indexes the rest, and the two halves are merged: on two cores about
-   * half the time. Otherwise all of it here.
-   */
-  static async build(
+  /** Builds the index (see SearchIndexBuild: in two threads for a large corpus). */
+  static build(
     entities: readonly EntityRecord[],
     articles: readonly ArticleRecord[],
-    options: { workerAbove?: number } = {},
+    options: SearchIndexBuildOptions = {},
   ): Promise<SearchIndex> {
-    const input = textIndexInput(entities, articles);
-    const bodies = input.bodies.texts;
-    let characters = 0;
-    for (const body of bodies) characters += body.length;
-    if (characters <= (options.workerAbove ?? WORKER_ABOVE_CHARACTERS)) return new SearchIndex(entities, articles);
-    // Split where half the characters are behind: bodies vary in length.
-    let split = 0;
-    for (let behind = 0; split < bodies.length && behind < characters / 2; split++) {
-      behind += (bodies[split] as string).length;
-    }
-    const later = buildInWorker({
-      documentCount: input.documentCount,
-      names: [],
-      headlines: { firstDocument: input.documentCount, texts: [] },
-      bodies: { firstDocument: input.bodies.firstDocument + split, texts: bodies.slice(split) },
-    });
-    // Let the worker's start-up message go out before this thread gets busy.
-    await new Promise((resolve) => setImmediate(resolve));
-    const earlier = buildTextIndex({ ...input, bodies: { ...input.bodies, texts: bodies.slice(0, split) } });
-    return new SearchIndex(entities, articles, mergeTextIndexes(earlier, await later));
+    return new SearchIndexBuild(entities, articles, options).finish();
   }
 
   /** Indexed terms that begin with `prefix`, each with its weight (1 for the word itself). */
@@ -345,6 +331,70 @@ export class SearchIndex {
     const article = this.articles.get(id);
     if (!article) return [];
     return [...highlightWords(article.headline, terms, 'HEADLINE'), ...highlightWords(article.body, terms, 'BODY')];
+  }
+}
+
+export interface SearchIndexBuildOptions {
+  /** Build in this thread only, up to this many characters of body text (default 20 million). */
+  workerAbove?: number;
+  /** The share of the body text the worker indexes (default one half). */
+  workerShare?: number;
+}
+
+/**
+ * A search index under construction. With enough text to pay for a thread, the constructor hands a
+ * share of the bodies to a worker thread at once, and finish() indexes the rest in this thread and
+ * merges the two: on two cores, about half the time. Start it as soon as the documents are known
+ * (loadDataset's onIndexable), and the worker runs while this thread finishes loading and building
+ * the store: then give the worker the larger share. Otherwise everything is built in finish().
+ */
+export class SearchIndexBuild {
+  private readonly input: TextIndexInput;
+  /** Bodies before this index are this thread's; the rest are the worker's. */
+  private readonly split: number;
+  private readonly worker: WorkerBuild | null;
+
+  constructor(
+    private readonly entities: readonly EntityRecord[],
+    private readonly articles: readonly ArticleRecord[],
+    options: SearchIndexBuildOptions = {},
+  ) {
+    this.input = textIndexInput(entities, articles);
+    const bodies = this.input.bodies.texts;
+    let characters = 0;
+    for (const body of bodies) characters += body.length;
+    if (characters <= (options.workerAbove ?? WORKER_ABOVE_CHARACTERS)) {
+      this.split = bodies.length;
+      this.worker = null;
+      return;
+    }
+    // Split by characters, not by articles: bodies vary in length.
+    const ours = characters * (1 - (options.workerShare ?? 0.5));
+    let split = 0;
+    for (let behind = 0; split < bodies.length && behind < ours; split++) behind += (bodies[split] as string).length;
+    this.split = split;
+    this.worker = buildInWorker({
+      documentCount: this.input.documentCount,
+      names: [],
+      headlines: { firstDocument: this.input.documentCount, texts: [] },
+      bodies: { firstDocument: this.input.bodies.firstDocument + split, texts: bodies.slice(split) },
+    });
+  }
+
+  /** Indexes this thread's share, waits for the worker's, and merges them. */
+  async finish(): Promise<SearchIndex> {
+    const { input, worker } = this;
+    const ours = buildTextIndex({
+      ...input,
+      bodies: { ...input.bodies, texts: input.bodies.texts.slice(0, this.split) },
+    });
+    const built = worker ? mergeTextIndexes(ours, await worker.result) : ours;
+    return new SearchIndex(this.entities, this.articles, built);
+  }
+
+  /** Stops the worker (the data was refused after the build started). */
+  cancel(): void {
+    this.worker?.cancel();
   }
 }
 
