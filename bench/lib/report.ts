@@ -537,5 +537,9 @@ function renderTargets(c: CorpusRun, counted: CorpusRun[], connections: number[]
   out.push('');
   out.push(table(['target', 'measured', 'met'], rows));
   out.push('');
+  out.push(
+    'What bounds a target missed, with profiles: [ANALYSIS.md](ANALYSIS.md) (written by hand for a given run: check its date).',
+  );
+  out.push('');
   return out;
 }
