@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './lib/load.js';
 import { readOperations, requestBody, resolveFacts, variablesFor } from './lib/operations.js';
+import { serverArgs } from './lib/processes.js';
 
 const [directory, operationName, seconds, connections, profileDir] = process.argv.slice(2);
 if (!directory || !operationName || !seconds || !connections || !profileDir) {
@@ -25,21 +26,7 @@ const logFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'newsgraph-profile-
 const log = openSync(logFile, 'w');
 const server = spawn(
   process.execPath,
-  [
-    '--cpu-prof',
-    `--cpu-prof-dir=${path.resolve(profileDir)}`,
-    '--import',
-    'tsx',
-    'src/main.ts',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data',
-    path.resolve(directory),
-    '--log-level',
-    'info',
-  ],
+  ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...serverArgs(path.resolve(directory))],
   { stdio: ['ignore', log, log] },
 );
 const url = await new Promise<string>((resolve, reject) => {

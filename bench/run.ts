@@ -41,6 +41,7 @@ import {
   memoryOf,
   ROOT,
   type RunningChild,
+  serverArgs,
   startChild,
   stopChild,
   tail,
@@ -152,21 +153,7 @@ function log(line: string): void {
 }
 
 const heapFlag = `--max-old-space-size=${options.maxOldSpaceSizeMb}`;
-const newsgraphArgs = (directory: string, extra: string[] = []) => [
-  heapFlag,
-  '--import',
-  'tsx',
-  'src/main.ts',
-  '--port',
-  '0',
-  '--host',
-  '127.0.0.1',
-  '--data',
-  directory,
-  '--log-level',
-  'info',
-  ...extra,
-];
+const newsgraphArgs = (directory: string, extra: string[] = []) => [heapFlag, ...serverArgs(directory), ...extra];
 const STARTUP_TIMEOUT_MS = 15 * 60_000;
 
 const servingLine = (line: Record<string, unknown>) =>

@@ -205,3 +205,20 @@ export function machineBusyMsOf(): number | null {
     return null;
   }
 }
+
+/** The arguments (after node's own flags) that start the real server on a corpus, on a free port, logging requests. */
+export function serverArgs(directory: string): string[] {
+  return [
+    '--import',
+    'tsx',
+    'src/main.ts',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data',
+    directory,
+    '--log-level',
+    'info',
+  ];
+}
