@@ -135,17 +135,6 @@ class TermTable {
     }
   }
 
-  /** The number of a folded term, or -1 when it is not indexed. */
-  find(term: string): number {
-    const hash = hashOf(term);
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot] as number;
-      if (id === -1) return -1;
-      if (this.hashes[id] === hash && this.terms[id] === term) return id;
-    }
-  }
-
   private insert(slot: number, term: string, hash: number): number {
     const id = this.terms.length;
     this.slots[slot] = id;
