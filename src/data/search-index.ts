@@ -16,6 +16,7 @@ import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './so
 import {
   buildTextIndex,
   type FieldIndex,
+  foldedTerms,
   foldForSearch,
   mergeTextIndexes,
   queryTerms,
@@ -24,7 +25,6 @@ import {
   type TextIndexInput,
   TF_BITS,
   TF_MAX,
-  WORDS,
 } from './text-index.js';
 
 /** Highlights listed per field of one hit, at most: enough to show where, without copying a long body. */
@@ -60,9 +60,7 @@ export function highlightWords(
   scanWords(text, (start, end, _hash, needsFolding) => {
     if (found.length === MAX_HIGHLIGHTS_PER_FIELD) return false;
     const matches = needsFolding
-      ? [...foldForSearch(text.slice(start, end)).matchAll(WORDS)].some(([word]) =>
-          wanted.some((term) => word.startsWith(term)),
-        )
+      ? foldedTerms(text.slice(start, end)).some((word) => wanted.some((term) => word.startsWith(term)))
       : wanted.some((term) => plainWordStartsWith(text, start, end, term));
     if (matches) found.push({ field, alias, text: text.slice(start, end), start, end });
     return found.length < MAX_HIGHLIGHTS_PER_FIELD;

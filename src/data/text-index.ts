@@ -12,7 +12,7 @@ export function foldForSearch(text: string): string {
 }
 const NON_ASCII = /[\u0080-\uffff]/;
 
-export const WORDS = /[\p{L}\p{N}]+/gu;
+const WORDS = /[\p{L}\p{N}]+/gu;
 
 /** What a UTF-16 code unit is to the word scanner (filled lazily outside ASCII). */
 const SEPARATOR = 1;
@@ -78,13 +78,20 @@ export function scanWords(
   if (start >= 0) onWord(start, text.length, hash, needsFolding);
 }
 
+/**
+ * The terms of a word scanWords marked as needing folding (accents, other scripts): folded, then split again,
+ * since a combining mark or a surrogate pair inside it may not be a letter once folded. Rare in practice.
+ */
+export function foldedTerms(word: string): string[] {
+  return Array.from(foldForSearch(word).matchAll(WORDS), (match) => match[0]);
+}
+
 /** Calls `onTerm` with each word of `text`, folded (see foldForSearch and scanWords). */
 export function forEachTerm(text: string, onTerm: (term: string) => void): void {
   scanWords(text, (start, end, _hash, needsFolding) => {
     const word = text.slice(start, end);
     if (!needsFolding) onTerm(word.toLowerCase());
-    // Rare: fold, then split again (a mark or a surrogate pair may have been inside).
-    else for (const match of foldForSearch(word).matchAll(WORDS)) onTerm(match[0]);
+    else for (const term of foldedTerms(word)) onTerm(term);
   });
 }
 
@@ -252,8 +259,8 @@ class FieldPostings {
         length++;
         return;
       }
-      for (const match of foldForSearch(text.slice(start, end)).matchAll(WORDS)) {
-        this.add(table.idOf(match[0]), document);
+      for (const term of foldedTerms(text.slice(start, end))) {
+        this.add(table.idOf(term), document);
         length++;
       }
     });
