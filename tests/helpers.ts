@@ -8,7 +8,8 @@ import { MemoryStore } from '../src/data/memory-store.js';
 import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
 
 export const DATA_DIR = path.resolve(import.meta.dirname, '../data');
-export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../shared/seeds');
+/** The seed articles' texts, which the fixtures are curated from (carried by the repository). */
+export const SEEDS_DIR = path.join(DATA_DIR, 'seeds');
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -58,7 +59,9 @@ export async function editedFixtures(
 ): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), 'newsgraph-fixtures-'));
   const { readdir } = await import('node:fs/promises');
-  for (const name of await readdir(DATA_DIR)) {
+  for (const entry of await readdir(DATA_DIR, { withFileTypes: true })) {
+    if (!entry.isFile()) continue; // data/seeds holds the source texts, not fixtures
+    const name = entry.name;
     await writeFile(path.join(directory, name), await readFile(path.join(DATA_DIR, name), 'utf8'));
   }
   const records = JSON.parse(await readFile(path.join(directory, file), 'utf8')) as Record<string, unknown>[];
