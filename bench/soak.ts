@@ -273,7 +273,7 @@ const summarize = (tally: Tally) => ({
   requests: tally.requests,
   answers: tally.byAnswer,
   medianMs: tally.requests === 0 ? null : round1(median(tally.latenciesMs)),
-  maxMs: tally.requests === 0 ? null : round1(Math.max(...tally.latenciesMs)),
+  maxMs: tally.requests === 0 ? null : round1(tally.latenciesMs.reduce((a, b) => Math.max(a, b), 0)),
 });
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
