@@ -8,8 +8,8 @@ import { MemoryStore } from '../src/data/memory-store.js';
 import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
 
 export const DATA_DIR = path.resolve(import.meta.dirname, '../data');
-/** The seed articles' texts, which the fixtures are curated from (carried by the repository). */
-export const SEEDS_DIR = path.join(DATA_DIR, 'seeds');
+/** The two articles' source texts, named by each article's `source` field (carried by the repository). */
+export const SOURCES_DIR = path.join(DATA_DIR, 'sources');
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -60,7 +60,7 @@ export async function editedFixtures(
   const directory = await mkdtemp(path.join(tmpdir(), 'newsgraph-fixtures-'));
   const { readdir } = await import('node:fs/promises');
   for (const entry of await readdir(DATA_DIR, { withFileTypes: true })) {
-    if (!entry.isFile()) continue; // data/seeds holds the source texts, not fixtures
+    if (!entry.isFile()) continue; // data/sources holds the articles' source texts, not fixtures
     const name = entry.name;
     await writeFile(path.join(directory, name), await readFile(path.join(DATA_DIR, name), 'utf8'));
   }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, globalId, SEEDS_DIR } from './helpers.js';
+import { createTestApi, globalId, SOURCES_DIR } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('articles', () => {
       ],
     ]);
     for (const article of articles.nodes) {
-      const seed = await readFile(path.join(SEEDS_DIR, article.source), 'utf8');
+      const seed = await readFile(path.join(SOURCES_DIR, article.source), 'utf8');
       const paragraphs = seed
         .split('\n\n')
         .map((p) => p.trim())
