@@ -204,6 +204,27 @@ const SETTINGS = {
     schema: boolean(),
     help: 'batch data access with DataLoader (false only to measure the naive cost in benchmarks; it also turns the response cache off)',
   },
+  metricsOnMainPort: {
+    flag: 'metrics-on-main-port',
+    env: 'METRICS_ON_MAIN_PORT',
+    default: 'true',
+    schema: boolean(),
+    help: 'serve /metrics on the main port (false: only on --metrics-port, or nowhere)',
+  },
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'METRICS_PORT',
+    default: 'none',
+    schema: z.union([z.literal('none').transform(() => null), wholeNumber(0, 65_535)]),
+    help: 'also serve /metrics on this port, on the same interface (none: no such port; 0: any free port)',
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'METRICS_TOKEN',
+    default: '',
+    schema: z.string(),
+    help: '/metrics answers only requests with Authorization: Bearer <token> (empty: no token needed)',
+  },
   keepAliveTimeoutMs: {
     flag: 'keep-alive-timeout-ms',
     env: 'KEEP_ALIVE_TIMEOUT_MS',

@@ -14,12 +14,12 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
+  type ASTVisitor,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   execute,
   GraphQLError,
-  type GraphQLSchema,
   getOperationAST,
   getVariableValues,
   Kind,
@@ -38,6 +38,7 @@ import { type Context, type ContextOptions, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import { METRICS_PATH, metricsAnswer } from './metrics.js';
 import { schema } from './schema/index.js';
 import { codeForHttpStatus, ErrorCode } from './schema/shared/errors.js';
 
@@ -56,6 +57,10 @@ export interface NewsYogaOptions extends ContextOptions {
   logger?: YogaLogger | false;
   /** Prometheus registry for /metrics (default: a fresh one per instance). */
   registry?: Registry;
+  /** Serve /metrics on this instance's port (default true). */
+  metricsEndpoint?: boolean;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>` (401 otherwise). */
+  metricsToken?: string;
   /** Readiness for /ready (default: always ready). */
   isReady?: () => boolean;
   /** Compile documents executed more than once with graphql-jit (default true); false: graphql-js only. */
@@ -331,6 +336,14 @@ function errorCodesPlugin(limits: QueryLimits, onError: (code: string) => void):
               // yoga calls every HTTP-level refusal BAD_REQUEST; the status says which (405, 406, 415, …).
               extensions.code = codeForHttpStatus(status);
             }
+            const http = extensions.http as { spec?: boolean } | undefined;
+            if (http?.spec && !error.locations?.length) {
+              // yoga answers a request error (a body that is not JSON, no body, no query) with 200 to a client
+              // that accepts only application/json; GraphQL over HTTP says it SHOULD be 400, as it is for
+              // application/graphql-response+json. (Parse and validation errors, which point into the
+              // document, stay 200 for application/json, as the specification requires.)
+              extensions.http = { ...http, spec: false };
+            }
             onError(String(extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
             return new GraphQLError(error.message, {
               nodes: error.nodes,
@@ -575,9 +588,63 @@ function emptyRefusalsPlugin(): Plugin {
   };
 }
 
+/** Deepest JSON accepted in `variables` and `extensions`: the schema's inputs nest 3 levels (a filter's list). */
+export const MAX_INPUT_DEPTH = 16;
+
+/** True when `value` nests objects or arrays deeper than `maxDepth` (walked without recursion). */
+function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Refuses `variables` or `extensions` nested deeper than MAX_INPUT_DEPTH before anything reads them: no input
+ * of the schema nests that deep, and serializing or coercing JSON nested thousands of levels deep overflows
+ * the stack (a 500). Variables the operation does not declare are checked too: they are the client's input.
+ */
+function inputDepthPlugin(): Plugin {
+  return {
+    onParams: ({ params }) => {
+      for (const name of ['variables', 'extensions'] as const) {
+        if (nestsDeeperThan(params[name], MAX_INPUT_DEPTH)) {
+          throw new GraphQLError(`The ${name} nest deeper than the limit of ${MAX_INPUT_DEPTH} levels.`, {
+            extensions: { code: ErrorCode.BAD_USER_INPUT, limit: MAX_INPUT_DEPTH, http: { status: 400 } },
+          });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * An operation whose type the schema does not have (it has queries only) is a validation error, as in the
+ * GraphQL specification's "Operation Type Existence" rule (graphql-js 17's KnownOperationTypesRule), rather
+ * than graphql-js 16's execution error "Schema is not configured to execute mutation operation".
+ */
+function knownOperationTypesRule(context: ValidationContext): ASTVisitor {
+  const schema = context.getSchema();
+  return {
+    OperationDefinition: (node) => {
+      if (!schema.getRootType(node.operation)) {
+        context.reportError(
+          new GraphQLError(`The ${node.operation} operation is not supported by the schema.`, { nodes: node }),
+        );
+      }
+    },
+  };
+}
+
 /**
  * CORS with an exact allow-list: an allowed origin is echoed; any other origin (including "null", which
  * sandboxed frames and file: pages send) gets no Access-Control-Allow-Origin at all. Never credentials.
+ * With an allow-list every answer depends on the request's Origin, so every answer says `Vary: Origin`
+ * (varyOnOriginPlugin): a shared cache must not give one origin's answer to another.
  */
 function corsFor(origins: string[]) {
   const allowAll = origins.includes('*');
@@ -590,6 +657,29 @@ function corsFor(origins: string[]) {
       credentials: false,
       allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
     } satisfies CORSOptions;
+  };
+}
+
+/** GET /metrics on the main port, behind the token when one is configured. */
+function metricsEndpointPlugin(registry: Registry, token: string | undefined): Plugin {
+  return {
+    onRequest: async ({ url, request, endResponse, fetchAPI }) => {
+      if (url.pathname !== METRICS_PATH) return;
+      const answer = await metricsAnswer(registry, token, request.headers.get('authorization'));
+      endResponse(new fetchAPI.Response(answer.body, { status: answer.status, headers: answer.headers }));
+    },
+  };
+}
+
+/** Adds `Vary: Origin` to every response (CORS with an allow-list: the answer's headers depend on the Origin). */
+function varyOnOriginPlugin(): Plugin {
+  return {
+    onResponse: ({ response }) => {
+      const vary = response.headers.get('vary');
+      if (!vary?.split(',').some((name) => name.trim().toLowerCase() === 'origin')) {
+        response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
+    },
   };
 }
 
@@ -708,18 +798,34 @@ export function createNewsYoga(options: NewsYogaOptions) {
               onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
             } satisfies Plugin,
           ]),
+      { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypesRule) } satisfies Plugin,
+      inputDepthPlugin(),
       costPlugin(limits.maxCost, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(holder, options.isReady ?? (() => true)),
       requestShapePlugin(),
       emptyRefusalsPlugin(),
+      ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
+      ...(options.metricsEndpoint === false ? [] : [metricsEndpointPlugin(registry, options.metricsToken)]),
       usePrometheus({
-        endpoint: '/metrics',
+        // Served by metricsEndpointPlugin (the token) or server.ts (a port of its own).
+        endpoint: false,
         registry,
-        // No label per URL: every distinct query string would otherwise be a new series, a memory leak any
-        // client could drive.
-        labels: { method: true, statusCode: true, url: false, operationName: false },
+        // Every label has a bounded set of values: nothing a client chooses (the URL, the operation name, the
+        // path of an error, made of the client's aliases) becomes a label, or every distinct value would be a
+        // new series, a memory leak any client could drive, and one client's aliases readable by the scraper.
+        // The errors are counted by code in newsgraph_errors_total; graphql_envelop_error_result keeps the
+        // phase and the operation type (query, mutation, subscription). The method is one of node's parser's.
+        labels: {
+          method: true,
+          statusCode: true,
+          url: false,
+          operationName: false,
+          operationType: true,
+          path: false,
+          phase: true,
+        },
         // The metrics the README documents, and no others: the plugin's defaults also walk every document
         // for deprecated fields and keep summaries, which measured ~10% of a small request's CPU.
         metrics: {
