@@ -140,6 +140,29 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     }
     if (checkBodySize(req, res, config.maxBodyBytes)) void yoga(req, res);
   });
+  // A request node's parser refuses (a malformed request line or header, headers too large, too slow) gets a
+  // coded JSON error like every other refusal, and a log line, rather than node's bare 400.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    log.warn({ err: { code: error.code, message: error.message } }, 'malformed HTTP request refused');
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({
+      errors: [
+        { message: `Not an HTTP request this server accepts: ${reason}.`, extensions: { code: ErrorCode.BAD_REQUEST } },
+      ],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   // Set deliberately rather than left to node's defaults: a slow client cannot hold a socket for long.
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
