@@ -3,9 +3,14 @@
  * (queries, variables) is one of these, so no request pattern can grow the process's memory past its bounds.
  */
 
-/** The bytes a string costs: its UTF-8 length (V8 keeps one-byte strings at one byte a character, others at two). */
+/**
+ * The bytes a string takes on the heap: V8 keeps a string whose characters all fit in Latin-1 at one byte a
+ * character, and any other at two (a JSON answer with one typographic quote is two bytes a character
+ * throughout). Never less than its UTF-8 length, the bytes it takes on the wire.
+ */
 export function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the Latin-1 range, on purpose
+  return /[^\u0000-\u00ff]/.test(text) ? Math.max(2 * text.length, Buffer.byteLength(text)) : text.length;
 }
 
 export class BoundedCache<V> {

@@ -174,7 +174,7 @@ const SETTINGS = {
     env: 'RESPONSE_CACHE_MAX_BYTES',
     default: String(DEFAULT_RESPONSE_CACHE_MAX_BYTES),
     schema: wholeNumber(0, 100_000_000_000),
-    help: 'most bytes (UTF-8 JSON and keys) kept in the response cache, in all (an answer over a quarter of it is not kept)',
+    help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
   },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',

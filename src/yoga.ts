@@ -170,7 +170,7 @@ type Execute = (args: ExecutionArgs) => ReturnType<typeof execute>;
 export interface ResponseCacheLimits {
   /** Most answers kept (0: no cache). */
   maxEntries: number;
-  /** Most bytes (UTF-8) of JSON kept, in all: the `data` of the answers, and their keys. */
+  /** Most bytes of JSON kept, in all (the `data` of the answers, and their keys), as they take on the heap. */
   maxBytes: number;
 }
 
