@@ -174,7 +174,7 @@ const SETTINGS = {
     env: 'RESPONSE_CACHE_MAX_BYTES',
     default: String(DEFAULT_RESPONSE_CACHE_MAX_BYTES),
     schema: wholeNumber(0, 100_000_000_000),
-    help: 'most characters of JSON kept in the response cache, in all (an answer over a quarter of it is not kept)',
+    help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
   },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
@@ -203,6 +203,27 @@ const SETTINGS = {
     default: 'true',
     schema: boolean(),
     help: 'batch data access with DataLoader (false only to measure the naive cost in benchmarks; it also turns the response cache off)',
+  },
+  metricsOnMainPort: {
+    flag: 'metrics-on-main-port',
+    env: 'METRICS_ON_MAIN_PORT',
+    default: 'true',
+    schema: boolean(),
+    help: 'serve /metrics on the main port (false: only on --metrics-port, or nowhere)',
+  },
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'METRICS_PORT',
+    default: 'none',
+    schema: z.union([z.literal('none').transform(() => null), wholeNumber(0, 65_535)]),
+    help: 'also serve /metrics on this port, on the same interface (none: no such port; 0: any free port)',
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'METRICS_TOKEN',
+    default: '',
+    schema: z.string(),
+    help: '/metrics answers only requests with Authorization: Bearer <token> (empty: no token needed)',
   },
   keepAliveTimeoutMs: {
     flag: 'keep-alive-timeout-ms',

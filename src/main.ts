@@ -9,7 +9,13 @@ async function main() {
   const log = createLogger(config.logLevel);
   const running = await startServer(config, log);
   log.info(
-    { url: running.url, dataDir: config.dataDir, dataVersion: running.holder.current().version, watch: config.watch },
+    {
+      url: running.url,
+      metricsUrl: running.metricsUrl,
+      dataDir: config.dataDir,
+      dataVersion: running.holder.current().version,
+      watch: config.watch,
+    },
     `newsgraph serving GraphQL and GraphiQL at ${running.url}`,
   );
   const stop = (signal: string) => {

@@ -6,15 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Registry } from 'prom-client';
 import { type Config, limitsOf, loadConfig } from './config.js';
 import { DataHolder } from './data/reloader.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
+import { METRICS_PATH, metricsAnswer } from './metrics.js';
 import { ErrorCode } from './schema/shared/errors.js';
 import { createNewsYoga } from './yoga.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
+  /** The metrics' URL on their own port (METRICS_PORT), or null. */
+  metricsUrl: string | null;
   holder: DataHolder;
   /** Stops accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, then closes. */
   close(graceMs?: number): Promise<void>;
@@ -64,11 +68,31 @@ function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBodyBytes: 
   return true;
 }
 
+/**
+ * The request target must be a path (origin-form, `/graphql?…`) and the Host header a valid host, or the URL
+ * yoga's adapter builds from them (`http://<host><target>`) does not parse: it would throw, a 500 with a stack
+ * trace. An absolute-form target (`http://host/graphql`, as proxies send) is reduced to its path. Returns the
+ * reason for refusing, or null.
+ */
+function badRequestTarget(req: IncomingMessage): string | null {
+  const target = req.url ?? '';
+  if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    const absolute = new URL(target);
+    req.url = `${absolute.pathname}${absolute.search}`;
+  } else if (!target.startsWith('/')) {
+    return 'The request target must be a path (such as /graphql).';
+  }
+  const host = req.headers.host ?? 'localhost';
+  if (!URL.canParse(`http://${host}${req.url}`)) return 'The Host header or the request target is not valid.';
+  return null;
+}
+
 export async function startServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<RunningServer> {
   const config: Config = { ...loadConfig([], {}), ...overrides };
   const log = logger ?? createLogger(overrides.logLevel ?? 'silent');
   const holder = await DataHolder.load(config.dataDir, log);
   let accepting = true;
+  const registry = new Registry();
   const yoga = createNewsYoga({
     source: holder,
     limits: limitsOf(config),
@@ -76,6 +100,9 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     corsOrigins: config.corsOrigins,
     logger: yogaLogger(log),
     isReady: () => accepting,
+    registry,
+    metricsEndpoint: config.metricsOnMainPort,
+    metricsToken: config.metricsToken || undefined,
     batch: config.batch,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
@@ -105,7 +132,36 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
         'request',
       ),
     );
+    const badTarget = badRequestTarget(req);
+    if (badTarget) {
+      log.warn({ reqId: requestId, method: req.method, url: req.url, host: req.headers.host }, badTarget);
+      sendError(res, 400, ErrorCode.BAD_REQUEST, badTarget);
+      return;
+    }
     if (checkBodySize(req, res, config.maxBodyBytes)) void yoga(req, res);
+  });
+  // A request node's parser refuses (a malformed request line or header, headers too large, too slow) gets a
+  // coded JSON error like every other refusal, and a log line, rather than node's bare 400.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    log.warn({ err: { code: error.code, message: error.message } }, 'malformed HTTP request refused');
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({
+      errors: [
+        { message: `Not an HTTP request this server accepts: ${reason}.`, extensions: { code: ErrorCode.BAD_REQUEST } },
+      ],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   // Set deliberately rather than left to node's defaults: a slow client cannot hold a socket for long.
   server.requestTimeout = config.requestTimeoutMs;
@@ -118,6 +174,7 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const metricsServer = config.metricsPort === null ? null : await startMetricsServer(config, registry, log);
   const url = `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
   const watcher: FSWatcher | null = config.watch ? holder.watch() : null;
 
@@ -141,5 +198,47 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     });
     return closing;
   };
-  return { server, url, holder, close };
+  const metricsAddress = metricsServer?.address();
+  const metricsUrl =
+    typeof metricsAddress === 'object' && metricsAddress
+      ? `http://${config.host}:${metricsAddress.port}${METRICS_PATH}`
+      : null;
+  return {
+    server,
+    url,
+    metricsUrl,
+    holder,
+    close: (graceMs) => {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
+      return close(graceMs);
+    },
+  };
+}
+
+/** The metrics on a port of their own (METRICS_PORT): GET /metrics, behind the token when one is configured. */
+async function startMetricsServer(config: Config, registry: Registry, log: Logger): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== METRICS_PATH) {
+      sendError(res, 404, ErrorCode.BAD_REQUEST, `This port serves GET ${METRICS_PATH} only.`);
+      return;
+    }
+    metricsAnswer(registry, config.metricsToken || undefined, req.headers.authorization).then(
+      (answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'metrics failed');
+        sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'The metrics could not be collected.');
+      },
+    );
+  });
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.metricsPort ?? 0, config.host, () => resolve());
+  });
+  return server;
 }

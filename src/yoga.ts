@@ -14,12 +14,12 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
+  type ASTVisitor,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   execute,
   GraphQLError,
-  type GraphQLSchema,
   getOperationAST,
   getVariableValues,
   Kind,
@@ -32,11 +32,13 @@ import {
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { type CORSOptions, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { Counter, Registry } from 'prom-client';
+import { BoundedCache, byteLength } from './bounded-cache.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
 import { type Context, type ContextOptions, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import { METRICS_PATH, metricsAnswer } from './metrics.js';
 import { schema } from './schema/index.js';
 import { codeForHttpStatus, ErrorCode } from './schema/shared/errors.js';
 
@@ -55,12 +57,31 @@ export interface NewsYogaOptions extends ContextOptions {
   logger?: YogaLogger | false;
   /** Prometheus registry for /metrics (default: a fresh one per instance). */
   registry?: Registry;
+  /** Serve /metrics on this instance's port (default true). */
+  metricsEndpoint?: boolean;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>` (401 otherwise). */
+  metricsToken?: string;
   /** Readiness for /ready (default: always ready). */
   isReady?: () => boolean;
   /** Compile documents executed more than once with graphql-jit (default true); false: graphql-js only. */
   jit?: boolean;
   /** The response cache's size (default: no cache; the server's defaults are in config.ts). */
   responseCache?: ResponseCacheLimits;
+}
+
+/**
+ * What a cached document costs on the heap, per lexical token: a parsed document measured 290-490 bytes per
+ * token (operations/EntityPage.graphql: 196 tokens, 72 KB), and graphql-jit's compiled code for it a few
+ * times that. The caches count documents by their tokens (at most MAX_TOKENS each), not their characters.
+ */
+const DOCUMENT_BYTES_PER_TOKEN = 500;
+const JIT_BYTES_PER_TOKEN = 2_000;
+
+/** The lexical tokens of a parsed document (its location list; documents are parsed with locations). */
+function tokenCount(document: DocumentNode): number {
+  let count = 0;
+  for (let token = document.loc?.startToken ?? null; token; token = token.next) count++;
+  return count;
 }
 
 /** A document compiled by graphql-jit for one of its operations, or null when jit cannot compile it. */
@@ -80,11 +101,12 @@ interface JitQuery {
  *   missing variable takes its default (graphql-jit ignores the default of a non-null variable);
  * - an execution with any error, and a document jit cannot compile, are answered by graphql-js.
  * yoga caches parsed documents (the same query text is the same DocumentNode), so compiled queries are kept
- * per document in a WeakMap and go when yoga's cache drops the document. graphql-jit needs synchronous
+ * per document and operation name, in an LRU bounded by their estimated bytes. graphql-jit needs synchronous
  * resolveType functions (every abstract type here has one; see schema/index.ts).
  */
-function jitExecutor(compileAfter: number) {
-  const documents = new WeakMap<DocumentNode, { runs: number; queries: Map<string | null, JitQuery | null> }>();
+function jitExecutor(compileAfter: number, compiledQueries: BoundedCache<JitQuery | null>) {
+  const documents = new WeakMap<DocumentNode, { id: number; runs: number }>();
+  let nextId = 0;
 
   const compile = (args: ExecutionArgs, operation: OperationDefinitionNode): JitQuery | null => {
     if (operation.operation !== 'query') return null;
@@ -108,7 +130,7 @@ function jitExecutor(compileAfter: number) {
   return function jitExecute(args: ExecutionArgs): ReturnType<typeof execute> {
     let document = documents.get(args.document);
     if (!document) {
-      document = { runs: 0, queries: new Map() };
+      document = { id: nextId++, runs: 0 };
       documents.set(args.document, document);
     }
     if (document.runs < compileAfter || isIntrospectionOnly(args.document)) {
@@ -116,14 +138,14 @@ function jitExecutor(compileAfter: number) {
       return execute(args);
     }
     const name = args.operationName ?? null;
-    let query = document.queries.get(name);
+    const key = `${document.id}|${JSON.stringify(name)}`;
+    let query = compiledQueries.get(key);
     if (query === undefined) {
-      // An operation name the document does not have is graphql-js's to report, and nothing is kept for it:
-      // what is kept per document is bounded by its operations.
+      // An operation name the document does not have is graphql-js's to report, and nothing is kept for it.
       const operation = getOperationAST(args.document, name);
       if (!operation) return execute(args);
       query = compile(args, operation);
-      document.queries.set(name, query);
+      compiledQueries.set(key, query, JIT_BYTES_PER_TOKEN * tokenCount(args.document));
     }
     if (query === null) return execute(args);
     const given = (args.variableValues ?? {}) as Record<string, unknown>;
@@ -148,62 +170,85 @@ type Execute = (args: ExecutionArgs) => ReturnType<typeof execute>;
 export interface ResponseCacheLimits {
   /** Most answers kept (0: no cache). */
   maxEntries: number;
-  /** Most characters of JSON (the `data` of the answers, and their keys) kept, in all. */
+  /** Most bytes of JSON kept, in all (the `data` of the answers, and their keys), as they take on the heap. */
+  maxBytes: number;
+}
+
+/** The sizes of the caches a yoga instance keeps, as each counts them (for tests and operators). */
+export interface CacheSizes {
+  entries: number;
+  bytes: number;
   maxBytes: number;
 }
 
 /**
- * The response cache: the results of successful executions, per data version, document, operation name and
- * variables, in an LRU of at most `maxEntries` answers and `maxBytes` characters of JSON (an answer larger
- * than a quarter of that is not kept). It sits in the executor, so everything before execution still runs on a
- * hit: the document length, token, depth, alias, directive and cost limits refuse what they refused, and the
- * cost and data-version extensions are added to every response. A result with any error is never kept. The
- * data version is part of the key, and a new version empties the cache: a reload never serves an answer
- * computed from other data. The schema has no mutations and the answers depend on nothing else in the request.
+ * The part of the variables that can change an operation's answer or cost: the values of the variables the
+ * operation declares, by name (a JSON object, so a variable left out, which takes its default, differs from
+ * an explicit null). Variables it does not declare are ignored by execution and must not vary a cache key:
+ * otherwise one document with a large unused variable makes any number of distinct keys. Null when the
+ * operation is not in the document (execution reports that).
  */
-function cachedExecutor(executeFn: Execute, limits: ResponseCacheLimits): Execute {
-  if (limits.maxEntries <= 0 || limits.maxBytes <= 0) return executeFn;
+function declaredVariablesKey(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables && Object.hasOwn(variables, name)) declared[name] = variables[name];
+  }
+  return JSON.stringify(declared);
+}
+
+/** A response served from the cache: its `data` is this marker, which `stringify` replaces with the cached JSON. */
+const CACHED_DATA: Record<string, never> = Object.freeze({});
+
+/**
+ * The response cache: the JSON of the `data` of successful executions, per data version, document, operation
+ * name and declared variables, in an LRU of at most `maxEntries` answers and `maxBytes` bytes (the JSON and
+ * the key, as UTF-8; an answer larger than a quarter of that is not kept). Only the JSON is kept, not the
+ * result object (which takes several times its JSON's size on the heap): a hit is served those bytes as they
+ * are. It sits in the executor, so everything before execution still runs on a hit: the document length,
+ * token, depth, alias, directive and cost limits refuse what they refused, and the cost and data-version
+ * extensions are added to every response. A result with any error is never kept. The data version is part of
+ * the key, and a new version empties the cache: a reload never serves an answer computed from other data.
+ * The schema has no mutations and the answers depend on nothing else in the request.
+ */
+function cachedExecutor(executeFn: Execute, cache: BoundedCache<string> | null): Execute {
+  if (!cache) return executeFn;
   // yoga caches parsed documents, so the same query text is the same DocumentNode: a number names it.
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextId = 0;
-  const entries = new Map<string, { result: ExecutionResult; size: number }>(); // least recently used first
-  let size = 0;
   let version: string | undefined;
   return function cachedExecute(args) {
     const dataVersion = (args.contextValue as Context).source.version;
     if (dataVersion !== version) {
-      entries.clear();
-      size = 0;
+      cache.clear();
       version = dataVersion;
     }
+    const variablesKey = declaredVariablesKey(
+      args.document,
+      args.operationName,
+      args.variableValues as Record<string, unknown> | undefined,
+    );
+    if (variablesKey === null) return executeFn(args);
     let id = documentIds.get(args.document);
     if (id === undefined) {
       id = nextId++;
       documentIds.set(args.document, id);
     }
-    const key = `${dataVersion}|${id}|${JSON.stringify(args.operationName ?? null)}|${JSON.stringify(args.variableValues ?? null)}`;
-    const hit = entries.get(key);
-    if (hit) {
-      entries.delete(key);
-      entries.set(key, hit);
-      return hit.result;
-    }
+    const key = `${dataVersion}|${id}|${JSON.stringify(args.operationName ?? null)}|${variablesKey === '{}' ? 'null' : variablesKey}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return withCachedJson({ data: CACHED_DATA }, hit);
     const keep = (result: ExecutionResult) => {
       if (result.errors !== undefined || dataVersion !== version) return result;
       // The JSON is made now rather than when yoga serializes the response: it is the same work, done once.
       const dataJson = JSON.stringify(result.data);
-      const cached = withCachedJson(result, dataJson);
-      // The key counts too: it holds the variables, which may be long.
-      const entrySize = dataJson.length + key.length;
-      if (entrySize > limits.maxBytes / 4) return cached;
-      entries.set(key, { result: cached, size: entrySize });
-      size += entrySize;
-      for (const [oldest, entry] of entries) {
-        if (entries.size <= limits.maxEntries && size <= limits.maxBytes) break;
-        entries.delete(oldest);
-        size -= entry.size;
-      }
-      return cached;
+      cache.set(key, dataJson, byteLength(dataJson));
+      return withCachedJson(result, dataJson);
     };
     const result = executeFn(args);
     return 'then' in result ? result.then(keep) : keep(result);
@@ -291,6 +336,14 @@ function errorCodesPlugin(limits: QueryLimits, onError: (code: string) => void):
               // yoga calls every HTTP-level refusal BAD_REQUEST; the status says which (405, 406, 415, …).
               extensions.code = codeForHttpStatus(status);
             }
+            const http = extensions.http as { spec?: boolean } | undefined;
+            if (http?.spec && !error.locations?.length) {
+              // yoga answers a request error (a body that is not JSON, no body, no query) with 200 to a client
+              // that accepts only application/json; GraphQL over HTTP says it SHOULD be 400, as it is for
+              // application/graphql-response+json. (Parse and validation errors, which point into the
+              // document, stay 200 for application/json, as the specification requires.)
+              extensions.http = { ...http, spec: false };
+            }
             onError(String(extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
             return new GraphQLError(error.message, {
               nodes: error.nodes,
@@ -346,20 +399,38 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
  * limit, and reports `extensions.cost: { requested, limit }` on every response, as GitHub reports rateLimit.
  * Introspection is exempt: GraphiQL and code generators need it whole.
  */
-function costPlugin(maxCost: number): Plugin {
+function costPlugin(maxCost: number, cache: BoundedCache<number>): Plugin {
   // yoga caches parsed documents, so the same query text is the same DocumentNode: its cost is computed once
-  // per set of variables (page sizes can come from variables). The cost model reads no context.
-  const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const costOf = (document: DocumentNode, schema: GraphQLSchema, variables: Record<string, unknown>) => {
-    const key = JSON.stringify(variables);
-    const byVariables = costs.get(document);
-    const cached = byVariables?.get(key);
+  // per operation and declared variables (page sizes can come from variables), in a cache bounded by bytes.
+  // The cost model reads no context. Computing a cost takes about 40 µs for the operations/ documents.
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextId = 0;
+  const costOf = (args: ExecutionArgs) => {
+    const { document, operationName } = args;
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const variablesKey = declaredVariablesKey(document, operationName, variables);
+    let id = documentIds.get(document);
+    if (id === undefined) {
+      id = nextId++;
+      documentIds.set(document, id);
+    }
+    const key = `${id}|${JSON.stringify(operationName ?? null)}|${variablesKey}`;
+    const cached = variablesKey === null ? undefined : cache.get(key);
     if (cached !== undefined) return cached;
-    const cost = complexityFromQuery(document, { schema, variables }).complexity;
-    const entries = byVariables ?? new Map<string, number>();
-    if (entries.size >= 100) entries.clear(); // bounded: variables are the client's to vary
-    entries.set(key, cost);
-    costs.set(document, entries);
+    // The cost model prices a document's first operation: give it the one that runs (and the fragments).
+    const operation = getOperationAST(document, operationName);
+    const selected =
+      operation && document.definitions[0] !== operation
+        ? {
+            ...document,
+            definitions: document.definitions.filter(
+              (definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition === operation,
+            ),
+          }
+        : document;
+    const cost = complexityFromQuery(selected, { schema: args.schema, variables }).complexity;
+    // A number, and the Map entry that holds it: a few dozen bytes.
+    if (variablesKey !== null) cache.set(key, cost, 32);
     return cost;
   };
   return {
@@ -367,7 +438,7 @@ function costPlugin(maxCost: number): Plugin {
       if (isIntrospectionOnly(args.document)) return;
       let requested: number;
       try {
-        requested = costOf(args.document, args.schema, (args.variableValues ?? {}) as Record<string, unknown>);
+        requested = costOf(args);
       } catch {
         return; // variables that do not coerce: execution reports them
       }
@@ -517,9 +588,63 @@ function emptyRefusalsPlugin(): Plugin {
   };
 }
 
+/** Deepest JSON accepted in `variables` and `extensions`: the schema's inputs nest 3 levels (a filter's list). */
+export const MAX_INPUT_DEPTH = 16;
+
+/** True when `value` nests objects or arrays deeper than `maxDepth` (walked without recursion). */
+function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Refuses `variables` or `extensions` nested deeper than MAX_INPUT_DEPTH before anything reads them: no input
+ * of the schema nests that deep, and serializing or coercing JSON nested thousands of levels deep overflows
+ * the stack (a 500). Variables the operation does not declare are checked too: they are the client's input.
+ */
+function inputDepthPlugin(): Plugin {
+  return {
+    onParams: ({ params }) => {
+      for (const name of ['variables', 'extensions'] as const) {
+        if (nestsDeeperThan(params[name], MAX_INPUT_DEPTH)) {
+          throw new GraphQLError(`The ${name} nest deeper than the limit of ${MAX_INPUT_DEPTH} levels.`, {
+            extensions: { code: ErrorCode.BAD_USER_INPUT, limit: MAX_INPUT_DEPTH, http: { status: 400 } },
+          });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * An operation whose type the schema does not have (it has queries only) is a validation error, as in the
+ * GraphQL specification's "Operation Type Existence" rule (graphql-js 17's KnownOperationTypesRule), rather
+ * than graphql-js 16's execution error "Schema is not configured to execute mutation operation".
+ */
+function knownOperationTypesRule(context: ValidationContext): ASTVisitor {
+  const schema = context.getSchema();
+  return {
+    OperationDefinition: (node) => {
+      if (!schema.getRootType(node.operation)) {
+        context.reportError(
+          new GraphQLError(`The ${node.operation} operation is not supported by the schema.`, { nodes: node }),
+        );
+      }
+    },
+  };
+}
+
 /**
  * CORS with an exact allow-list: an allowed origin is echoed; any other origin (including "null", which
  * sandboxed frames and file: pages send) gets no Access-Control-Allow-Origin at all. Never credentials.
+ * With an allow-list every answer depends on the request's Origin, so every answer says `Vary: Origin`
+ * (varyOnOriginPlugin): a shared cache must not give one origin's answer to another.
  */
 function corsFor(origins: string[]) {
   const allowAll = origins.includes('*');
@@ -532,6 +657,29 @@ function corsFor(origins: string[]) {
       credentials: false,
       allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
     } satisfies CORSOptions;
+  };
+}
+
+/** GET /metrics on the main port, behind the token when one is configured. */
+function metricsEndpointPlugin(registry: Registry, token: string | undefined): Plugin {
+  return {
+    onRequest: async ({ url, request, endResponse, fetchAPI }) => {
+      if (url.pathname !== METRICS_PATH) return;
+      const answer = await metricsAnswer(registry, token, request.headers.get('authorization'));
+      endResponse(new fetchAPI.Response(answer.body, { status: answer.status, headers: answer.headers }));
+    },
+  };
+}
+
+/** Adds `Vary: Origin` to every response (CORS with an allow-list: the answer's headers depend on the Origin). */
+function varyOnOriginPlugin(): Plugin {
+  return {
+    onResponse: ({ response }) => {
+      const vary = response.headers.get('vary');
+      if (!vary?.split(',').some((name) => name.trim().toLowerCase() === 'origin')) {
+        response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
+    },
   };
 }
 
@@ -563,8 +711,27 @@ export function createNewsYoga(options: NewsYogaOptions) {
     registers: [registry],
   });
   const origins = options.corsOrigins ?? ['*'];
+  // Every cache keyed by what clients send, each bounded by entries and bytes.
+  const responseLimits = options.responseCache ?? { maxEntries: 0, maxBytes: 0 };
+  const caches = {
+    response:
+      responseLimits.maxEntries > 0 && responseLimits.maxBytes > 0
+        ? new BoundedCache<string>(responseLimits.maxEntries, responseLimits.maxBytes)
+        : null,
+    cost: new BoundedCache<number>(10_000, 4 * 1024 * 1024),
+    // yoga's default: 1,024 documents, however large; here also at most 64 MB of them.
+    documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
+    parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),
+    jit: new BoundedCache<JitQuery | null>(1_024, 64 * 1024 * 1024),
+  };
+  const cacheSizes = (): Record<string, CacheSizes> =>
+    Object.fromEntries(
+      Object.entries(caches).flatMap(([name, cache]) =>
+        cache ? [[name, { entries: cache.size, bytes: cache.bytes, maxBytes: cache.maxBytes }]] : [],
+      ),
+    );
 
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     // The store is read once, when the request starts: a reload never changes the data under a request.
     context: () => createContext(holder.current(), options),
@@ -584,14 +751,23 @@ export function createNewsYoga(options: NewsYogaOptions) {
     cors: corsFor(origins),
     renderGraphiQL: memoizedGraphiQL,
     graphiql: GRAPHIQL_OPTIONS,
+    parserAndValidationCache: {
+      documentCache: {
+        get: (query) => caches.documents.get(query),
+        set: (query, document) =>
+          void caches.documents.set(query, document, DOCUMENT_BYTES_PER_TOKEN * tokenCount(document)),
+      },
+      // A parse error: its message and location, and the key.
+      errorCache: {
+        get: (query) => caches.parseErrors.get(query),
+        set: (query, error) => void caches.parseErrors.set(query, error, 1_000),
+      },
+    },
     plugins: [
       // graphql-jit, or graphql-js's own executor: both keep response keys in the order of the query (GraphQL
       // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
       useEngine({
-        execute: cachedExecutor(
-          options.jit === false ? execute : jitExecutor(1),
-          options.responseCache ?? { maxEntries: 0, maxBytes: 0 },
-        ),
+        execute: cachedExecutor(options.jit === false ? execute : jitExecutor(1, caches.jit), caches.response),
       }),
       errorCodesPlugin(limits, (code) => errorsByCode.inc({ code })),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -622,18 +798,34 @@ export function createNewsYoga(options: NewsYogaOptions) {
               onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
             } satisfies Plugin,
           ]),
-      costPlugin(limits.maxCost),
+      { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypesRule) } satisfies Plugin,
+      inputDepthPlugin(),
+      costPlugin(limits.maxCost, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(holder, options.isReady ?? (() => true)),
       requestShapePlugin(),
       emptyRefusalsPlugin(),
+      ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
+      ...(options.metricsEndpoint === false ? [] : [metricsEndpointPlugin(registry, options.metricsToken)]),
       usePrometheus({
-        endpoint: '/metrics',
+        // Served by metricsEndpointPlugin (the token) or server.ts (a port of its own).
+        endpoint: false,
         registry,
-        // No label per URL: every distinct query string would otherwise be a new series, a memory leak any
-        // client could drive.
-        labels: { method: true, statusCode: true, url: false, operationName: false },
+        // Every label has a bounded set of values: nothing a client chooses (the URL, the operation name, the
+        // path of an error, made of the client's aliases) becomes a label, or every distinct value would be a
+        // new series, a memory leak any client could drive, and one client's aliases readable by the scraper.
+        // The errors are counted by code in newsgraph_errors_total; graphql_envelop_error_result keeps the
+        // phase and the operation type (query, mutation, subscription). The method is one of node's parser's.
+        labels: {
+          method: true,
+          statusCode: true,
+          url: false,
+          operationName: false,
+          operationType: true,
+          path: false,
+          phase: true,
+        },
         // The metrics the README documents, and no others: the plugin's defaults also walk every document
         // for deprecated fields and keep summaries, which measured ~10% of a small request's CPU.
         metrics: {
@@ -653,6 +845,8 @@ export function createNewsYoga(options: NewsYogaOptions) {
       }),
     ],
   });
+  /** The caches' sizes as they count them: entries, bytes, and their byte bound. */
+  return Object.assign(yoga, { cacheSizes });
 }
 
 export type NewsYoga = ReturnType<typeof createNewsYoga>;

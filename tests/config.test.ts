@@ -22,8 +22,18 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5_000,
+      metricsOnMainPort: true,
+      metricsPort: null,
+      metricsToken: '',
     });
     expect(limitsOf(loadConfig([], {}))).toEqual(DEFAULT_LIMITS);
+  });
+
+  it('reads the metrics settings', () => {
+    const config = loadConfig(['--metrics-port', '9100'], { METRICS_TOKEN: 't0k', METRICS_ON_MAIN_PORT: 'false' });
+    expect(config).toMatchObject({ metricsPort: 9100, metricsToken: 't0k', metricsOnMainPort: false });
+    expect(loadConfig([], { METRICS_PORT: 'none' }).metricsPort).toBeNull();
+    expect(() => loadConfig([], { METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT/);
   });
 
   it('reads the environment, and flags win over it', () => {

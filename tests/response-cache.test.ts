@@ -192,7 +192,7 @@ describe('the response cache', () => {
     expect((await page(2)).calls).toBeGreaterThan(0);
   });
 
-  it('keeps at most RESPONSE_CACHE_MAX_BYTES characters of JSON, and no answer over a quarter of it', async () => {
+  it('keeps at most RESPONSE_CACHE_MAX_BYTES bytes of JSON, and no answer over a quarter of it', async () => {
     // Five documents with answers of the same size; room for four of them.
     const documents = [1, 2, 3, 4, 5].map((n) => `query Q${n} { stats { articles } }`);
     // An entry counts its JSON and its key (data version, document number, operation name, variables).
@@ -202,9 +202,16 @@ describe('the response cache', () => {
     for (const document of documents) expect((await callsOf(api, document)).calls).toBe(1);
     for (const document of documents.slice(1)) expect((await callsOf(api, document)).calls).toBe(0);
     expect((await callsOf(api, documents[0] as string)).calls).toBe(1); // the least recently used went first
-    // An answer larger than a quarter of the budget is never kept, nor one whose key (variables) is.
+    // An answer larger than a quarter of the budget is never kept, nor one whose key (declared variables) is.
     const junk = { unused: 'x'.repeat(4 * size) };
-    for (let i = 0; i < 2; i++) expect((await callsOf(api, documents[1] as string, junk)).calls).toBe(1);
+    const declaring = 'query Q2($slug: String) { stats { articles } person(slug: $slug) { name } }';
+    for (let i = 0; i < 2; i++) {
+      const answered = await callsOf(api, declaring, { slug: junk.unused });
+      expect(JSON.parse(answered.body)).toMatchObject({ data: { person: null } });
+      expect(answered.calls).toBeGreaterThan(0);
+    }
+    // A variable the operation does not declare changes nothing in its answer: it is not part of the key.
+    expect((await callsOf(api, documents[4] as string, junk)).calls).toBe(0);
     const page = await callsOf(api, PAGE);
     expect(JSON.parse(page.body).data).toBeTruthy();
     expect((await callsOf(api, PAGE)).calls).toBe(page.calls);

@@ -23,6 +23,8 @@ export const ErrorCode = {
   TIMEOUT: 'TIMEOUT',
   /** Not a GraphQL request this server accepts (malformed body, batch, missing query). */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** The request needs credentials it did not give (/metrics with a token configured). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** A browser request without the CSRF-prevention header, or another refused request. */
   FORBIDDEN: 'FORBIDDEN',
   /** The request names an operation the document does not have, or several operations and no name. */
@@ -51,6 +53,8 @@ export function badUserInput(message: string, extensions: Record<string, unknown
 /** The code for an error raised at the HTTP level (by yoga or a plugin) that came without one. */
 export function codeForHttpStatus(status: number | undefined): ErrorCode {
   switch (status) {
+    case 401:
+      return ErrorCode.UNAUTHENTICATED;
     case 403:
       return ErrorCode.FORBIDDEN;
     case 405:
