@@ -4,8 +4,8 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getNullableType, isListType } from 'graphql';
 import type { Context } from './context.js';
+import { badUserInput } from './errors.js';
 import { cursorSchema, DEFAULT_PAGE_SIZE, pageSizeSchema } from './schema/shared/cursors.js';
-import { badUserInput } from './schema/shared/errors.js';
 import { decodeGlobalId, encodeGlobalId } from './schema/shared/ids.js';
 
 /** Argument sets remembered per field (a page size, a filter, a cursor): enough for every client's queries. */

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { ErrorCode } from './schema/shared/errors.js';
+import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -30,15 +30,11 @@ export async function metricsAnswer(
   if (token && !authorized(authorization, token)) {
     return {
       status: 401,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
-      body: JSON.stringify({
-        errors: [
-          {
-            message: 'The metrics need an Authorization: Bearer header with the metrics token.',
-            extensions: { code: ErrorCode.UNAUTHENTICATED },
-          },
-        ],
-      }),
+      headers: { 'content-type': JSON_MEDIA_TYPE, 'www-authenticate': 'Bearer' },
+      body: errorBody(
+        ErrorCode.UNAUTHENTICATED,
+        'The metrics need an Authorization: Bearer header with the metrics token.',
+      ),
     };
   }
   return { status: 200, headers: { 'content-type': registry.contentType }, body: await registry.metrics() };

@@ -9,9 +9,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Registry } from 'prom-client';
 import { type Config, limitsOf, loadConfig } from './config.js';
 import { DataHolder } from './data/reloader.js';
+import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { METRICS_PATH, metricsAnswer } from './metrics.js';
-import { ErrorCode } from './schema/shared/errors.js';
 import { createNewsYoga } from './yoga.js';
 
 export interface RunningServer {
@@ -27,11 +27,9 @@ export interface RunningServer {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, limit?: number) {
-  const body = JSON.stringify({
-    errors: [{ message, extensions: { code, ...(limit === undefined ? {} : { limit }) } }],
-  });
+  const body = errorBody(code, message, limit === undefined ? {} : { limit });
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': JSON_MEDIA_TYPE,
     'content-length': Buffer.byteLength(body),
     connection: 'close',
   });
@@ -154,13 +152,9 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout']
           : [400, 'Bad Request'];
-    const body = JSON.stringify({
-      errors: [
-        { message: `Not an HTTP request this server accepts: ${reason}.`, extensions: { code: ErrorCode.BAD_REQUEST } },
-      ],
-    });
+    const body = errorBody(ErrorCode.BAD_REQUEST, `Not an HTTP request this server accepts: ${reason}.`);
     socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
   // Set deliberately rather than left to node's defaults: a slow client cannot hold a socket for long.

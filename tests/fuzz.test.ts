@@ -18,7 +18,7 @@ import type { YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.js';
-import { ErrorCode } from '../src/schema/shared/errors.js';
+import { ErrorCode } from '../src/errors.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { CSRF_HEADER } from '../src/yoga.js';
 import {
@@ -58,7 +58,7 @@ const FORBIDDEN = [
   'Unexpected error.',
 ];
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
-/** The code an HTTP-level refusal with this status should carry (src/schema/shared/errors.ts). */
+/** The code an HTTP-level refusal with this status should carry (src/errors.ts). */
 const CODE_FOR_STATUS: Record<number, string> = {
   403: ErrorCode.FORBIDDEN,
   405: ErrorCode.METHOD_NOT_ALLOWED,

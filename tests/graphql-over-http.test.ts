@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { type AuditResult, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/schema/shared/errors.js';
+import { ErrorCode } from '../src/errors.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { CSRF_HEADER } from '../src/yoga.js';
 import { createTestApi } from './helpers.js';

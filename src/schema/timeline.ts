@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { QueryLimitError, type TimeBucket } from '../data/source.js';
-import { badUserInput } from './shared/errors.js';
+import { badUserInput } from '../errors.js';
 import { entityKeyOfId, idOfType, publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 
 const MAX_BUCKETS = 2000;

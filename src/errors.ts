@@ -46,6 +46,14 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** The media type of every error body the server writes itself (outside yoga's own responses). */
+export const JSON_MEDIA_TYPE = 'application/json; charset=utf-8';
+
+/** The body of a refusal written outside GraphQL execution: one error with its code (and any other extensions). */
+export function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
+}
+
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
 }

@@ -1,0 +1,60 @@
+/**
+ * Facts about a parsed document that several plugins need: a number per document (yoga caches parsed documents,
+ * so the same query text is the same DocumentNode), its token count, whether it is introspection only, and the
+ * part of the variables that can change its answer.
+ */
+import { type DocumentNode, getOperationAST, Kind } from 'graphql';
+
+/** Numbers documents as they are first seen, without keeping them alive (a WeakMap): cache keys name them by it. */
+export function documentNumbering(): (document: DocumentNode) => number {
+  const numbers = new WeakMap<DocumentNode, number>();
+  let next = 0;
+  return (document) => {
+    let number = numbers.get(document);
+    if (number === undefined) {
+      number = next++;
+      numbers.set(document, number);
+    }
+    return number;
+  };
+}
+
+/** The lexical tokens of a parsed document (its location list; documents are parsed with locations). */
+export function tokenCount(document: DocumentNode): number {
+  let count = 0;
+  for (let token = document.loc?.startToken ?? null; token; token = token.next) count++;
+  return count;
+}
+
+/** True when every root field of the document's operations is introspection (`__schema`, `__type`, `__typename`). */
+export function isIntrospectionOnly(document: DocumentNode): boolean {
+  return document.definitions.every(
+    (definition) =>
+      definition.kind !== Kind.OPERATION_DEFINITION ||
+      definition.selectionSet.selections.every(
+        (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
+      ),
+  );
+}
+
+/**
+ * The part of the variables that can change an operation's answer or cost: the values of the variables the
+ * operation declares, by name (a JSON object, so a variable left out, which takes its default, differs from
+ * an explicit null). Variables it does not declare are ignored by execution and must not vary a cache key:
+ * otherwise one document with a large unused variable makes any number of distinct keys. Null when the
+ * operation is not in the document (execution reports that).
+ */
+export function declaredVariablesKey(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables && Object.hasOwn(variables, name)) declared[name] = variables[name];
+  }
+  return JSON.stringify(declared);
+}
