@@ -23,8 +23,11 @@ export class RequestWork {
   expired = false;
   /** Text-filter matches by query text: article slugs, computed once per request (see MemoryStore). */
   readonly textMatches = new Map<string, ReadonlySet<string>>();
-  /** Index work done by this request (for tests and diagnostics). */
-  readonly counts = { textScans: 0, termsExpanded: 0, postingsScanned: 0 };
+  /**
+   * Index work done by this request (for tests and diagnostics): text matches run, indexed words looked at as
+   * possible prefix matches, words whose postings were scanned, and postings scanned.
+   */
+  readonly counts = { textScans: 0, termsExamined: 0, termsScanned: 0, postingsScanned: 0 };
 
   /** When the event loop last had a turn during this request's execution. */
   private lastBreak = performance.now();

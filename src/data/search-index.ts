@@ -259,7 +259,7 @@ export class SearchIndex {
       const termId = this.termIds.get(term) as number;
       longer.push({ termId, term, postings: this.postingsOf(termId, fields) });
     }
-    if (work) work.counts.termsExpanded += longer.length;
+    if (work) work.counts.termsExamined += longer.length;
     longer.sort((a, b) => b.postings - a.postings || (a.term < b.term ? -1 : 1));
     let taken = 0;
     let spent = 0;
@@ -302,6 +302,7 @@ export class SearchIndex {
       for (let termNumber = 0; termNumber < expanded.length; termNumber++) {
         if (termNumber > 0 && candidates.length === 0) break;
         for (const { termId, weight } of (expanded[termNumber] as (typeof expanded)[number]).terms) {
+          if (work) work.counts.termsScanned++;
           for (const fieldNumber of fields) {
             const field = this.fields[fieldNumber] as FieldIndex;
             const from = field.offsets[termId] as number;
