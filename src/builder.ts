@@ -63,7 +63,13 @@ class RequestDeadlinePlugin<Types extends SchemaTypes> extends BasePlugin<Types>
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (resolver === defaultFieldResolver) return resolver;
     return (parent, args, context, info) => {
-      (context as Context).work.tick();
+      try {
+        (context as Context).work.tick();
+      } catch (error) {
+        // Rejected, not thrown: graphql-js leaves the promises of a field's earlier siblings unhandled when a
+        // later sibling throws synchronously, and an unhandled rejection ends the process.
+        return Promise.reject(error);
+      }
       return resolver(parent, args, context, info);
     };
   }
