@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
-import type { ArticleQuery, NewsDataSource } from '../src/data/source.js';
+import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/source.js';
 import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
 
 let workspace = '';
@@ -121,5 +121,29 @@ describe('execution timeout on CPU-bound work', () => {
     const second = await query(document);
     expect(second.errors).toBeUndefined();
     expect((second.data as { articles: { totalCount: number } }).articles.totalCount).toBe(1_500);
+  });
+
+  it('lets the event loop turn between the batch loads of a long request (health checks keep answering)', async () => {
+    let calls = 0;
+    let turned = false;
+    const turnsSeen: boolean[] = [];
+    const slow = Object.assign(Object.create(store) as NewsDataSource, {
+      queryEntities: (queries: readonly EntityQuery[], ...rest: unknown[]) => {
+        busy(30);
+        turnsSeen.push(turned);
+        // Whatever else waits for the event loop (here: this callback) should run before the next batch load.
+        if (calls++ === 0)
+          setImmediate(() => {
+            turned = true;
+          });
+        return store.queryEntities(queries, ...(rest as []));
+      },
+    });
+    const query = api(slow);
+    const result = await query(
+      '{ persons(first: 2) { nodes { articles(first: 2) { nodes { persons(first: 2) { totalCount } } } } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    expect(turnsSeen).toEqual([false, true]);
   });
 });
