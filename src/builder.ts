@@ -2,7 +2,7 @@ import SchemaBuilder, { BasePlugin, isThenable, type PothosOutputFieldConfig, ty
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { getNullableType, isListType } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver, getNullableType, isListType } from 'graphql';
 import type { Context } from './context.js';
 import { badUserInput } from './errors.js';
 import { cursorSchema, DEFAULT_PAGE_SIZE, pageSizeSchema } from './schema/shared/cursors.js';
@@ -51,22 +51,63 @@ class MappedArgsMemoPlugin<Types extends SchemaTypes> extends BasePlugin<Types> 
   }
 }
 
+/**
+ * Every field with a resolver of its own ticks the request's deadline before it runs (RequestWork.tick looks
+ * at the clock every few calls), so the execution-timeout plugin's limit holds for synchronous work too, which
+ * its timer cannot interrupt. Fields that only read a property keep graphql's default resolver (and
+ * graphql-jit's inlined property read): they do no work worth a check.
+ */
+class RequestDeadlinePlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    if (resolver === defaultFieldResolver) return resolver;
+    return (parent, args, context, info) => {
+      try {
+        (context as Context).work.tick();
+      } catch (error) {
+        // Rejected, not thrown: graphql-js leaves the promises of a field's earlier siblings unhandled when a
+        // later sibling throws synchronously, and an unhandled rejection ends the process.
+        return Promise.reject(error);
+      }
+      return resolver(parent, args, context, info);
+    };
+  }
+}
+
 // Plugins are registered on the one SchemaBuilder class, once per process: a test runner evaluates this module
 // again for every test file (and the first class registered does the same as any later one).
-if (!(SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins.mappedArgsMemo) {
-  SchemaBuilder.registerPlugin('mappedArgsMemo', MappedArgsMemoPlugin);
-}
+const registered = (SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins;
+if (!registered.mappedArgsMemo) SchemaBuilder.registerPlugin('mappedArgsMemo', MappedArgsMemoPlugin);
+if (!registered.requestDeadline) SchemaBuilder.registerPlugin('requestDeadline', RequestDeadlinePlugin);
 
 declare global {
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
       mappedArgsMemo: MappedArgsMemoPlugin<Types>;
+      requestDeadline: RequestDeadlinePlugin<Types>;
     }
   }
 }
 
 /** Items assumed in a list that takes no page size (relationships, evidence, highlights). */
 const LIST_ESTIMATE = 10;
+/**
+ * What a text argument adds to its field, per parent: `search(query:)`, an article filter's `text` (the index
+ * is scanned once per request and text, then each parent's list is intersected with the matches), and the
+ * entity filters `nameContains` and `location` (which read every name or location of the type).
+ */
+export const TEXT_ARGUMENT_COST = 10;
+
+/** The cost the text arguments of a field's arguments add (see TEXT_ARGUMENT_COST). */
+function textArgumentsCost(args: Record<string, unknown>, fieldName: string): number {
+  const filter = (typeof args.filter === 'object' && args.filter) || {};
+  const texts = [
+    fieldName === 'search' ? args.query : undefined,
+    ...['text', 'nameContains', 'location'].map((name) => (filter as Record<string, unknown>)[name]),
+  ];
+  return texts.filter((text) => typeof text === 'string' && text.trim() !== '').length * TEXT_ARGUMENT_COST;
+}
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -77,16 +118,17 @@ export const builder = new SchemaBuilder<{
 }>({
   // Pothos applies the plugins' field configs from the last to the first: mappedArgsMemo, first, sees (and
   // wraps) the argument mappers the others add.
-  plugins: ['mappedArgsMemo', RelayPlugin, ValidationPlugin, ComplexityPlugin],
+  plugins: ['mappedArgsMemo', 'requestDeadline', RelayPlugin, ValidationPlugin, ComplexityPlugin],
   // The cost model (limits are enforced in yoga.ts, which reports the cost of every response): every field
   // costs 1; a field that takes `first`/`last` multiplies its selection by the page size it asks for (the
   // default page when it gives none); `nodes(ids:)` by the number of IDs; the `edges`/`nodes` of a connection
   // add nothing more, their connection already counted the page; any other list is estimated at 10 items.
+  // A text argument (search, a text or name filter) adds TEXT_ARGUMENT_COST to its field.
   complexity: {
     fieldComplexity: (args, _context, field) => {
       const pageSize = [args.first, args.last].find((n): n is number => typeof n === 'number');
       if (field.args.some((arg) => arg.name === 'first'))
-        return { field: 1, multiplier: pageSize ?? DEFAULT_PAGE_SIZE };
+        return { field: 1 + textArgumentsCost(args, field.name), multiplier: pageSize ?? DEFAULT_PAGE_SIZE };
       if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
       if ((field.name === 'edges' || field.name === 'nodes') && field.args.length === 0)
         return { field: 1, multiplier: 1 };

@@ -1,10 +1,11 @@
 /**
- * The per-request context: the data source and a fresh set of DataLoaders, so every
- * relationship is fetched with one batch call per level of a query and nothing is cached
- * across requests.
+ * The per-request context: the data source, a fresh set of DataLoaders, so every relationship is
+ * fetched with one batch call per level of a query and nothing is cached across requests, and the
+ * request's RequestWork (its deadline, checked before every batch load).
  */
 import DataLoader from 'dataloader';
 import type { EntityKey, EntityRecord } from './data/records.js';
+import { RequestWork } from './data/request-work.js';
 import type { ArticleQuery, EntityQuery, NewsDataSource } from './data/source.js';
 
 export interface ContextOptions {
@@ -12,15 +13,53 @@ export interface ContextOptions {
   batch?: boolean;
 }
 
-function loader<V>(batchLoad: (keys: readonly string[]) => Promise<V[]>, options: ContextOptions) {
+/** Where DataLoader dispatches a batch by default: after the current promise jobs, before any I/O. */
+function afterPromiseJobs(dispatch: () => void): void {
+  void Promise.resolve().then(() => process.nextTick(dispatch));
+}
+
+/**
+ * A batch load that checks the request's deadline first, dispatched as DataLoader does, except that a
+ * request that has run for a while lets the event loop turn first (health checks, other requests).
+ */
+function deadlineOptions<K>(
+  batchLoad: (keys: readonly K[]) => Promise<unknown[]>,
+  work: RequestWork,
+): [(keys: readonly K[]) => Promise<unknown[]>, (dispatch: () => void) => void] {
+  const checked = (keys: readonly K[]) => {
+    try {
+      work.check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return batchLoad(keys);
+  };
+  const schedule = (dispatch: () => void) => {
+    if (work.yieldDue()) setImmediate(() => work.resumed(dispatch));
+    else afterPromiseJobs(dispatch);
+  };
+  return [checked, schedule];
+}
+
+function loader<V>(batchLoad: (keys: readonly string[]) => Promise<V[]>, options: ContextOptions, work: RequestWork) {
+  const [checked, schedule] = deadlineOptions(batchLoad, work);
   // Results come back in key order with null (or []) for unknown keys, never an Error.
-  return new DataLoader<string, V>(batchLoad, { batch: options.batch ?? true });
+  return new DataLoader<string, V>(checked as typeof batchLoad, {
+    batch: options.batch ?? true,
+    batchScheduleFn: schedule,
+  });
 }
 
 /** A loader keyed by a query object: equal queries (same JSON) share one load within a request. */
-function queryLoader<Q, V>(batchLoad: (queries: readonly Q[]) => Promise<V[]>, options: ContextOptions) {
-  return new DataLoader<Q, V, string>(batchLoad, {
+function queryLoader<Q, V>(
+  batchLoad: (queries: readonly Q[]) => Promise<V[]>,
+  options: ContextOptions,
+  work: RequestWork,
+) {
+  const [checked, schedule] = deadlineOptions(batchLoad, work);
+  return new DataLoader<Q, V, string>(checked as typeof batchLoad, {
     batch: options.batch ?? true,
+    batchScheduleFn: schedule,
     cacheKeyFn: (query) => JSON.stringify(query),
   });
 }
@@ -58,90 +97,118 @@ export class Loaders {
   constructor(
     private readonly source: NewsDataSource,
     private readonly options: ContextOptions = {},
+    private readonly work: RequestWork = new RequestWork(),
   ) {}
 
   get article() {
-    this.#article ??= loader((slugs) => this.source.articlesBySlug(slugs), this.options);
+    this.#article ??= loader((slugs) => this.source.articlesBySlug(slugs), this.options, this.work);
     return this.#article;
   }
   get person() {
-    this.#person ??= loader((slugs) => this.source.personsBySlug(slugs), this.options);
+    this.#person ??= loader((slugs) => this.source.personsBySlug(slugs), this.options, this.work);
     return this.#person;
   }
   get organization() {
-    this.#organization ??= loader((slugs) => this.source.organizationsBySlug(slugs), this.options);
+    this.#organization ??= loader((slugs) => this.source.organizationsBySlug(slugs), this.options, this.work);
     return this.#organization;
   }
   get event() {
-    this.#event ??= loader((slugs) => this.source.eventsBySlug(slugs), this.options);
+    this.#event ??= loader((slugs) => this.source.eventsBySlug(slugs), this.options, this.work);
     return this.#event;
   }
   get affiliationsByPerson() {
-    this.#affiliationsByPerson ??= loader((slugs) => this.source.affiliationsByPerson(slugs), this.options);
+    this.#affiliationsByPerson ??= loader((slugs) => this.source.affiliationsByPerson(slugs), this.options, this.work);
     return this.#affiliationsByPerson;
   }
   get affiliationsByOrganization() {
-    this.#affiliationsByOrganization ??= loader((slugs) => this.source.affiliationsByOrganization(slugs), this.options);
+    this.#affiliationsByOrganization ??= loader(
+      (slugs) => this.source.affiliationsByOrganization(slugs),
+      this.options,
+      this.work,
+    );
     return this.#affiliationsByOrganization;
   }
   get participationsByPerson() {
-    this.#participationsByPerson ??= loader((slugs) => this.source.participationsByPerson(slugs), this.options);
+    this.#participationsByPerson ??= loader(
+      (slugs) => this.source.participationsByPerson(slugs),
+      this.options,
+      this.work,
+    );
     return this.#participationsByPerson;
   }
   get participationsByEvent() {
-    this.#participationsByEvent ??= loader((slugs) => this.source.participationsByEvent(slugs), this.options);
+    this.#participationsByEvent ??= loader(
+      (slugs) => this.source.participationsByEvent(slugs),
+      this.options,
+      this.work,
+    );
     return this.#participationsByEvent;
   }
   get involvementsByOrganization() {
-    this.#involvementsByOrganization ??= loader((slugs) => this.source.involvementsByOrganization(slugs), this.options);
+    this.#involvementsByOrganization ??= loader(
+      (slugs) => this.source.involvementsByOrganization(slugs),
+      this.options,
+      this.work,
+    );
     return this.#involvementsByOrganization;
   }
   get involvementsByEvent() {
-    this.#involvementsByEvent ??= loader((slugs) => this.source.involvementsByEvent(slugs), this.options);
+    this.#involvementsByEvent ??= loader((slugs) => this.source.involvementsByEvent(slugs), this.options, this.work);
     return this.#involvementsByEvent;
   }
   get organizationRelationsByOrganization() {
     this.#organizationRelationsByOrganization ??= loader(
       (slugs) => this.source.organizationRelationsByOrganization(slugs),
       this.options,
+      this.work,
     );
     return this.#organizationRelationsByOrganization;
   }
   get eventRelationsByEvent() {
-    this.#eventRelationsByEvent ??= loader((slugs) => this.source.eventRelationsByEvent(slugs), this.options);
+    this.#eventRelationsByEvent ??= loader(
+      (slugs) => this.source.eventRelationsByEvent(slugs),
+      this.options,
+      this.work,
+    );
     return this.#eventRelationsByEvent;
   }
   get mentionsByArticle() {
-    this.#mentionsByArticle ??= loader((slugs) => this.source.mentionsByArticle(slugs), this.options);
+    this.#mentionsByArticle ??= loader((slugs) => this.source.mentionsByArticle(slugs), this.options, this.work);
     return this.#mentionsByArticle;
   }
   get mentionsByEntity() {
-    this.#mentionsByEntity ??= loader((keys) => this.source.mentionsByEntity(keys), this.options);
+    this.#mentionsByEntity ??= loader((keys) => this.source.mentionsByEntity(keys), this.options, this.work);
     return this.#mentionsByEntity;
   }
   get entitiesByArticle() {
-    this.#entitiesByArticle ??= loader((slugs) => this.source.entitiesByArticle(slugs), this.options);
+    this.#entitiesByArticle ??= loader((slugs) => this.source.entitiesByArticle(slugs), this.options, this.work);
     return this.#entitiesByArticle;
   }
   get mentionCountsByEntity() {
-    this.#mentionCountsByEntity ??= loader((keys) => this.source.mentionCountsByEntity(keys), this.options);
+    this.#mentionCountsByEntity ??= loader((keys) => this.source.mentionCountsByEntity(keys), this.options, this.work);
     return this.#mentionCountsByEntity;
   }
   get coMentionsByEntity() {
-    this.#coMentionsByEntity ??= loader((keys) => this.source.coMentionsByEntity(keys), this.options);
+    this.#coMentionsByEntity ??= loader(
+      (keys) => this.source.coMentionsByEntity(keys, this.work),
+      this.options,
+      this.work,
+    );
     return this.#coMentionsByEntity;
   }
   get articleQuery() {
     this.#articleQuery ??= queryLoader<ArticleQuery, readonly string[]>(
-      (queries) => this.source.queryArticles(queries),
+      (queries) => this.source.queryArticles(queries, this.work),
       this.options,
+      this.work,
     );
     return this.#articleQuery;
   }
   get entityQuery() {
     this.#entityQuery ??= queryLoader<EntityQuery, readonly string[]>(
-      (queries) => this.source.queryEntities(queries),
+      (queries) => this.source.queryEntities(queries, this.work),
       this.options,
+      this.work,
     );
     return this.#entityQuery;
   }
@@ -161,8 +228,11 @@ export function createLoaders(source: NewsDataSource, options: ContextOptions = 
 export interface Context {
   source: NewsDataSource;
   loaders: Loaders;
+  /** The request's deadline (started by the execution-timeout plugin), text-match memo and work counters. */
+  work: RequestWork;
 }
 
 export function createContext(source: NewsDataSource, options: ContextOptions = {}): Context {
-  return { source, loaders: new Loaders(source, options) };
+  const work = new RequestWork();
+  return { source, loaders: new Loaders(source, options, work), work };
 }

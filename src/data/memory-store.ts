@@ -25,6 +25,7 @@ import {
   type OrganizationRecord,
   type PersonRecord,
 } from './records.js';
+import type { RequestWork } from './request-work.js';
 import { SearchIndex, SearchIndexBuild } from './search-index.js';
 import {
   type ArticleQuery,
@@ -437,6 +438,10 @@ export class MemoryStore implements NewsDataSource {
   private readonly orderCache = new Map<string, string[]>();
   /** topEntities answers by query, kept (bounded): each ranks every entity of the types asked for. */
   private readonly topEntitiesCache = new Map<string, EntityCount[]>();
+  /** Entities' names and aliases folded for search, by entity key, made on first use. */
+  private readonly foldedNameCache = new Map<string, string[]>();
+  /** Positions of the articles in articleOrder and the headline order, made on first use. */
+  private readonly rankCache = new WeakMap<readonly string[], Map<string, number>>();
   /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
   private readonly coMentionCache = new Map<string, CoMention[]>();
   /** Settled once the index is built (in a worker thread for a large corpus: see MemoryStore.create). */
@@ -580,8 +585,10 @@ export class MemoryStore implements NewsDataSource {
     return groupsFor(this.index.entitiesByArticle, slugs);
   }
 
-  async search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number) {
-    return (await this.searchIndex).search(query, types, limit);
+  async search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number, work?: RequestWork) {
+    const index = await this.searchIndex;
+    work?.check();
+    return index.search(query, types, limit, work);
   }
 
   async searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]> {
@@ -589,12 +596,38 @@ export class MemoryStore implements NewsDataSource {
     return hits.map((hit) => index.highlights(hit));
   }
 
-  async queryArticles(queries: readonly ArticleQuery[]): Promise<(readonly string[])[]> {
+  async queryArticles(queries: readonly ArticleQuery[], work?: RequestWork): Promise<(readonly string[])[]> {
     const index = queries.some((query) => query.text) ? await this.searchIndex : null;
-    return queries.map((query) => this.selectArticles(query, index));
+    return queries.map((query) => {
+      work?.check(); // a query may read every article
+      return this.selectArticles(query, index, work);
+    });
   }
 
-  private selectArticles(query: ArticleQuery, searchIndex: SearchIndex | null): readonly string[] {
+  /** The articles matching a text filter: scanned once per request (a filter under 100 parents is one text). */
+  private textMatches(searchIndex: SearchIndex, text: string, work: RequestWork | undefined): ReadonlySet<string> {
+    const known = work?.textMatches.get(text);
+    if (known) return known;
+    const slugs = searchIndex.articleSlugs(text, work);
+    work?.textMatches.set(text, slugs);
+    return slugs;
+  }
+
+  /** Position of each article in an order (newest first, or by headline), made on first use. */
+  private rankIn(order: readonly string[]): Map<string, number> {
+    let ranks = this.rankCache.get(order);
+    if (!ranks) {
+      ranks = new Map(order.map((slug, i) => [slug, i]));
+      this.rankCache.set(order, ranks);
+    }
+    return ranks;
+  }
+
+  private selectArticles(
+    query: ArticleQuery,
+    searchIndex: SearchIndex | null,
+    work: RequestWork | undefined,
+  ): readonly string[] {
     const newestFirst = !query.order || (query.order.field === 'PUBLISHED_AT' && query.order.direction === 'DESC');
     const window =
       query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
@@ -612,7 +645,7 @@ export class MemoryStore implements NewsDataSource {
       return smallest.filter((slug) => others.every((set) => set.has(slug)) && inWindow(slug));
     }
     // Narrow to the smallest candidate set first: the articles of the least-mentioned entity.
-    let candidates: Set<string> | null = null;
+    let candidates: ReadonlySet<string> | null = null;
     const mentionLists = (query.mentions ?? [])
       .map((key) => this.index.articlesByEntity.get(key) ?? [])
       .sort((a, b) => a.length - b.length);
@@ -620,19 +653,41 @@ export class MemoryStore implements NewsDataSource {
       candidates = candidates ? new Set(list.filter((slug) => candidates?.has(slug))) : new Set(list);
     }
     if (query.text) {
-      const bySlug = (searchIndex as SearchIndex).articleSlugs(query.text);
+      const bySlug = this.textMatches(searchIndex as SearchIndex, query.text, work);
       candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
     }
     const field = query.order?.field ?? 'PUBLISHED_AT';
     const ascending = (query.order?.direction ?? (field === 'PUBLISHED_AT' ? 'DESC' : 'ASC')) === 'ASC';
-    let ordered = field === 'HEADLINE' ? this.articleHeadlineOrder : this.articleOrder;
-    // articleOrder is newest first: reverse it for oldest first, and headline order for Z–A.
-    if ((field === 'PUBLISHED_AT') === ascending) ordered = [...ordered].reverse();
+    const order = field === 'HEADLINE' ? this.articleHeadlineOrder : this.articleOrder;
+    // The order is newest first, or headline A–Z: reversed for oldest first and Z–A.
+    const reversed = (field === 'PUBLISHED_AT') === ascending;
+    if (candidates && candidates.size * 8 < order.length) {
+      // A few candidates (an entity's articles, a rare word): sort them rather than walk the whole order.
+      const ranks = this.rankIn(order);
+      const sign = reversed ? -1 : 1;
+      return [...candidates]
+        .filter(inWindow)
+        .sort((a, b) => sign * ((ranks.get(a) as number) - (ranks.get(b) as number)));
+    }
+    const ordered = reversed ? [...order].reverse() : order;
     return ordered.filter((slug) => (!candidates || candidates.has(slug)) && inWindow(slug));
   }
 
-  async queryEntities(queries: readonly EntityQuery[]): Promise<(readonly string[])[]> {
-    return queries.map((query) => this.selectEntities(query));
+  async queryEntities(queries: readonly EntityQuery[], work?: RequestWork): Promise<(readonly string[])[]> {
+    return queries.map((query) => {
+      work?.check(); // a query may read every entity of its type
+      return this.selectEntities(query);
+    });
+  }
+
+  /** An entity's name and aliases folded for search, made once per entity (a name filter reads every entity). */
+  private foldedNames(key: string, entity: EntityRecord): string[] {
+    let folded = this.foldedNameCache.get(key);
+    if (!folded) {
+      folded = [entity.name, ...entity.aliases].map(foldForSearch);
+      this.foldedNameCache.set(key, folded);
+    }
+    return folded;
   }
 
   private selectEntities(query: EntityQuery): readonly string[] {
@@ -668,7 +723,7 @@ export class MemoryStore implements NewsDataSource {
     const selected = base.filter((slug) => {
       const entity = this.entitiesByKey.get(`${query.type}:${slug}`);
       if (!entity) return false;
-      if (nameNeedle && ![entity.name, ...entity.aliases].some((n) => foldForSearch(n).includes(nameNeedle)))
+      if (nameNeedle && !this.foldedNames(`${query.type}:${slug}`, entity).some((n) => n.includes(nameNeedle)))
         return false;
       if (entity.type === 'Person') {
         if (query.nationality && !entity.nationalities.includes(query.nationality)) return false;
@@ -821,10 +876,11 @@ export class MemoryStore implements NewsDataSource {
     return buckets;
   }
 
-  async coMentionsByEntity(keys: readonly string[]): Promise<CoMention[][]> {
+  async coMentionsByEntity(keys: readonly string[], work?: RequestWork): Promise<CoMention[][]> {
     return keys.map((key) => {
       let coMentions = this.coMentionCache.get(key);
       if (!coMentions) {
+        work?.check(); // reads every article that mentions the entity
         coMentions = this.computeCoMentions(key);
         this.coMentionCache.set(key, coMentions);
       }

@@ -12,12 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ArticleRecord, EntityRecord } from './records.js';
 import { entityKeyString } from './records.js';
+import type { RequestWork } from './request-work.js';
 import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './source.js';
 import {
   buildTextIndex,
   type FieldIndex,
   foldedTerms,
   foldForSearch,
+  MAX_QUERY_WORDS,
   mergeTextIndexes,
   queryTerms,
   scanWords,
@@ -44,8 +46,13 @@ function plainWordStartsWith(text: string, start: number, end: number, term: str
   return true;
 }
 
+/** True when the folded `word` matches the query word `term`: the same word, or (when long enough) begins with it. */
+function wordMatches(word: string, term: string): boolean {
+  return term.length >= MIN_PREFIX_LENGTH ? word.startsWith(term) : word === term;
+}
+
 /**
- * The first whole words of `text` that begin with one of `terms` (folded), with their offsets in
+ * The first whole words of `text` that match one of `terms` (folded; see wordMatches), with their offsets in
  * `text`. Reads only as far as the last highlight it returns, so a long body costs little.
  */
 export function highlightWords(
@@ -60,8 +67,12 @@ export function highlightWords(
   scanWords(text, (start, end, _hash, needsFolding) => {
     if (found.length === MAX_HIGHLIGHTS_PER_FIELD) return false;
     const matches = needsFolding
-      ? foldedTerms(text.slice(start, end)).some((word) => wanted.some((term) => word.startsWith(term)))
-      : wanted.some((term) => plainWordStartsWith(text, start, end, term));
+      ? foldedTerms(text.slice(start, end)).some((word) => wanted.some((term) => wordMatches(word, term)))
+      : wanted.some(
+          (term) =>
+            (term.length >= MIN_PREFIX_LENGTH || term.length === end - start) &&
+            plainWordStartsWith(text, start, end, term),
+        );
     if (matches) found.push({ field, alias, text: text.slice(start, end), start, end });
     return found.length < MAX_HIGHLIGHTS_PER_FIELD;
   });
@@ -85,6 +96,20 @@ const B = 0.7;
 const DELTA = 0.5;
 /** A word that only begins with the query's word counts for less, the more so the longer it is. */
 const PREFIX_WEIGHT = 0.375;
+/**
+ * Shorter query words match whole words only: as prefixes, "a" or "th" would each match a large share of
+ * the vocabulary, and a query of many such words scanned most of the index once per word.
+ */
+export const MIN_PREFIX_LENGTH = 3;
+/** A query word matches at most this many longer words that begin with it: the most frequent ones. */
+export const MAX_EXPANSIONS_PER_WORD = 50;
+/**
+ * The postings of longer words (prefix matches) one query may scan, shared equally by its words: what a word
+ * cannot fit, it does not match. Whole words are always matched; MAX_QUERY_WORDS bounds them.
+ */
+export const MAX_EXPANSION_POSTINGS = 2_000_000;
+/** Postings scanned between two looks at the request's deadline. */
+const POSTINGS_PER_CHECK = 16_384;
 
 const TYPE_CODES: readonly SearchTarget[] = ['Article', 'Person', 'Organization', 'Event'];
 
@@ -193,81 +218,146 @@ export class SearchIndex {
     return new SearchIndexBuild(entities, articles, options).finish();
   }
 
-  /** Indexed terms that begin with `prefix`, each with its weight (1 for the word itself). */
-  private expand(prefix: string): { termId: number; weight: number }[] {
-    const terms = this.sortedTerms;
-    let low = 0;
-    let high = terms.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((terms[middle] as string) < prefix) low = middle + 1;
-      else high = middle;
+  /** Postings of `termId` in `fields`: how many documents a scan of the term reads. */
+  private postingsOf(termId: number, fields: readonly FieldNumber[]): number {
+    let count = 0;
+    for (const fieldNumber of fields) {
+      const offsets = (this.fields[fieldNumber] as FieldIndex).offsets;
+      count += (offsets[termId + 1] as number) - (offsets[termId] as number);
     }
-    const expanded: { termId: number; weight: number }[] = [];
-    for (let i = low; i < terms.length && (terms[i] as string).startsWith(prefix); i++) {
-      const term = terms[i] as string;
-      const extra = term.length - prefix.length;
-      const weight = extra === 0 ? 1 : (PREFIX_WEIGHT * prefix.length) / (prefix.length + 0.3 * extra);
-      expanded.push({ termId: this.termIds.get(term) as number, weight });
-    }
-    return expanded;
+    return count;
   }
 
   /**
-   * The documents containing every word of `query` (each as a prefix), in `fields`, of the wanted
-   * types; with their scores in this.scores and title matches in this.inTitle. The caller must call
-   * reset() with the returned list when done with them.
+   * The indexed terms a query word matches, each with its weight (1 for the word itself), and the postings
+   * they hold in `fields`. A word of MIN_PREFIX_LENGTH or more characters also matches longer words that begin
+   * with it: the most frequent ones, at most MAX_EXPANSIONS_PER_WORD of them, within `budget` postings.
    */
-  private match(terms: readonly string[], fields: readonly FieldNumber[], wanted: Set<number> | null): number[] {
+  private expand(
+    word: string,
+    fields: readonly FieldNumber[],
+    budget: number,
+    work: RequestWork | undefined,
+  ): { terms: { termId: number; weight: number }[]; postings: number } {
+    const exact = this.termIds.get(word);
+    const terms = exact === undefined ? [] : [{ termId: exact, weight: 1 }];
+    let postings = exact === undefined ? 0 : this.postingsOf(exact, fields);
+    if (word.length < MIN_PREFIX_LENGTH) return { terms, postings };
+    const sorted = this.sortedTerms;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((sorted[middle] as string) < word) low = middle + 1;
+      else high = middle;
+    }
+    const longer: { termId: number; term: string; postings: number }[] = [];
+    for (let i = low; i < sorted.length && (sorted[i] as string).startsWith(word); i++) {
+      work?.tick();
+      const term = sorted[i] as string;
+      if (term.length === word.length) continue; // the word itself
+      const termId = this.termIds.get(term) as number;
+      longer.push({ termId, term, postings: this.postingsOf(termId, fields) });
+    }
+    if (work) work.counts.termsExamined += longer.length;
+    longer.sort((a, b) => b.postings - a.postings || (a.term < b.term ? -1 : 1));
+    let taken = 0;
+    let spent = 0;
+    for (const candidate of longer) {
+      if (taken === MAX_EXPANSIONS_PER_WORD) break;
+      if (candidate.postings === 0 || spent + candidate.postings > budget) continue;
+      const extra = candidate.term.length - word.length;
+      terms.push({
+        termId: candidate.termId,
+        weight: (PREFIX_WEIGHT * word.length) / (word.length + 0.3 * extra),
+      });
+      taken++;
+      spent += candidate.postings;
+    }
+    postings += spent;
+    return { terms, postings };
+  }
+
+  /**
+   * The documents containing every word of `query` (see expand), in `fields`, of the wanted types; with
+   * their scores in this.scores and title matches in this.inTitle. The caller must call reset() with the
+   * returned list when done with them. The rarest word is matched first, so the candidates shrink early and
+   * the match ends as soon as none are left. Checks the request's deadline as it scans.
+   */
+  private match(
+    words: string[],
+    fields: readonly FieldNumber[],
+    wanted: Set<number> | null,
+    work: RequestWork | undefined,
+  ): number[] {
     const { matchedTerms, scores, inTitle } = this;
+    // The API refuses longer queries (MAX_QUERY_WORDS); a caller that did not check gets the first words only.
+    if (words.length > MAX_QUERY_WORDS) words = words.slice(0, MAX_QUERY_WORDS);
+    const budget = Math.floor(MAX_EXPANSION_POSTINGS / Math.max(1, words.length));
+    const expanded = words
+      .map((word) => this.expand(word, fields, budget, work))
+      .sort((a, b) => a.postings - b.postings);
     let candidates: number[] = [];
-    terms.forEach((term, termNumber) => {
-      if (termNumber > 0 && candidates.length === 0) return;
-      for (const { termId, weight } of this.expand(term)) {
-        for (const fieldNumber of fields) {
-          const field = this.fields[fieldNumber] as FieldIndex;
-          const from = field.offsets[termId] as number;
-          const to = field.offsets[termId + 1] as number;
-          const postings = field.postings;
-          if (to === from) continue;
-          const { boost, title } = FIELDS[fieldNumber];
-          const documents = field.documentsWithField;
-          const idf = Math.log(1 + (documents - (to - from) + 0.5) / (to - from + 0.5));
-          const averageLength = field.totalLength / Math.max(1, documents);
-          for (let i = from; i < to; i++) {
-            const posting = postings[i] as number;
-            const document = posting >>> TF_BITS;
-            const seen = matchedTerms[document] as number;
-            if (seen === termNumber) {
-              // First match of this query word in the document.
-              if (termNumber === 0) {
-                if (wanted && !wanted.has(documentType(this.documentType, document))) continue;
-                candidates.push(document);
+    try {
+      for (let termNumber = 0; termNumber < expanded.length; termNumber++) {
+        if (termNumber > 0 && candidates.length === 0) break;
+        for (const { termId, weight } of (expanded[termNumber] as (typeof expanded)[number]).terms) {
+          if (work) work.counts.termsScanned++;
+          for (const fieldNumber of fields) {
+            const field = this.fields[fieldNumber] as FieldIndex;
+            const from = field.offsets[termId] as number;
+            const to = field.offsets[termId + 1] as number;
+            const postings = field.postings;
+            if (to === from) continue;
+            work?.tick();
+            if (work) work.counts.postingsScanned += to - from;
+            const { boost, title } = FIELDS[fieldNumber];
+            const documents = field.documentsWithField;
+            const idf = Math.log(1 + (documents - (to - from) + 0.5) / (to - from + 0.5));
+            const averageLength = field.totalLength / Math.max(1, documents);
+            for (let chunk = from; chunk < to; chunk += POSTINGS_PER_CHECK) {
+              if (chunk > from) work?.check();
+              const chunkEnd = Math.min(to, chunk + POSTINGS_PER_CHECK);
+              for (let i = chunk; i < chunkEnd; i++) {
+                const posting = postings[i] as number;
+                const document = posting >>> TF_BITS;
+                const seen = matchedTerms[document] as number;
+                if (seen === termNumber) {
+                  // First match of this query word in the document.
+                  if (termNumber === 0) {
+                    if (wanted && !wanted.has(documentType(this.documentType, document))) continue;
+                    candidates.push(document);
+                  }
+                  matchedTerms[document] = termNumber + 1;
+                } else if (seen !== termNumber + 1) continue; // Missed an earlier word: not a hit.
+                const tf = posting & TF_MAX;
+                const lengthRatio = (field.lengths[document] as number) / averageLength;
+                const saturated = (tf * (K1 + 1)) / (tf + K1 * (1 - B + B * lengthRatio));
+                scores[document] = (scores[document] as number) + boost * weight * idf * (saturated + DELTA);
+                if (title) inTitle[document] = 1;
               }
-              matchedTerms[document] = termNumber + 1;
-            } else if (seen !== termNumber + 1) continue; // Missed an earlier word: not a hit.
-            const tf = posting & TF_MAX;
-            const lengthRatio = (field.lengths[document] as number) / averageLength;
-            const saturated = (tf * (K1 + 1)) / (tf + K1 * (1 - B + B * lengthRatio));
-            scores[document] = (scores[document] as number) + boost * weight * idf * (saturated + DELTA);
-            if (title) inTitle[document] = 1;
+            }
           }
         }
-      }
-      if (termNumber > 0) {
-        // Documents that missed this word are out: clear their scratch now, keep the rest.
-        const kept: number[] = [];
-        for (const document of candidates) {
-          if (matchedTerms[document] === termNumber + 1) kept.push(document);
-          else {
-            matchedTerms[document] = 0;
-            scores[document] = 0;
-            inTitle[document] = 0;
+        if (termNumber > 0) {
+          // Documents that missed this word are out: clear their scratch now, keep the rest.
+          const kept: number[] = [];
+          for (const document of candidates) {
+            if (matchedTerms[document] === termNumber + 1) kept.push(document);
+            else {
+              matchedTerms[document] = 0;
+              scores[document] = 0;
+              inTitle[document] = 0;
+            }
           }
+          candidates = kept;
         }
-        candidates = kept;
       }
-    });
+    } catch (error) {
+      // Stopped mid-scan (the deadline): the scratch must be clean for the next search.
+      this.reset(candidates);
+      throw error;
+    }
     return candidates;
   }
 
@@ -279,9 +369,10 @@ export class SearchIndex {
     }
   }
 
-  /** Slugs of the articles whose headline or body contain every word of `text` (each as a prefix). */
-  articleSlugs(text: string): Set<string> {
-    const candidates = this.match(queryTerms(text), [HEADLINE, BODY], new Set([0]));
+  /** Slugs of the articles whose headline or body contain every word of `text` (see expand). */
+  articleSlugs(text: string, work?: RequestWork): Set<string> {
+    if (work) work.counts.textScans++;
+    const candidates = this.match(queryTerms(text), [HEADLINE, BODY], new Set([0]), work);
     const slugs = new Set(candidates.map((document) => this.documentSlug[document] as string));
     this.reset(candidates);
     return slugs;
@@ -292,11 +383,13 @@ export class SearchIndex {
     query: string,
     types: readonly SearchTarget[] | null | undefined,
     limit: number,
+    work?: RequestWork,
   ): { totalCount: number; hits: SearchHit[] } {
     const terms = queryTerms(query);
     if (terms.length === 0) return { totalCount: 0, hits: [] };
+    if (work) work.counts.textScans++;
     const wanted = types && types.length > 0 ? new Set(types.map((type) => TYPE_CODES.indexOf(type))) : null;
-    const candidates = this.match(terms, [NAMES, HEADLINE, BODY], wanted);
+    const candidates = this.match(terms, [NAMES, HEADLINE, BODY], wanted, work);
     const exact = this.exactNames.get(foldForSearch(query).trim()) ?? [];
     const scoreOf = (document: number): number => {
       const tier = exact.includes(document) ? EXACT_TIER : this.inTitle[document] ? TITLE_TIER : 0;

@@ -1,7 +1,8 @@
 /**
  * The asynchronous batch interface every backend implements. Each method takes many keys and
  * answers in key order, with null (or an empty list) for a key it does not know, so that
- * DataLoader can sit directly on top of it and another store can replace the JSON one.
+ * DataLoader can sit directly on top of it and another store can replace the JSON one. A method that may do
+ * much work takes the request's RequestWork: it checks the request's deadline as it goes.
  */
 
 import type { TimeInterval } from './dates.js';
@@ -18,6 +19,7 @@ import type {
   ParticipationRecord,
   PersonRecord,
 } from './records.js';
+import type { RequestWork } from './request-work.js';
 
 export type SearchTarget = 'Article' | EntityKey['type'];
 export type SearchField = 'NAME' | 'ALIAS' | 'HEADLINE' | 'BODY';
@@ -157,14 +159,19 @@ export interface NewsDataSource {
    * Answers how many things match and the best `limit` of them, best first (a page needs only its
    * own and the ones before it ranked).
    */
-  search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number): Promise<SearchResults>;
+  search(
+    query: string,
+    types: readonly SearchTarget[] | null | undefined,
+    limit: number,
+    work?: RequestWork,
+  ): Promise<SearchResults>;
   /** Where each hit matched; asked only for the hits a page shows, since finding words in long bodies costs. */
   searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]>;
 
-  /** Slugs of the articles each query selects, in its order. */
-  queryArticles(queries: readonly ArticleQuery[]): Promise<(readonly string[])[]>;
+  /** Slugs of the articles each query selects, in its order (a text filter is matched once per `work`). */
+  queryArticles(queries: readonly ArticleQuery[], work?: RequestWork): Promise<(readonly string[])[]>;
   /** Slugs of the entities each query selects, in its order. */
-  queryEntities(queries: readonly EntityQuery[]): Promise<(readonly string[])[]>;
+  queryEntities(queries: readonly EntityQuery[], work?: RequestWork): Promise<(readonly string[])[]>;
 
   /** Counts over the whole corpus. */
   stats(): Promise<CorpusStats>;
@@ -189,5 +196,5 @@ export interface NewsDataSource {
     maxBuckets: number;
   }): Promise<TimeBucket[]>;
   /** For each entity, the other entities mentioned in the same articles, strongest first. */
-  coMentionsByEntity(entityKeys: readonly string[]): Promise<CoMention[][]>;
+  coMentionsByEntity(entityKeys: readonly string[], work?: RequestWork): Promise<CoMention[][]>;
 }

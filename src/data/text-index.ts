@@ -162,6 +162,12 @@ class TermTable {
   }
 }
 
+/**
+ * The most distinct words a text filter or search may have: each word is a scan of the index, and more words
+ * than this in a query are refused (a headline pasted whole has about 10).
+ */
+export const MAX_QUERY_WORDS = 16;
+
 /** The distinct folded words of a query, in order. */
 export function queryTerms(query: string): string[] {
   const terms: string[] = [];

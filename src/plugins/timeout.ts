@@ -1,31 +1,42 @@
 /** The execution time limit. */
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
 
-/** Ends a request whose execution takes longer than the limit with a TIMEOUT error. */
+/**
+ * Ends a request whose execution takes longer than the limit with a TIMEOUT error and no data. The limit is the
+ * request's deadline (RequestWork in the context): resolvers, loaders and the store's long scans check it as
+ * they go, so synchronous work stops too, and a timer ends an execution that is waiting. Either way the
+ * answer is the TIMEOUT error alone: the fields computed before the deadline are not sent.
+ */
 export function executionTimeoutPlugin(timeoutMs: number): Plugin {
+  const timedOut = (): ExecutionResult => ({
+    errors: [
+      new GraphQLError(`Execution took longer than ${timeoutMs} ms and was stopped.`, {
+        extensions: { code: ErrorCode.TIMEOUT, limit: timeoutMs },
+      }),
+    ],
+  });
   return {
     onExecute: ({ executeFn, setExecuteFn }) => {
       setExecuteFn((args) => {
+        const work = (args.contextValue as Context).work;
+        work.startDeadline(timeoutMs);
+        const finish = (result: ExecutionResult) => (work.expired ? timedOut() : result);
         const result = executeFn(args);
-        // An execution that is already done (a cached answer) has nothing left to time.
-        if (!('then' in result)) return result;
+        // An execution that is already done (a cached answer, or one the deadline stopped) has nothing left to time.
+        if (!('then' in result)) return finish(result as ExecutionResult);
         let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<{ errors: GraphQLError[] }>((resolve) => {
-          timer = setTimeout(
-            () =>
-              resolve({
-                errors: [
-                  new GraphQLError(`Execution took longer than ${timeoutMs} ms and was stopped.`, {
-                    extensions: { code: ErrorCode.TIMEOUT, limit: timeoutMs },
-                  }),
-                ],
-              }),
-            timeoutMs,
-          );
+        const timeout = new Promise<ExecutionResult>((resolve) => {
+          timer = setTimeout(() => {
+            work.expire(); // what still runs of the execution stops at its next check
+            resolve(timedOut());
+          }, timeoutMs);
         });
-        return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+        return Promise.race([result as Promise<ExecutionResult>, timeout])
+          .then(finish)
+          .finally(() => clearTimeout(timer));
       });
     },
   };

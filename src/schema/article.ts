@@ -20,6 +20,7 @@ import {
   OrderDirectionEnum,
   reducedDateSchema,
   searchTextSchema,
+  TEXT_MATCHING,
   windowBoundDescription,
   windowIsOrdered,
 } from './shared/filters.js';
@@ -49,8 +50,7 @@ export const ArticleFilterInput = builder.inputType('ArticleFilter', {
     }),
     text: t.string({
       required: false,
-      description:
-        'Only articles whose headline or body contain all these words (case- and accent-insensitive, by prefix).',
+      description: `Only articles whose headline or body contain all these words. ${TEXT_MATCHING}`,
       validate: searchTextSchema,
     }),
   }),

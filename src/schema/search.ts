@@ -9,7 +9,7 @@ import { OrganizationRef } from './organization.js';
 import { PersonRef } from './person.js';
 import { resolveConnection } from './shared/connections.js';
 import { pageEndBound } from './shared/cursors.js';
-import { searchTextSchema } from './shared/filters.js';
+import { searchTextSchema, TEXT_MATCHING } from './shared/filters.js';
 import { required } from './shared/references.js';
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
@@ -92,11 +92,11 @@ builder.queryFields((t) => ({
     {
       type: SearchResultUnion,
       description:
-        'Articles and entities matching all the words of `query` (by prefix), case- and accent-insensitive, in names, aliases, headlines and bodies; best match first.',
+        'Articles and entities matching all the words of `query` (see its description), case- and accent-insensitive, in names, aliases, headlines and bodies; best match first.',
       args: {
         query: t.arg.string({
           required: true,
-          description: 'Words to look for (1–200 characters).',
+          description: `Words to look for, all of which must match. ${TEXT_MATCHING}`,
           validate: searchTextSchema,
         }),
         types: t.arg({
@@ -106,11 +106,12 @@ builder.queryFields((t) => ({
           validate: z.array(z.string()).max(4, 'at most 4 types'),
         }),
       },
-      resolve: async (_root, args, { source, loaders }) => {
+      resolve: async (_root, args, { source, loaders, work }) => {
         const { totalCount, hits } = await source.search(
           args.query,
           args.types as SearchTarget[] | null | undefined,
           pageEndBound(args),
+          work,
         );
         return resolveConnection(args, totalCount, async (start, end) => {
           const page = hits.slice(start, end);

@@ -9,7 +9,9 @@ import { builder } from '../../builder.js';
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 import { dayRange } from '../../data/dates.js';
+import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/search-index.js';
 import type { EntityOrderField, SortDirection } from '../../data/source.js';
+import { MAX_QUERY_WORDS, queryTerms } from '../../data/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
 import { REDUCED_PRECISION_DATE } from './dates.js';
 import { decodeGlobalId } from './ids.js';
@@ -34,7 +36,11 @@ export const searchTextSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+  .max(200, 'must be at most 200 characters')
+  .refine((text) => queryTerms(text).length <= MAX_QUERY_WORDS, `must have at most ${MAX_QUERY_WORDS} different words`);
+
+/** How the words of a search or text filter match, for the arguments' descriptions. */
+export const TEXT_MATCHING = `Case- and accent-insensitive; 1–200 characters, at most ${MAX_QUERY_WORDS} different words (more is refused with BAD_USER_INPUT). A word of ${MIN_PREFIX_LENGTH} or more characters also matches words that begin with it (the ${MAX_EXPANSIONS_PER_WORD} most frequent such words, fewer for very common beginnings); a shorter word matches only itself.`;
 
 /** Description of a window bound, shared by every date filter. */
 export function windowBoundDescription(bound: 'from' | 'to', what: string): string {
