@@ -4,10 +4,9 @@
  * finish within a grace period, then close what is left.
  */
 import { randomUUID } from 'node:crypto';
-import type { FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Config, limitsOf, loadConfig } from './config.js';
-import { DataHolder } from './data/reloader.js';
+import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { ErrorCode } from './schema/shared/errors.js';
 import { createNewsYoga } from './yoga.js';
@@ -119,7 +118,7 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
-  const watcher: FSWatcher | null = config.watch ? holder.watch() : null;
+  const watcher: DataWatcher | null = config.watch ? holder.watch() : null;
 
   let closing: Promise<void> | null = null;
   const close = (graceMs = config.shutdownGraceMs) => {
