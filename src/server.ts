@@ -1,7 +1,7 @@
 /**
  * Starts the HTTP server: loads and validates the data (refusing to start on bad data), serves yoga on
- * node:http with the HTTP-level limits, and closes gracefully: stop accepting, let requests in flight
- * finish within a grace period, then close what is left.
+ * node:http with the HTTP-level limits, and closes gracefully: turn not ready, keep serving for a drain period,
+ * stop accepting, let requests in flight finish within a grace period, then close what is left.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,8 +15,12 @@ export interface RunningServer {
   server: Server;
   url: string;
   holder: DataHolder;
-  /** Stops accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, then closes. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Turns not ready (/ready answers 503) at once, keeps accepting and serving for `drainMs` (default 0; SIGTERM
+   * uses the configured drain) so load balancers stop sending new connections before none is accepted, then stops
+   * accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, and closes.
+   */
+  close(graceMs?: number, drainMs?: number): Promise<void>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -66,7 +70,7 @@ function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBodyBytes: 
 export async function startServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<RunningServer> {
   const config: Config = { ...loadConfig([], {}), ...overrides };
   const log = logger ?? createLogger(overrides.logLevel ?? 'silent');
-  const holder = await DataHolder.load(config.dataDir, log);
+  const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
   const yoga = createNewsYoga({
     source: holder,
@@ -121,10 +125,16 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
   const watcher: DataWatcher | null = config.watch ? holder.watch() : null;
 
   let closing: Promise<void> | null = null;
-  const close = (graceMs = config.shutdownGraceMs) => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      accepting = false;
-      watcher?.close();
+  const drain = async (drainMs: number) => {
+    accepting = false;
+    watcher?.close();
+    holder.close();
+    if (drainMs === 0) return;
+    log.info({ drainMs }, 'draining: /ready answers 503 while new connections are still served');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  };
+  const stopAccepting = (graceMs: number) =>
+    new Promise<void>((resolve, reject) => {
       const forced = setTimeout(() => {
         log.warn({ graceMs }, 'grace period over: closing the connections still open');
         server.closeAllConnections();
@@ -138,6 +148,8 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
       server.closeIdleConnections();
       server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
     });
+  const close = (graceMs = config.shutdownGraceMs, drainMs = 0) => {
+    closing ??= drain(drainMs).then(() => stopAccepting(graceMs));
     return closing;
   };
   return { server, url, holder, close };

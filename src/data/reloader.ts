@@ -9,6 +9,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config.js';
 import { type Dataset, loadDataset } from './load-fixtures.js';
 import { MemoryStore } from './memory-store.js';
 import type { DatasetList, ReloadMessage, ReloadRequest } from './reload-worker.js';
@@ -40,9 +41,6 @@ export interface DataStatus {
   dataVersion: string;
   lastReload?: { ok: true; at: string; ms: number } | { ok: false; at: string; ms: number; problem: string };
 }
-
-/** How long a reload may take by default before it is abandoned (100,000 articles reload in about 20 s). */
-export const DEFAULT_RELOAD_TIMEOUT_MS = 120_000;
 
 /** The worker's module, with this module's extension (.ts when run through tsx, .js when compiled). */
 const WORKER_EXTENSION = path.extname(fileURLToPath(import.meta.url));
