@@ -15,6 +15,15 @@ export interface ReloadRequest {
   directory: string;
 }
 
+/**
+ * Sent by the main thread when it has taken a message of records in, in a later turn of its event loop. The
+ * worker sends the next one only then: node hands a thread every message waiting for it in one go, so messages
+ * sent all at once would be copied in as one long pause of the main thread.
+ */
+export interface ReloadAck {
+  ack: number;
+}
+
 /** The record lists of a Dataset, sent piece by piece. */
 export type DatasetList = Exclude<keyof Dataset, 'version'>;
 
@@ -33,8 +42,12 @@ const recordsPerMessage = (list: DatasetList) => (list === 'articles' ? 200 : 5_
 const port = parentPort;
 if (!port) throw new Error('reload-worker.ts runs as a worker thread');
 
-port.on('message', ({ id, directory }: ReloadRequest) => {
-  void reload(id, directory);
+/** Resolves when the main thread has taken the last message in (see ReloadAck). */
+let acknowledged: (() => void) | null = null;
+
+port.on('message', (message: ReloadRequest | ReloadAck) => {
+  if ('ack' in message) acknowledged?.();
+  else void reload(message.id, message.directory);
 });
 
 async function reload(id: number, directory: string) {
@@ -56,7 +69,11 @@ async function reload(id: number, directory: string) {
     const all = records as unknown[];
     const step = recordsPerMessage(list);
     for (let from = 0; from < all.length; from += step) {
+      const taken = new Promise<void>((resolve) => {
+        acknowledged = resolve;
+      });
       post({ id, kind: 'records', list, records: all.slice(from, from + step) });
+      await taken;
     }
   }
   post({ id, kind: 'done', version: data.version, textIndex }, transferablesOf(textIndex));

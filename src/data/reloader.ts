@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config.js';
 import { type Dataset, loadDataset } from './load-fixtures.js';
 import { MemoryStore } from './memory-store.js';
-import type { DatasetList, ReloadMessage, ReloadRequest } from './reload-worker.js';
+import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
 import { SearchIndex, SearchIndexBuild } from './search-index.js';
 import type { NewsDataSource } from './source.js';
 import type { TextIndexData } from './text-index.js';
@@ -98,6 +98,8 @@ class ReloadWorker {
           const list = lists[message.list] ?? [];
           for (const record of message.records) list.push(record);
           lists[message.list] = list;
+          // The next message after the requests waiting meanwhile (see ReloadAck).
+          setImmediate(() => worker.postMessage({ ack: id } satisfies ReloadAck));
           return;
         }
         finish();
