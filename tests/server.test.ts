@@ -1,6 +1,8 @@
 /** `npm start` as a real process: listens, serves, and stops cleanly on SIGTERM and SIGINT. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -95,6 +97,39 @@ describe('the server process', () => {
     expect(await send(url, 'POST', QUERY)).toMatchObject({ status: 200 });
     expect(await exitCode(child)).toBe(0);
     expect(output()).not.toMatch(/grace period over/);
+  }, 30_000);
+
+  it('with a named pipe in the watched data directory: refuses it, then exits 0 on SIGTERM', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'newsgraph-fifo-'));
+    try {
+      await cp(path.join(ROOT, 'data'), dir, { recursive: true });
+      const { child, url, output } = await startMain({}, [
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data',
+        dir,
+        '--watch',
+      ]);
+      await rm(path.join(dir, 'persons.json'));
+      execFileSync('mkfifo', [path.join(dir, 'persons.json')]);
+      const deadline = Date.now() + 10_000;
+      while (!/refused/.test(output())) {
+        if (Date.now() > deadline) throw new Error(`no refusal logged in 10 s:\n${output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(output()).toMatch(/persons\.json: is a named pipe \(FIFO\), not a regular file/);
+      expect(await send(url, 'POST', QUERY)).toMatchObject({ status: 200 });
+      child.kill('SIGTERM');
+      const code = await Promise.race([
+        exitCode(child),
+        new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000)),
+      ]);
+      expect(code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('`npm start` passes SIGTERM on to the server: it stops serving and exits', async () => {
