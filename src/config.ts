@@ -48,6 +48,9 @@ export const DEFAULT_LIMITS: QueryLimits = {
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/** How long a data reload may take before it is abandoned (100,000 articles reload in about 20 s). */
+export const DEFAULT_RELOAD_TIMEOUT_MS = 120_000;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Each setting: its flag, its environment variable, its default, and how to read and check it. */
@@ -182,6 +185,20 @@ const SETTINGS = {
     default: '10000',
     schema: wholeNumber(0, 600_000),
     help: 'how long SIGTERM waits for requests in flight, in ms',
+  },
+  shutdownDrainMs: {
+    flag: 'shutdown-drain-ms',
+    env: 'SHUTDOWN_DRAIN_MS',
+    default: '5000',
+    schema: wholeNumber(0, 600_000),
+    help: 'how long SIGTERM keeps serving, with /ready answering 503, before it stops accepting connections, in ms',
+  },
+  reloadTimeoutMs: {
+    flag: 'reload-timeout-ms',
+    env: 'RELOAD_TIMEOUT_MS',
+    default: String(DEFAULT_RELOAD_TIMEOUT_MS),
+    schema: wholeNumber(1_000, 3_600_000),
+    help: 'longest a data reload may take before it is abandoned (the last good data stays), in ms',
   },
   requestTimeoutMs: {
     flag: 'request-timeout-ms',

@@ -1,4 +1,7 @@
-/** Entry point: `npm start` (node --import tsx src/main.ts), one process that signals reach. */
+/**
+ * Entry point: `npm start` (`exec node --import tsx src/main.ts`: the shell npm runs the script in is replaced
+ * by node, so a signal npm passes on reaches this process, which npm waits for), one process that signals reach.
+ */
 import { ConfigError, loadConfig } from './config.js';
 import { FixtureError } from './data/load-fixtures.js';
 import { createLogger } from './logger.js';
@@ -20,10 +23,10 @@ async function main() {
   );
   const stop = (signal: string) => {
     log.info(
-      { signal, graceMs: config.shutdownGraceMs },
-      `${signal} received: finishing requests in flight, then exiting`,
+      { signal, drainMs: config.shutdownDrainMs, graceMs: config.shutdownGraceMs },
+      `${signal} received: not ready, serving for the drain period, then finishing requests in flight and exiting`,
     );
-    running.close().then(
+    running.close(config.shutdownGraceMs, config.shutdownDrainMs).then(
       () => {
         log.info({}, 'closed');
         process.exit(0);

@@ -1,14 +1,13 @@
 /**
  * Starts the HTTP server: loads and validates the data (refusing to start on bad data), serves yoga on
- * node:http with the HTTP-level limits, and closes gracefully: stop accepting, let requests in flight
- * finish within a grace period, then close what is left.
+ * node:http with the HTTP-level limits, and closes gracefully: turn not ready, keep serving for a drain period,
+ * stop accepting, let requests in flight finish within a grace period, then close what is left.
  */
 import { randomUUID } from 'node:crypto';
-import type { FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { type Config, limitsOf, loadConfig } from './config.js';
-import { DataHolder } from './data/reloader.js';
+import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { METRICS_PATH, metricsAnswer } from './metrics.js';
@@ -20,8 +19,12 @@ export interface RunningServer {
   /** The metrics' URL on their own port (METRICS_PORT), or null. */
   metricsUrl: string | null;
   holder: DataHolder;
-  /** Stops accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, then closes. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Turns not ready (/ready answers 503) at once, keeps accepting and serving for `drainMs` (default 0; SIGTERM
+   * uses the configured drain) so load balancers stop sending new connections before none is accepted, then stops
+   * accepting, waits up to `graceMs` (default: the configured grace) for requests in flight, and closes.
+   */
+  close(graceMs?: number, drainMs?: number): Promise<void>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -88,7 +91,7 @@ function badRequestTarget(req: IncomingMessage): string | null {
 export async function startServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<RunningServer> {
   const config: Config = { ...loadConfig([], {}), ...overrides };
   const log = logger ?? createLogger(overrides.logLevel ?? 'silent');
-  const holder = await DataHolder.load(config.dataDir, log);
+  const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
   const registry = new Registry();
   const yoga = createNewsYoga({
@@ -170,13 +173,19 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
   const port = typeof address === 'object' && address ? address.port : config.port;
   const metricsServer = config.metricsPort === null ? null : await startMetricsServer(config, registry, log);
   const url = `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
-  const watcher: FSWatcher | null = config.watch ? holder.watch() : null;
+  const watcher: DataWatcher | null = config.watch ? holder.watch() : null;
 
   let closing: Promise<void> | null = null;
-  const close = (graceMs = config.shutdownGraceMs) => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      accepting = false;
-      watcher?.close();
+  const drain = async (drainMs: number) => {
+    accepting = false;
+    watcher?.close();
+    holder.close();
+    if (drainMs === 0) return;
+    log.info({ drainMs }, 'draining: /ready answers 503 while new connections are still served');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  };
+  const stopAccepting = (graceMs: number) =>
+    new Promise<void>((resolve, reject) => {
       const forced = setTimeout(() => {
         log.warn({ graceMs }, 'grace period over: closing the connections still open');
         server.closeAllConnections();
@@ -190,6 +199,8 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
       server.closeIdleConnections();
       server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
     });
+  const close = (graceMs = config.shutdownGraceMs, drainMs = 0) => {
+    closing ??= drain(drainMs).then(() => stopAccepting(graceMs));
     return closing;
   };
   const metricsAddress = metricsServer?.address();
@@ -202,11 +213,12 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     url,
     metricsUrl,
     holder,
-    close: (graceMs) => {
-      metricsServer?.close();
-      metricsServer?.closeAllConnections();
-      return close(graceMs);
-    },
+    // The metrics stay up through the drain, for the scrape that sees it.
+    close: (graceMs, drainMs) =>
+      close(graceMs, drainMs).finally(() => {
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
+      }),
   };
 }
 

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       responseCacheMaxEntries: 1_000,
       responseCacheMaxBytes: 64 * 1024 * 1024,
       shutdownGraceMs: 10_000,
+      shutdownDrainMs: 5_000,
+      reloadTimeoutMs: 120_000,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5_000,

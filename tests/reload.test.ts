@@ -3,12 +3,15 @@
  * response is computed from one version of the data (the one in its `extensions.dataVersion`), requests in
  * flight finish on the store they started with, and a bad edit never replaces good data.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateCorpus } from '../scripts/generate-corpus.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
 import { DataHolder, type ReloadLogger, type ReloadResult, type SourceHolder } from '../src/data/reloader.js';
@@ -254,7 +257,7 @@ describe('reloading the data', () => {
     expect(oldResponse.data).toEqual(oldAnswer.data);
   });
 
-  it('answers 200 queries during 20 reloads, each from exactly one version', async () => {
+  it('answers queries all through 20 reloads, each from exactly one version', async () => {
     const dirA = await fixtures();
     const dirB = await fixtures('articles.json', withNewArticle);
     const a = await referenceAnswer(dirA);
@@ -294,6 +297,8 @@ describe('reloading the data', () => {
       },
     };
     const query = post(viaYoga(createNewsYoga({ source: slow })));
+    // The reloads run in a worker thread, which the first reload starts: start it before counting.
+    expect(await holder.reload()).toMatchObject({ ok: true, changed: false });
     const answers: Promise<Answer>[] = [];
     const reloads: ReloadResult[] = [];
     let straddled = 0;
@@ -303,9 +308,9 @@ describe('reloading the data', () => {
         reloads.push(await holder.reload());
       }
     })();
-    // One query per turn of the event loop while the reloads run (the rest at once if they finish first), so
-    // that queries start before, during and after every swap and many are half done when one happens.
-    while (answers.length < 200) {
+    // A query every few milliseconds while the reloads run in the worker, so that queries start before, during
+    // and after every swap and some are half done when one happens.
+    while (reloads.length < 20) {
       const startedOn = holder.current();
       answers.push(
         query().then((answer) => {
@@ -313,7 +318,7 @@ describe('reloading the data', () => {
           return answer;
         }),
       );
-      if (reloads.length < 20) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await reloading;
     const results = await Promise.all(answers);
@@ -323,7 +328,7 @@ describe('reloading the data', () => {
       expect(reload).toMatchObject({ ok: true, changed: true, version: i % 2 === 0 ? b.version : a.version });
     }
     expect(log.errors()).toEqual([]);
-    expect(results).toHaveLength(200);
+    expect(results.length).toBeGreaterThan(20);
     const seen = new Map<string, number>();
     for (const result of results) {
       expect(result.status).toBe(200);
@@ -418,7 +423,223 @@ describe('watching the data directory (a real server)', () => {
       expect(refusal.dataVersion).toBe(reloaded.extensions?.dataVersion);
       expect(await query()).toEqual(reloaded);
       const ready = await fetch(new URL('/ready', running.url));
-      expect(await ready.json()).toEqual({ ready: true, dataVersion: reloaded.extensions?.dataVersion });
+      // Ready: it serves the last good data; and it says which, and that the last reload was refused.
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        ready: true,
+        dataVersion: reloaded.extensions?.dataVersion,
+        lastReload: {
+          ok: false,
+          at: expect.any(String),
+          ms: expect.any(Number),
+          problem:
+            'the data was refused (problems in persons.json, affiliations.json, participations.json); the log has the details',
+        },
+      });
+    } finally {
+      await running.close(1_000);
+    }
+  });
+});
+
+/** Resolves with `promise`, or fails after `ms` (a hang becomes a failure, not a stuck suite). */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
+  ]);
+}
+
+/** A server on a fresh copy of data/, its log lines, and a GET of /ready. */
+async function serverOn(dir: string, overrides: Parameters<typeof startServer>[0] = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const running = await startServer(
+    { port: 0, host: '127.0.0.1', dataDir: dir, ...overrides },
+    pino({ level: 'info' }, stream),
+  );
+  const ready = async () => {
+    const response = await fetch(new URL('/ready', running.url));
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  return { running, lines, ready, query: post((init) => fetch(running.url, init)) };
+}
+
+describe('files in the data directory that are not regular files inside it', () => {
+  it('refuses a named pipe (FIFO) at once, keeps serving, says so on /ready, and reloads once it is a file', async () => {
+    const dir = await fixtures();
+    const { running, ready, query, lines } = await serverOn(dir);
+    try {
+      const before = await query();
+      const good = await readFile(path.join(dir, 'persons.json'), 'utf8');
+      await rm(path.join(dir, 'persons.json'));
+      execFileSync('mkfifo', [path.join(dir, 'persons.json')]);
+
+      const refused = await within(10_000, running.holder.reload(), 'a reload with a FIFO');
+      expect(refused.ok).toBe(false);
+      expect(refused.ok ? '' : refused.error).toMatch(/persons\.json: is a named pipe \(FIFO\), not a regular file/);
+      expect(await query()).toEqual(before);
+      // Ready (it serves the last good data, the same as every replica given the same bad edit would) and says
+      // which version it serves and that the last reload failed.
+      const status = await ready();
+      expect(status.status).toBe(200);
+      expect(status.body).toMatchObject({
+        ready: true,
+        dataVersion: before.extensions?.dataVersion,
+        lastReload: { ok: false, problem: expect.stringMatching(/persons\.json/) },
+      });
+      expect(lines.some((l) => /refused/.test(String(l.msg)) && /FIFO/.test(String(l.err)))).toBe(true);
+
+      // The pipe did not stop reloads for good.
+      await rm(path.join(dir, 'persons.json'));
+      await writeFile(path.join(dir, 'persons.json'), good);
+      expect(await within(10_000, running.holder.reload(), 'a reload after the FIFO')).toMatchObject({
+        ok: true,
+        changed: false,
+      });
+      expect((await ready()).body).toMatchObject({ ready: true, lastReload: { ok: true } });
+      await rm(path.join(dir, 'persons.json'));
+      execFileSync('mkfifo', [path.join(dir, 'persons.json')]);
+    } finally {
+      // Nor does it hold up the shutdown, with the FIFO still there.
+      await within(5_000, running.close(1_000), 'close');
+    }
+    // Nor the start: the server refuses to start on it, with the same message, instead of waiting for a writer.
+    await expect(within(10_000, DataHolder.load(dir), 'a load with a FIFO')).rejects.toThrow(/named pipe/);
+  });
+
+  it('refuses a symbolic link to a file outside the directory without echoing a byte of it', async () => {
+    const dir = await fixtures();
+    const outside = path.join(path.dirname(dir), `${path.basename(dir)}-secret.txt`);
+    directories.push(outside);
+    await writeFile(outside, 'root:TOP-SECRET-PASSWORD-HASH:0:0\n');
+    const { running, query, lines } = await serverOn(dir);
+    try {
+      const before = await query();
+      await rm(path.join(dir, 'events.json'));
+      await symlink(outside, path.join(dir, 'events.json'));
+      const refused = await within(10_000, running.holder.reload(), 'a reload with a symlink');
+      expect(refused.ok ? '' : refused.error).toMatch(/events\.json: is a symbolic link to a file outside the data/);
+      expect(JSON.stringify(refused)).not.toMatch(/TOP-SECRET|root:/);
+      expect(JSON.stringify(lines)).not.toMatch(/TOP-SECRET|root:/);
+      expect(await query()).toEqual(before);
+    } finally {
+      await running.close(1_000);
+    }
+  });
+
+  it('follows a symbolic link to a file inside the directory (as mounted config volumes are laid out)', async () => {
+    const dir = await fixtures();
+    await mkdir(path.join(dir, '..data'));
+    await rename(path.join(dir, 'persons.json'), path.join(dir, '..data', 'persons.json'));
+    await symlink(path.join('..data', 'persons.json'), path.join(dir, 'persons.json'));
+    const holder = await DataHolder.load(dir);
+    expect(await holder.reload()).toMatchObject({ ok: true, changed: false });
+  });
+
+  it('abandons a reload that takes longer than its time limit, and the next one still runs', async () => {
+    const dir = await fixtures();
+    const log = recordingLogger();
+    const holder = await DataHolder.load(dir, log.logger);
+    const version = holder.current().version;
+    const stuck = await within(10_000, holder.reload({ timeoutMs: 1 }), 'a reload with a 1 ms limit');
+    expect(stuck).toMatchObject({ ok: false, error: 'the reload did not finish within 1 ms and was abandoned' });
+    expect(holder.status()).toMatchObject({ dataVersion: version, lastReload: { ok: false } });
+    expect(await within(20_000, holder.reload(), 'the next reload')).toMatchObject({ ok: true, version });
+    expect(holder.status()).toMatchObject({ dataVersion: version, lastReload: { ok: true } });
+  });
+});
+
+describe('a reload of a large corpus', () => {
+  const ARTICLES = 1_500;
+  /** Light and heavy parts of the API: the reloaded store must answer all of them as a fresh one does. */
+  const CORPUS_QUERY = `{
+    stats { articles persons organizations events mentions relationships }
+    articles(first: 5) { totalCount nodes { slug headline persons(first: 3) { nodes { slug } } } }
+    persons(first: 5) { totalCount nodes { slug name mentionCount articles(first: 2) { totalCount nodes { slug } } } }
+    search(query: "summit", first: 5) { totalCount nodes { __typename ... on Article { slug } } }
+  }`;
+
+  it('runs off the request thread: requests started during it are answered before it ends, and it answers as a fresh load', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'newsgraph-corpus-'));
+    directories.push(parent);
+    const dir = path.join(parent, 'data');
+    await generateCorpus({ articles: ARTICLES, seed: 3, out: dir });
+    const holder = await DataHolder.load(dir);
+    const query = post(
+      viaYoga(createNewsYoga({ source: holder, responseCache: { maxEntries: 0, maxBytes: 0 } })),
+      CORPUS_QUERY,
+    );
+    const light = post(
+      viaYoga(createNewsYoga({ source: holder, responseCache: { maxEntries: 0, maxBytes: 0 } })),
+      '{ stats { articles } }',
+    );
+    // The worker starts with the first reload: start it first, so the reload below is one of a running server.
+    expect(await holder.reload()).toMatchObject({ ok: true, changed: false });
+
+    // A different corpus of the same size on disk, then a reload, with requests one after another meanwhile.
+    await rm(dir, { recursive: true });
+    await generateCorpus({ articles: ARTICLES, seed: 4, out: dir });
+    const events: string[] = [];
+    const reloading = holder.reload().then((result) => {
+      events.push('reload done');
+      return result;
+    });
+    let answered = 0;
+    while (!events.includes('reload done') && answered < 10) {
+      const answer = await light();
+      expect(answer.status).toBe(200);
+      events.push('request done');
+      answered++;
+    }
+    const result = await reloading;
+    expect(result).toMatchObject({ ok: true, changed: true });
+    // Ten requests, each started after the one before was answered, all finished before the reload did: the
+    // reload (reading, validating and indexing 1,500 articles) never held the thread they run on for long.
+    expect(events.indexOf('reload done')).toBe(10);
+
+    const reloaded = await query();
+    expect(reloaded.errors).toBeUndefined();
+    const fresh = new MemoryStore(await loadDataset(dir));
+    const reference = await post(viaYoga(createNewsYoga({ source: fresh })), CORPUS_QUERY)();
+    expect(reloaded.extensions?.dataVersion).toBe(fresh.version);
+    expect(reloaded.data).toEqual(reference.data);
+  }, 60_000);
+});
+
+describe('watching a data directory that is moved away and made again', () => {
+  it('serves the edits made in the new directory, and the ones after', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'newsgraph-watch-'));
+    directories.push(parent);
+    const dir = path.join(parent, 'data');
+    await cp(await fixtures(), dir, { recursive: true });
+    const { running, query } = await serverOn(dir, { watch: true });
+    const totalOf = (answer: Answer) =>
+      (answer.data as { articles?: { totalCount: number } } | undefined)?.articles?.totalCount;
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    try {
+      expect(totalOf(await query())).toBe(2);
+      // mv data data.old && mkdir data && cp data.old/* data/ (with one more article)
+      await rename(dir, `${dir}.old`);
+      await mkdir(dir);
+      await cp(`${dir}.old`, dir, { recursive: true });
+      const articles = JSON.parse(await readFile(path.join(dir, 'articles.json'), 'utf8')) as Fixture[];
+      await writeFile(path.join(dir, 'articles.json'), JSON.stringify(withNewArticle(articles), null, 2));
+      await until('the new directory to be served', async () => totalOf(await query()) === 3);
+      // A later edit in the new directory is picked up too: it is the one watched now.
+      await writeFile(path.join(dir, 'articles.json'), JSON.stringify(articles, null, 2));
+      await until('the later edit to be served', async () => totalOf(await query()) === 2);
     } finally {
       await running.close(1_000);
     }

@@ -5,7 +5,8 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { createHash, webcrypto } from 'node:crypto';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   FAST_FIXTURE_CHECKS,
@@ -317,16 +318,16 @@ function addRecord<F extends FixtureFileName>(
 
 /** The whole file as one string, parsed and validated at once: how a file with a syntax error is reported. */
 async function readWhole<F extends FixtureFileName>(
-  filePath: string,
+  handle: FileHandle,
   file: F,
   result: FileResult<FixtureSet[F][number]>,
 ) {
   let text: string;
   try {
-    text = await readFile(filePath, 'utf8');
+    // The handle already checked, not the path again: the file cannot be swapped in between.
+    text = await handle.readFile({ encoding: 'utf8' });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
-    result.problems.push({ file, record: null, field: null, message: reason });
+    result.problems.push({ file, record: null, field: null, message: String(error) });
     return;
   }
   let parsed: unknown;
@@ -454,54 +455,97 @@ export async function streamJsonArray(
   return { size, digests: Promise.all(digests).then((list) => list.map(toHex)), error };
 }
 
+/** What a file that is not a regular file is, for the report. */
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+/**
+ * Opens a fixture file for reading only if it is a regular file inside the data directory (`root`, already
+ * resolved): a symbolic link is followed only to a file inside it, and the file is opened non-blocking, so a
+ * named pipe cannot hold the open (and a thread of libuv's pool, which the process waits for at exit) forever.
+ * Returns the handle, or what is wrong with the file; never anything read from it.
+ */
+export async function openFixtureFile(root: string, file: string): Promise<FileHandle | string> {
+  let real: string;
+  try {
+    real = await realpath(path.join(root, file));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
+  }
+  const relative = path.relative(root, real);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    return 'is a symbolic link to a file outside the data directory: fixture files must be inside it';
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(real, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'was replaced by a symbolic link while being opened';
+    return code === 'ENOENT' ? 'file is missing' : String(error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile()) return handle;
+    await handle.close();
+    return `is ${fileKind(stats)}, not a regular file`;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    return String(error);
+  }
+}
+
 /**
  * Reads, parses and validates one fixture file (see streamJsonArray). A file that is not a JSON array is
  * reported as before, from JSON.parse of its whole text, and then without any record problems.
  */
 async function readFixtureFile<F extends FixtureFileName>(
-  directory: string,
+  root: string,
   file: F,
 ): Promise<FileResult<FixtureSet[F][number]>> {
-  const filePath = path.join(directory, file);
   const result: FileResult<FixtureSet[F][number]> = {
     records: [],
     problems: [],
     failedSlugs: new Set(),
     digests: Promise.resolve([]),
   };
-  let handle: FileHandle;
-  try {
-    handle = await open(filePath, 'r');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(error);
-    result.problems.push({ file, record: null, field: null, message: reason });
+  const handle = await openFixtureFile(root, file);
+  if (typeof handle === 'string') {
+    result.problems.push({ file, record: null, field: null, message: handle });
     return result;
   }
-  let stream: JsonArrayStream;
   try {
-    let index = 0;
-    stream = await streamJsonArray(handle, (values) => {
-      for (const raw of values) addRecord(file, raw, index++, result);
-    });
-  } catch (error) {
+    let stream: JsonArrayStream;
+    try {
+      let index = 0;
+      stream = await streamJsonArray(handle, (values) => {
+        for (const raw of values) addRecord(file, raw, index++, result);
+      });
+    } catch (error) {
+      result.records = [];
+      result.problems = [{ file, record: null, field: null, message: String(error) }];
+      return result;
+    }
+    result.digests = stream.digests;
+    if (stream.error === null) return result;
     result.records = [];
-    result.problems = [{ file, record: null, field: null, message: String(error) }];
+    result.problems = [];
+    result.failedSlugs = new Set();
+    if (stream.size <= MAX_TEXT_BYTES) await readWhole(handle, file, result);
+    else if (stream.error.notArray) {
+      result.problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
+    } else {
+      result.problems.push({ file, record: null, field: null, message: `is not valid JSON: ${stream.error.message}` });
+    }
     return result;
   } finally {
     await handle.close();
   }
-  result.digests = stream.digests;
-  if (stream.error === null) return result;
-  result.records = [];
-  result.problems = [];
-  result.failedSlugs = new Set();
-  if (stream.size <= MAX_TEXT_BYTES) await readWhole(filePath, file, result);
-  else if (stream.error.notArray) {
-    result.problems.push({ file, record: null, field: null, message: 'must be a JSON array of records' });
-  } else {
-    result.problems.push({ file, record: null, field: null, message: `is not valid JSON: ${stream.error.message}` });
-  }
-  return result;
 }
 
 /** Reads, validates and cross-checks a fixture directory; throws FixtureError listing every problem. */
@@ -519,7 +563,15 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
   const files = Object.keys(FIXTURE_FILES) as FixtureFileName[];
   // One file after another (each reads ahead and hashes on the thread pool); problems in file order.
   const read: FileResult<unknown>[] = [];
-  for (const file of files) read.push(await readFixtureFile(directory, file));
+  let root: string;
+  try {
+    root = await realpath(directory);
+  } catch (error) {
+    throw new FixtureError(directory, [
+      { file: directory, record: null, field: null, message: `cannot be read as the data directory: ${error}` },
+    ]);
+  }
+  for (const file of files) read.push(await readFixtureFile(root, file));
   const byFile = {} as { [F in FixtureFileName]: Labelled<FixtureSet[F][number]>[] };
   files.forEach((file, i) => {
     const entry = read[i] as FileResult<unknown>;

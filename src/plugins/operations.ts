@@ -19,14 +19,18 @@ export function dataVersionPlugin(): Plugin<Context> {
   };
 }
 
-/** GET /ready: 200 while serving (with the data version), 503 otherwise (starting, or shutting down). */
+/**
+ * GET /ready: 200 while serving, 503 otherwise (starting, or shutting down), with the data version served and
+ * how the last reload went (a failed reload does not make it 503: see README, Operations).
+ */
 export function readinessPlugin(holder: SourceHolder, isReady: () => boolean): Plugin {
   return {
     onRequest: ({ url, endResponse, fetchAPI }) => {
       if (url.pathname !== '/ready') return;
       const ready = isReady();
+      const status = holder.status?.() ?? { dataVersion: holder.current().version };
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ ready, dataVersion: holder.current().version }), {
+        new fetchAPI.Response(JSON.stringify({ ready, ...status }), {
           status: ready ? 200 : 503,
           headers: { 'content-type': 'application/json' },
         }),
