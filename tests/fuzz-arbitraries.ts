@@ -1655,3 +1655,199 @@ export const serverBodyRequest: fc.Arbitrary<FuzzRequest & { chunked: boolean }>
       chunked,
     };
   });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Valid queries within the published limits
+
+/** One of `valid` four times in five, one of `invalid` otherwise: most fields run, the refusals are tried too. */
+function mostlyValid<T>(valid: T[], invalid: T[]): fc.Arbitrary<T> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...valid) },
+    { weight: 1, arbitrary: fc.constantFrom(...invalid) },
+  );
+}
+
+/** Ints at the edges of every range the schema publishes (page sizes 0–100, topEntities 1–100), and past them. */
+const BOUNDARY_INTS = mostlyValid([0, 1, 2, 10, 20, 99, 100], [-1, 101, 2_147_483_647, -2_147_483_648]);
+
+/** Dates at both ends of the calendar the schema accepts (0001–9999), at every precision, and just outside it. */
+const BOUNDARY_DATES = mostlyValid(
+  [
+    ...['0001', '0001-01', '0001-01-01', '0001-12-31', '9999', '9999-12', '9999-12-31', '9999-12-27', '9998-12-28'],
+    ...['2024', '2024-07', '2024-07-13', '2024-02-29', '2020-12-31', '2021-01-04'],
+  ],
+  ['2024-07-13T10:00', '9999-12-31T23:59', '0000', '10000', '2023-02-29'],
+);
+
+/** Text arguments: empty, blank, at and over the 200-character limit, accents, emoji, real words. */
+const BOUNDARY_TEXTS = fc.constantFrom(
+  '',
+  ' ',
+  'a',
+  'q',
+  'quds',
+  'Quds Force',
+  'majid azizi',
+  'PERÚ',
+  'é',
+  '🙂',
+  'the',
+  'a'.repeat(200),
+  'a'.repeat(201),
+  `${'quds '.repeat(39)}quds`,
+);
+
+const BOUNDARY_CURSORS = mostlyValid(
+  [0, 1, 19, 20, 99, 100].map((n) => b64(`cursor:${n}`)),
+  ['', 'x', 'cursor:0', b64('cursor:-1'), b64('cursor:1000000')],
+);
+
+/** A real ID of each type (valid where the type fits, of the wrong type elsewhere), and IDs of nothing. */
+const BOUNDARY_IDS = mostlyValid(
+  Object.entries(REAL_SLUGS).flatMap(([type, slugs]) =>
+    [slugs[0], slugs.at(-1)].filter((slug): slug is string => slug !== undefined).map((slug) => b64(`${type}:${slug}`)),
+  ),
+  [b64('Person:no-such-person'), b64('Mention:x'), '', 'not-an-id'],
+);
+
+function boundaryString(argName: string, isId: boolean): fc.Arbitrary<string> {
+  if (argName === 'after' || argName === 'before') return BOUNDARY_CURSORS;
+  if (/^(from|to|publishedFrom|publishedTo)$/.test(argName)) return BOUNDARY_DATES;
+  if (isId) return BOUNDARY_IDS;
+  if (argName === 'slug') return fc.constantFrom(...ALL_SLUGS, '', 'no-such-slug');
+  if (argName === 'country' || argName === 'nationality') return fc.constantFrom('IR', 'PE', 'US', 'XX', 'ir', '');
+  if (argName === 'name') return fc.constantFrom('Person', 'Query', 'TimeBucket', 'Bogus', '');
+  return BOUNDARY_TEXTS;
+}
+
+const boundaryMemo = new Map<string, fc.Arbitrary<Value>>();
+
+/** A value of the right type for an argument, at the edges of what it accepts (and just past them). */
+function boundaryValueFor(type: GraphQLInputType, argName: string): fc.Arbitrary<Value> {
+  const key = `${String(type)}@${argName}`;
+  const known = boundaryMemo.get(key);
+  if (known) return known;
+  let arbitrary: fc.Arbitrary<Value>;
+  if (isNonNullType(type)) arbitrary = boundaryValueFor(type.ofType, argName).filter((v) => v !== null);
+  else if (isListType(type)) {
+    const item = boundaryValueFor(type.ofType, argName);
+    arbitrary = fc.oneof(
+      { weight: 6, arbitrary: fc.array(item, { maxLength: 3 }) },
+      // 10 mentions is the published limit of an article filter; 11 is one over.
+      { weight: 1, arbitrary: fc.array(item, { minLength: 10, maxLength: 11 }) },
+    );
+  } else if (isInputObjectType(type)) {
+    const fields = Object.values(type.getFields());
+    arbitrary = fc.record(
+      Object.fromEntries(fields.map((field) => [field.name, boundaryValueFor(field.type, field.name)])),
+      { requiredKeys: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name) },
+    ) as fc.Arbitrary<Value>;
+  } else if (isEnumType(type)) {
+    arbitrary = fc.constantFrom(...type.getValues().map((v) => new EnumName(v.name)));
+  } else if (type.name === 'Int') arbitrary = BOUNDARY_INTS;
+  else if (type.name === 'Boolean') arbitrary = fc.boolean();
+  else if (type.name === 'Float') arbitrary = fc.constantFrom(0, -1, 0.5, 1e308);
+  else arbitrary = boundaryString(argName, type.name === 'ID');
+  if (!isNonNullType(type)) {
+    arbitrary = fc.oneof({ weight: 12, arbitrary }, { weight: 1, arbitrary: fc.constant<Value>(null) });
+  }
+  boundaryMemo.set(key, arbitrary);
+  return arbitrary;
+}
+
+function boundaryArgs(field: AnyField): fc.Arbitrary<string> {
+  if (field.args.length === 0) return fc.constant('');
+  return fc
+    .tuple(
+      ...field.args.map((arg) => {
+        const given = boundaryValueFor(arg.type, arg.name).map((v) => `${arg.name}: ${toLiteral(v)}`);
+        return isNonNullType(arg.type) && arg.defaultValue === undefined ? given : fc.option(given, { freq: 2 });
+      }),
+    )
+    .map((args) => {
+      const given = args.filter((a): a is string => a !== null);
+      return given.length ? `(${given.join(', ')})` : '';
+    });
+}
+
+/** A selection: its text, and the response keys it puts at its own level (through fragments too). */
+interface Selected {
+  text: string;
+  keys: string[];
+}
+
+const validSelectionMemo = new Map<string, fc.Arbitrary<Selected>>();
+
+/**
+ * A selection set on `type` at most `levels` deep: 1–4 fields or fragments on possible types. Each response key
+ * appears once at a level (a later field or fragment that would repeat one is left out): two fields of one key
+ * with different arguments or types do not validate, and aliases would count against the alias limit.
+ */
+function validSelection(type: GraphQLCompositeType, levels: number): fc.Arbitrary<Selected> {
+  const key = `${type.name}/${levels}`;
+  const known = validSelectionMemo.get(key);
+  if (known) return known;
+  const items: fc.Arbitrary<Selected>[] = [fc.constant({ text: '__typename', keys: ['__typename'] })];
+  for (const field of fieldsOf(type)) {
+    if (field.name.startsWith('__')) continue;
+    const child = getNamedType(field.type);
+    const keys = [field.name];
+    if (isLeafType(child)) items.push(boundaryArgs(field).map((args) => ({ text: `${field.name}${args}`, keys })));
+    else if (isCompositeType(child) && levels > 1) {
+      items.push(
+        fc
+          .tuple(boundaryArgs(field), validSelection(child, levels - 1))
+          .map(([args, sel]) => ({ text: `${field.name}${args} ${sel.text}`, keys })),
+      );
+    }
+  }
+  for (const sub of possibleTypes(type)) {
+    items.push(validSelection(sub, levels).map((sel) => ({ text: `... on ${sub.name} ${sel.text}`, keys: sel.keys })));
+  }
+  const arbitrary = fc
+    .uniqueArray(fc.integer({ min: 0, max: items.length - 1 }), { minLength: 1, maxLength: Math.min(4, items.length) })
+    .chain((picked) => fc.tuple(...picked.map((i) => items[i] as fc.Arbitrary<Selected>)))
+    .map((selected) => {
+      const seen = new Set<string>();
+      const kept = selected.filter((item, i) => {
+        if (i > 0 && item.keys.some((k) => seen.has(k))) return false;
+        for (const k of item.keys) seen.add(k);
+        return true;
+      });
+      return { text: `{ ${kept.map((item) => item.text).join(' ')} }`, keys: [...seen] };
+    });
+  validSelectionMemo.set(key, arbitrary);
+  return arbitrary;
+}
+
+const ROOT_FIELDS = fieldsOf(QUERY).filter((field) => !field.name.startsWith('__'));
+
+/** One root field with its arguments and a selection up to `levels` deep under it. */
+const validRootField = (levels: number): fc.Arbitrary<{ name: string; text: string }> =>
+  fc.constantFrom(...ROOT_FIELDS).chain((field) => {
+    const child = getNamedType(field.type);
+    const selection = isCompositeType(child) ? validSelection(child, levels) : fc.constant(null);
+    return fc
+      .tuple(boundaryArgs(field), selection)
+      .map(([args, sel]) => ({ name: field.name, text: `${field.name}${args}${sel ? ` ${sel.text}` : ''}` }));
+  });
+
+/**
+ * A query that validates against the schema and stays within the published limits (depth at most 5 of 12,
+ * 1–3 root fields under 3 aliases of 10, a few hundred characters), with arguments at their boundaries: page sizes
+ * 0/1/100/101/-1, empty and 200/201-character texts, dates at 0001-01-01 and 9999-12-31 at every precision,
+ * every enum value, real IDs of every type where they fit and where they do not. Every one must run: data, or a
+ * coded error (a refused argument, the cost limit), never an unexpected one.
+ */
+export const validQueryArb: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }))
+  .chain(([levels, count]) => fc.array(validRootField(levels), { minLength: count, maxLength: count }))
+  .map((fields) => `{ ${fields.map((field, i) => `r${i}: ${field.text}`).join(' ')} }`);
+
+export const validQueryRequest: fc.Arbitrary<FuzzRequest> = fc
+  .tuple(validQueryArb, fc.constantFrom('application/json', 'application/graphql-response+json'))
+  .map(([query, accept]) =>
+    // Legacy application/json answers every GraphQL result with 200; the newer type may answer a refused document
+    // (over the cost limit) with a 4xx.
+    jsonPost('valid-query', { query }, accept, accept === 'application/json' ? { status: 200 } : undefined),
+  );

@@ -5,7 +5,8 @@
  * INTERNAL_SERVER_ERROR (an unexpected error is a bug), no crash, no hang; and the heap does not grow (nor the
  * metrics, whose label values a client must not be able to choose).
  *
- * Runs: 1,500 inputs by default (10–15 s), more with FUZZ_RUNS=20000. Seed: fixed, FUZZ_SEED overrides it.
+ * Runs: 1,500 inputs by default (10–15 s), more with FUZZ_RUNS=20000; and 3,000 valid queries within the published
+ * limits (FUZZ_VALID_RUNS; `npm run fuzz` sends 20,000). Seed: fixed, FUZZ_SEED overrides it.
  * fast-check prints the seed, the path and the shrunk input of a failure; FUZZ_SEED=… FUZZ_PATH=… with
  * `-t '<test name>'` replays it. FUZZ_SURVEY=1 records every problem (the smallest input of each kind, printed at
  * the end) instead of stopping at the first: use it to see everything that is wrong at once.
@@ -32,6 +33,7 @@ import {
   rawRequest,
   schemaDocumentRequest,
   serverBodyRequest,
+  validQueryRequest,
   variablesRequest,
 } from './fuzz-arbitraries.js';
 import { createTestApi, DATA_DIR } from './helpers.js';
@@ -40,7 +42,10 @@ const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_713);
 const PATH = process.env.FUZZ_PATH;
 const SURVEY = process.env.FUZZ_SURVEY === '1';
+const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 3_000);
 const LONG = TOTAL_RUNS > 1_500;
+/** Valid queries between two /health checks. */
+const HEALTH_EVERY = 500;
 /** A share of the runs for one property (at least 20). */
 const runs = (share: number) => Math.max(20, Math.round(TOTAL_RUNS * share));
 
@@ -71,10 +76,16 @@ const stats = {
   inputs: 0,
   byGenerator: new Map<string, number>(),
   codes: new Map<string, number>(),
+  /** Valid queries only: the codes they were answered with, their statuses, and how many carried data. */
+  valid: { codes: new Map<string, number>(), statuses: new Map<number, number>(), withData: 0 },
   statuses: new Map<number, number>(),
   /** Responses that carried data (a document that ran), and those with errors. */
   withData: 0,
   withErrors: 0,
+  /** The slowest answer (yoga.fetch to the end of the body), and what it answered. */
+  maxLatencyMs: 0,
+  slowest: '',
+  healthChecks: 0,
   /** Reported, not asserted: codes outside ErrorCode, and HTTP statuses whose code is not the one errors.ts gives them. */
   observations: new Map<string, { count: number; example: string }>(),
   /** FUZZ_SURVEY only: every problem, with the smallest input that showed it. */
@@ -146,6 +157,7 @@ function problemsOf(request: FuzzRequest, received: Received): string[] {
   const problems: string[] = [];
   const { status, contentType, text } = received;
   bump(stats.statuses, status);
+  if (request.gen === 'valid-query') bump(stats.valid.statuses, status);
   if (status >= 500) problems.push(`HTTP ${status}`);
 
   const method = request.method;
@@ -183,6 +195,7 @@ function problemsOf(request: FuzzRequest, received: Received): string[] {
     const { data, errors } = payload as { data?: unknown; errors?: unknown };
     if (data === undefined && errors === undefined) problems.push('a payload has neither data nor errors');
     if (data !== undefined && data !== null) stats.withData++;
+    if (data !== undefined && data !== null && request.gen === 'valid-query') stats.valid.withData++;
     if (errors !== undefined) stats.withErrors++;
     if (errors === undefined) continue;
     if (!Array.isArray(errors) || errors.length === 0) {
@@ -197,6 +210,7 @@ function problemsOf(request: FuzzRequest, received: Received): string[] {
         continue;
       }
       bump(stats.codes, code);
+      if (request.gen === 'valid-query') bump(stats.valid.codes, code);
       if (code === ErrorCode.INTERNAL_SERVER_ERROR) problems.push(`INTERNAL_SERVER_ERROR (HTTP ${status})`);
       if (!KNOWN_CODES.has(code)) note(stats.observations, `code ${code} is not one of ErrorCode`, request);
       const expected = CODE_FOR_STATUS[status];
@@ -249,6 +263,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
+
+/** /health answers 200 promptly (after each batch of fuzzed requests). */
+async function expectHealthy(): Promise<void> {
+  const response = await withTimeout(Promise.resolve(api.yoga.fetch('http://localhost/health')), 5_000, '/health');
+  expect(response.status).toBe(200);
+  await response.text();
+  stats.healthChecks++;
+}
 const registry = new Registry();
 
 /** What yoga logged as unexpected while answering the current input: the cause behind an INTERNAL_SERVER_ERROR. */
@@ -270,15 +292,37 @@ async function send(request: FuzzRequest): Promise<Received> {
 }
 
 /** One input through yoga.fetch: a throw from yoga (a crash) is a problem like any other. */
+/**
+ * Promise rejections nobody handled, with the input in flight when each was noticed (it or the one before): in
+ * the server, an unhandled rejection ends the process.
+ */
+const unhandled: { error: string; request: string }[] = [];
+let inFlight: FuzzRequest | null = null;
+const onUnhandled = (error: unknown) => {
+  // A GraphQLError knows the document it came from, which may be an earlier input's.
+  const { path, source } = error as { path?: unknown; source?: { body?: string } };
+  unhandled.push({
+    error: `${String((error as Error)?.message ?? error)}${path ? ` at ${JSON.stringify(path)}` : ''}`,
+    request: source?.body ?? (inFlight ? fc.stringify(inFlight).slice(0, 3_000) : '(none)'),
+  });
+};
+
 async function check(request: FuzzRequest): Promise<boolean> {
+  inFlight = request;
   stats.inputs++;
   bump(stats.byGenerator, request.gen);
   logged.length = 0;
   let received: Received;
+  const sentAt = performance.now();
   try {
     received = await send(request);
   } catch (error) {
     return verdict(request, [`yoga.fetch threw: ${(error as Error).stack ?? String(error)}`]);
+  }
+  const latency = performance.now() - sentAt;
+  if (latency > stats.maxLatencyMs) {
+    stats.maxLatencyMs = latency;
+    stats.slowest = `${request.gen} ${fc.stringify(request).slice(0, 400)}`;
   }
   const problems = problemsOf(request, received);
   if (problems.length && logged.length) problems.push(`(yoga logged: ${[...new Set(logged)].join(' | ')})`);
@@ -401,6 +445,7 @@ const everything = fc.oneof(
 );
 
 beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
   api = await createTestApi(DATA_DIR, { registry, logger });
   // The generators are built on first use otherwise: in the middle of the run, counted as growth (about 50 MB).
   buildAllGenerators();
@@ -414,6 +459,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
   const sorted = <K>(map: Map<K, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]);
   const lines = [
     `fuzz: ${stats.inputs} inputs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED}, FUZZ_RUNS ${TOTAL_RUNS}${SURVEY ? ', survey' : ''})`,
@@ -427,8 +473,23 @@ afterAll(() => {
     `  ${stats.codes.size} distinct error codes: ${sorted(stats.codes)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
+    `  valid queries: ${stats.byGenerator.get('valid-query') ?? 0}, with data ${stats.valid.withData}; HTTP ${sorted(
+      stats.valid.statuses,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; codes ${sorted(stats.valid.codes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    `  slowest answer: ${stats.maxLatencyMs.toFixed(0)} ms (${stats.slowest}); /health checked ${stats.healthChecks} times`,
     `  heap: ${(heapBefore / 2 ** 20).toFixed(1)} MB after warm-up, ${(heapAfter / 2 ** 20).toFixed(1)} MB after the run (${((heapAfter - heapBefore) / 2 ** 20).toFixed(1)} MB; gc ${gc ? 'exposed' : 'not exposed'})`,
   ];
+  // Reported, not asserted (yet): an unhandled rejection ends the server process (see the report of issue 9's
+  // fuzzing: graphql-js leaves the other items of a list of non-null items pending when one throws).
+  for (const { error, request } of unhandled.slice(0, 3)) {
+    lines.push(
+      `  UNHANDLED REJECTION (${unhandled.length}× in all): ${error}\n    document: ${request.slice(0, 1_500)}`,
+    );
+  }
   for (const [key, { count, example }] of stats.observations) {
     lines.push(`  observation (${count}×): ${key}\n    e.g. ${example.slice(0, 600)}`);
   }
@@ -447,6 +508,19 @@ describe('fuzzing the GraphQL endpoint (yoga.fetch)', { timeout: LONG ? 1_800_00
       ),
       params(runs(0.4)),
     );
+  });
+
+  it('answers valid queries within the published limits, boundary arguments included, with data or coded errors; /health stays up', {
+    timeout: Math.max(60_000, VALID_RUNS * 20),
+  }, async () => {
+    let sent = 0;
+    const checkAndProbe = async (request: FuzzRequest) => {
+      const ok = await check(request);
+      if (++sent % HEALTH_EVERY === 0) await expectHealthy();
+      return ok;
+    };
+    await fc.assert(fc.asyncProperty(validQueryRequest, checkAndProbe), params(VALID_RUNS));
+    await expectHealthy();
   });
 
   it('answers variables of wrong types, missing variables and operationName mix-ups with coded errors', async () => {

@@ -22,7 +22,7 @@ const reducedDate = z
   .string()
   .refine(
     isReducedPrecisionDate,
-    'must be an ISO 8601 date at the precision the text gives: "2014", "2024-11" or "2024-07-13"',
+    'must be an ISO 8601 date (years 0001–9999) at the precision the text gives: "2014", "2024-11" or "2024-07-13"',
   );
 const keysOf = <T extends Record<string, string>>(values: T) =>
   Object.keys(values) as [keyof T & string, ...(keyof T & string)[]];
@@ -38,7 +38,7 @@ export const articleFixture = z.strictObject({
     .string()
     .refine(
       isPublicationDate,
-      'must be an ISO 8601 date, optionally with a local time: "2024-07-13" or "2024-03-08T23:03"',
+      'must be an ISO 8601 date (years 0001–9999), optionally with a local time: "2024-07-13" or "2024-03-08T23:03"',
     ),
   publishedAtText: nonBlank,
   source: nonBlank,

@@ -2,17 +2,7 @@
  * The embedded store: a validated Dataset held in memory, with every index the schema needs
  * built once at start-up, answering the batch interface without scanning mentions per request.
  */
-import {
-  bucketCount,
-  bucketEnd,
-  bucketStart,
-  dayRange,
-  lowerBound,
-  nextBucketStart,
-  overlaps,
-  upperBound,
-  windowRange,
-} from './dates.js';
+import { bucketCount, buckets, dayRange, lowerBound, overlaps, upperBound, windowRange } from './dates.js';
 import type { Dataset } from './load-fixtures.js';
 import {
   type ArticleRecord,
@@ -864,16 +854,11 @@ export class MemoryStore implements NewsDataSource {
         `the range ${first} to ${last} has ${count} ${query.interval} buckets, more than the ${query.maxBuckets} allowed: narrow it or use a longer interval`,
       );
     }
-    const buckets: TimeBucket[] = [];
-    for (
-      let start = bucketStart(first, query.interval);
-      start <= last;
-      start = nextBucketStart(start, query.interval)
-    ) {
-      const end = bucketEnd(start, query.interval);
-      buckets.push({ start, end, ...(time?.countIn(start, end) ?? { articleCount: 0, mentionCount: 0 }) });
-    }
-    return buckets;
+    return buckets({ first, last }, query.interval).map(({ first: start, last: end }) => ({
+      start,
+      end,
+      ...(time?.countIn(start, end) ?? { articleCount: 0, mentionCount: 0 }),
+    }));
   }
 
   async coMentionsByEntity(keys: readonly string[], work?: RequestWork): Promise<CoMention[][]> {

@@ -3,6 +3,8 @@
  * so the two can never disagree. Each value carries the description clients see.
  */
 
+import { daysInMonth } from './dates.js';
+
 export const ORGANIZATION_KINDS = {
   GOVERNMENT: 'A state, its government or its authorities (for example "Tehran", "Peruvian authorities").',
   GOVERNMENT_AGENCY: 'A ministry, office or agency of a government.',
@@ -56,25 +58,23 @@ export function isCountryCode(code: string): boolean {
   return ISO_3166_1_ALPHA_2.has(code);
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
- * True for an ISO 8601 calendar date at reduced precision: "2014", "2024-11" or "2024-07-13".
+ * True for an ISO 8601 calendar date at reduced precision: "2014", "2024-11" or "2024-07-13", in years 0001 to
+ * 9999 (year 0000 is left out: its weeks would start in year -1, which has no four-digit form).
  * The day must exist in its month (Feb 29 only in leap years).
  */
 export function isReducedPrecisionDate(value: string): boolean {
   const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
   if (!match) return false;
   const [, yearText, monthText, dayText] = match;
+  const year = Number(yearText);
+  if (year < 1) return false;
   if (monthText === undefined) return true;
   const month = Number(monthText);
   if (month < 1 || month > 12) return false;
   if (dayText === undefined) return true;
   const day = Number(dayText);
-  const year = Number(yearText);
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return day >= 1 && day <= maxDay;
+  return day >= 1 && day <= daysInMonth(year, month);
 }
 
 /** A reduced-precision date, optionally followed by a local time "THH:MM" when the source prints one. */

@@ -21,7 +21,10 @@ TimeBucketRef.implement({
   description: 'Activity in one bucket of a timeline.',
   fields: (t) => ({
     start: t.exposeString('start', { description: 'First day of the bucket, "YYYY-MM-DD".' }),
-    end: t.exposeString('end', { description: 'Last day of the bucket (inclusive), "YYYY-MM-DD".' }),
+    end: t.exposeString('end', {
+      description:
+        'Last day of the bucket (inclusive), "YYYY-MM-DD". Never past 9999-12-31: the last week of year 9999 ends there, on a Friday.',
+    }),
     articleCount: t.exposeInt('articleCount', {
       description: 'Articles published in the bucket (that mention the entity, when one is given).',
     }),
@@ -34,7 +37,7 @@ TimeBucketRef.implement({
 builder.queryFields((t) => ({
   timeline: t.field({
     type: [TimeBucketRef],
-    description: `Articles and mentions per bucket, in order, empty buckets included: a chart of when the news spoke (of one entity, or of everything). An open end stops at the first or last article that counts. At most ${MAX_BUCKETS} buckets.`,
+    description: `Articles and mentions per bucket, in order, empty buckets included: a chart of when the news spoke (of one entity, or of everything). An open end stops at the first or last article that counts. Buckets are whole (the first starts on or before \`from\`), except that none ends after 9999-12-31. At most ${MAX_BUCKETS} buckets, counted before any is made: a range with more is refused (BAD_USER_INPUT).`,
     args: {
       interval: t.arg({ type: TimeIntervalEnum, required: true, description: 'Width of each bucket.' }),
       ...publicationWindowArgs(t.arg),

@@ -26,7 +26,10 @@ export const OrderDirectionEnum = builder.enumType('OrderDirection', {
 
 export const reducedDateSchema = z
   .string()
-  .refine(isReducedPrecisionDate, 'must be an ISO 8601 date such as "2014", "2024-11" or "2024-07-13"');
+  .refine(
+    isReducedPrecisionDate,
+    'must be an ISO 8601 date from year 0001 to 9999, such as "2014", "2024-11" or "2024-07-13"',
+  );
 
 export const countryCodeSchema = z
   .string()
