@@ -56,21 +56,24 @@ class MappedArgsMemoPlugin<Types extends SchemaTypes> extends BasePlugin<Types> 
  * at the clock every few calls), so the execution-timeout plugin's limit holds for synchronous work too, which
  * its timer cannot interrupt. Fields that only read a property keep graphql's default resolver (and
  * graphql-jit's inlined property read): they do no work worth a check.
+ *
+ * It wraps outside the argument mappers, so whatever such a field throws (the deadline, an argument that fails
+ * its check, a resolver's own error) is returned as a rejected promise, never thrown: graphql-js abandons the
+ * promises of a list's earlier items when a later item throws synchronously, and their rejections, unhandled,
+ * would end the process. Values are still returned as they come (synchronous ones stay synchronous).
  */
 class RequestDeadlinePlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
-  override wrapResolve(
+  override wrapArgMappers(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (resolver === defaultFieldResolver) return resolver;
     return (parent, args, context, info) => {
       try {
         (context as Context).work.tick();
+        return resolver(parent, args, context, info);
       } catch (error) {
-        // Rejected, not thrown: graphql-js leaves the promises of a field's earlier siblings unhandled when a
-        // later sibling throws synchronously, and an unhandled rejection ends the process.
         return Promise.reject(error);
       }
-      return resolver(parent, args, context, info);
     };
   }
 }

@@ -37,6 +37,11 @@ async function main() {
       },
     );
   };
+  // A rejection nobody handled is a bug to fix (tests/attack-rejections.test.ts), not a reason to stop serving
+  // every other client: Node's default would end the process.
+  process.on('unhandledRejection', (reason) =>
+    log.error({ err: reason }, 'unhandled promise rejection: the server keeps serving'),
+  );
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
