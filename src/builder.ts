@@ -1,11 +1,10 @@
 import SchemaBuilder, { BasePlugin, isThenable, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { defaultFieldResolver, type GraphQLFieldResolver, getNullableType, isListType } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
 import type { Context } from './context.js';
 import { badUserInput } from './errors.js';
-import { cursorSchema, DEFAULT_PAGE_SIZE, pageSizeSchema } from './schema/shared/cursors.js';
+import { cursorSchema, pageSizeSchema } from './schema/shared/cursors.js';
 import { decodeGlobalId, encodeGlobalId } from './schema/shared/ids.js';
 
 /** Argument sets remembered per field (a page size, a filter, a cursor): enough for every client's queries. */
@@ -93,25 +92,6 @@ declare global {
   }
 }
 
-/** Items assumed in a list that takes no page size (relationships, evidence, highlights). */
-const LIST_ESTIMATE = 10;
-/**
- * What a text argument adds to its field, per parent: `search(query:)`, an article filter's `text` (the index
- * is scanned once per request and text, then each parent's list is intersected with the matches), and the
- * entity filters `nameContains` and `location` (which read every name or location of the type).
- */
-export const TEXT_ARGUMENT_COST = 10;
-
-/** The cost the text arguments of a field's arguments add (see TEXT_ARGUMENT_COST). */
-function textArgumentsCost(args: Record<string, unknown>, fieldName: string): number {
-  const filter = (typeof args.filter === 'object' && args.filter) || {};
-  const texts = [
-    fieldName === 'search' ? args.query : undefined,
-    ...['text', 'nameContains', 'location'].map((name) => (filter as Record<string, unknown>)[name]),
-  ];
-  return texts.filter((text) => typeof text === 'string' && text.trim() !== '').length * TEXT_ARGUMENT_COST;
-}
-
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
@@ -121,23 +101,7 @@ export const builder = new SchemaBuilder<{
 }>({
   // Pothos applies the plugins' field configs from the last to the first: mappedArgsMemo, first, sees (and
   // wraps) the argument mappers the others add.
-  plugins: ['mappedArgsMemo', 'requestDeadline', RelayPlugin, ValidationPlugin, ComplexityPlugin],
-  // The cost model (limits are enforced in yoga.ts, which reports the cost of every response): every field
-  // costs 1; a field that takes `first`/`last` multiplies its selection by the page size it asks for (the
-  // default page when it gives none); `nodes(ids:)` by the number of IDs; the `edges`/`nodes` of a connection
-  // add nothing more, their connection already counted the page; any other list is estimated at 10 items.
-  // A text argument (search, a text or name filter) adds TEXT_ARGUMENT_COST to its field.
-  complexity: {
-    fieldComplexity: (args, _context, field) => {
-      const pageSize = [args.first, args.last].find((n): n is number => typeof n === 'number');
-      if (field.args.some((arg) => arg.name === 'first'))
-        return { field: 1 + textArgumentsCost(args, field.name), multiplier: pageSize ?? DEFAULT_PAGE_SIZE };
-      if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
-      if ((field.name === 'edges' || field.name === 'nodes') && field.args.length === 0)
-        return { field: 1, multiplier: 1 };
-      return { field: 1, multiplier: isListType(getNullableType(field.type)) ? LIST_ESTIMATE : 1 };
-    },
-  },
+  plugins: ['mappedArgsMemo', 'requestDeadline', RelayPlugin, ValidationPlugin],
   // The contract is non-null unless a field says otherwise.
   defaultFieldNullability: false,
   validation: {

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
-import { TEXT_ARGUMENT_COST } from '../src/builder.js';
 import { type Dataset, loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
 import type { ArticleRecord } from '../src/data/records.js';
@@ -16,6 +15,7 @@ import { DeadlineExceededError, RequestWork } from '../src/data/request-work.js'
 import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, SearchIndex } from '../src/data/search-index.js';
 import type { NewsDataSource } from '../src/data/source.js';
 import { forEachTerm, MAX_QUERY_WORDS } from '../src/data/text-index.js';
+import { TEXT_ARGUMENT_COST } from '../src/plugins/cost.js';
 import { createNewsYoga } from '../src/yoga.js';
 
 const ARTICLES = 1_500;

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   type DocumentNode,
   getIntrospectionQuery,
@@ -21,6 +20,7 @@ import { readOperationFiles } from '../scripts/operations.js';
 import { DEFAULT_LIMITS } from '../src/config.js';
 import type { NewsDataSource } from '../src/data/source.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/graphiql.js';
+import { operationCost } from '../src/plugins/cost.js';
 import { schema } from '../src/schema/index.js';
 import { createTestApi, globalId } from './helpers.js';
 
@@ -68,7 +68,7 @@ function measure(text: string) {
       d.kind === Kind.OPERATION_DEFINITION ? depthOf(d.selectionSet.selections, 0) : 0,
     ),
   );
-  const cost = complexityFromQuery(document, { schema, variables: SAMPLE_VARIABLES }).complexity;
+  const cost = operationCost(schema, document, null, SAMPLE_VARIABLES);
   return { cost, depth, aliases, directives, tokens, characters: text.length };
 }
 

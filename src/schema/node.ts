@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { ENTITY_TYPES, type EntityType } from '../data/records.js';
 import { decodeGlobalId } from './shared/ids.js';
 
-const MAX_NODES = 100;
+export const MAX_NODES = 100;
 
 /** Loads the object a global ID names; null for a malformed ID or an unknown type or slug. */
 function loadNode({ loaders }: Context, globalId: string): Promise<unknown> | null {
