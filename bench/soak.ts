@@ -167,6 +167,19 @@ const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'text filter of the most distinct prefixes allowed under every person',
+    send: (url, round) => {
+      const prefixes = Array.from(
+        { length: 16 },
+        (_, i) =>
+          `${String.fromCharCode(97 + ((i + round) % 26))}${String.fromCharCode(97 + ((i * 7 + round) % 26))}${'aeiou'[i % 5]}`,
+      );
+      return post(url, {
+        query: `{ persons(first: 100) { nodes { articles(first: 0, filter: { text: "${prefixes.join(' ')}" }) { totalCount } } } }`,
+      });
+    },
+  },
+  {
     name: 'search of short words',
     send: (url, round) =>
       post(url, { query: `{ search(query: "${shortWords(60, round)}", first: 50) { totalCount } }` }),
@@ -184,7 +197,7 @@ const ATTACKS: Attack[] = [
     send: (url, round) => {
       const aliases = Array.from(
         { length: 8 },
-        (_, i) => `e${round.toString(36)}x${i}: node(id: "not-an-id-${i}") { id }`,
+        (_, i) => `e${round.toString(36)}x${i}: articles(first: ${101 + i}) { totalCount }`,
       );
       return post(url, { query: `{ ${aliases.join(' ')} }` });
     },
@@ -225,13 +238,14 @@ const ATTACKS: Attack[] = [
 
 /** The data directory tricks: a FIFO and a symlink out of the directory in place of a fixture, then the real file. */
 function dataTrick(directory: string, round: number): string {
-  const target = path.join(directory, round % 2 === 0 ? 'persons.json' : 'organizations.json');
+  // One file per cycle of six: its FIFO and its symlink are each followed by the real file.
+  const target = path.join(directory, Math.floor(round / 6) % 2 === 0 ? 'persons.json' : 'organizations.json');
   const kept = `${target}.kept`;
   switch (round % 6) {
     case 0:
     case 1:
       // An edit: a reload of the whole corpus while the attacks go on.
-      writeFileSync(target, `${readFileSync(target, 'utf8').trimEnd()}${round % 4 < 2 ? '\n' : '\n\n'}`);
+      writeFileSync(target, `${readFileSync(target, 'utf8').trimEnd()}${round % 2 === 0 ? '\n' : '\n\n'}`);
       return 'edit (reload)';
     case 2:
       renameSync(target, kept);
@@ -321,12 +335,24 @@ async function main() {
   const sampleRss = () => rss.push({ atS: Math.round(seconds()), mb: mb(memoryOf(server.pid)?.rssBytes) });
   sampleRss();
   const rssTimer = setInterval(sampleRss, 5_000);
+  let trickRound = 0;
   const trickTimer = setInterval(() => {
+    const at = Math.round(seconds());
+    let trick: string;
     try {
-      tricks.push(`${Math.round(seconds())} s: ${dataTrick(directory, tricks.length)}`);
+      trick = dataTrick(directory, trickRound++);
     } catch (error) {
-      tricks.push(`${Math.round(seconds())} s: could not play a trick: ${(error as Error).message}`);
+      trick = `could not play a trick: ${(error as Error).message}`;
     }
+    // What /ready says once the reload the trick started is over (the watch waits 200 ms, a reload a few s).
+    setTimeout(() => {
+      fetch(`${origin}/ready`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+        .then((response) => response.text())
+        .then(
+          (ready) => tricks.push(`${at} s: ${trick}; /ready then: ${ready}`),
+          (error: Error) => tricks.push(`${at} s: ${trick}; /ready then: ${error.message}`),
+        );
+    }, 7_000);
   }, 15_000);
 
   let serverDied = false;
@@ -359,13 +385,14 @@ async function main() {
     metricsText = await response.text();
     return { status: response.status };
   });
+  const diedDuringSoak = serverDied;
   await stopChild(server);
   rmSync(directory, { recursive: true, force: true });
 
   const attacks = Object.fromEntries([...tallies].map(([name, tally]) => [name, summarize(tally)]));
   const allAnswers = [...tallies.values(), probe].flatMap((tally) => Object.keys(tally.byAnswer));
   const failures = [
-    ...(serverDied ? ['the server process died'] : []),
+    ...(diedDuringSoak ? ['the server process died'] : []),
     ...allAnswers.filter((answer) => /^5\d\d|INTERNAL_SERVER_ERROR|no answer|reset/.test(answer)),
     ...(probe.byAnswer['200'] === probe.requests ? [] : ['/health did not always answer 200']),
   ];

@@ -13,11 +13,6 @@ export interface ContextOptions {
   batch?: boolean;
 }
 
-/** Where DataLoader dispatches a batch by default: after the current promise jobs, before any I/O. */
-function afterPromiseJobs(dispatch: () => void): void {
-  void Promise.resolve().then(() => process.nextTick(dispatch));
-}
-
 /**
  * A batch load that checks the request's deadline first, dispatched as DataLoader does, except that a
  * request that has run for a while lets the event loop turn first (health checks, other requests).
@@ -34,10 +29,7 @@ function deadlineOptions<K>(
     }
     return batchLoad(keys);
   };
-  const schedule = (dispatch: () => void) => {
-    if (work.yieldDue()) setImmediate(() => work.resumed(dispatch));
-    else afterPromiseJobs(dispatch);
-  };
+  const schedule = (dispatch: () => void) => work.scheduleBatch(dispatch);
   return [checked, schedule];
 }
 

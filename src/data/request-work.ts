@@ -38,15 +38,37 @@ export class RequestWork {
     this.deadline = this.lastBreak + ms;
   }
 
-  /** True when the request has run YIELD_AFTER_MS since the event loop last had a turn. */
-  yieldDue(): boolean {
-    return performance.now() - this.lastBreak > YIELD_AFTER_MS;
-  }
+  /** The batch loads scheduled since the last dispatch: they are dispatched together (see scheduleBatch). */
+  private wave: (() => void)[] | null = null;
 
-  /** Runs `next` after a break (the event loop had its turn). */
-  resumed(next: () => void): void {
-    this.lastBreak = performance.now();
-    next();
+  /**
+   * Where the request's DataLoaders dispatch their batches (DataLoader's batchScheduleFn). As DataLoader does by
+   * default, every batch scheduled while the current promise jobs run is dispatched once they are done, all
+   * together (a wave); but when the request has run YIELD_AFTER_MS without a break, the whole wave waits for the
+   * event loop's next turn first (health checks, other requests). Deciding per wave, once its membership is
+   * final, keeps the batches exactly as they would be without the break: a request makes the same data-access
+   * calls however loaded the machine is.
+   */
+  scheduleBatch(dispatch: () => void): void {
+    if (this.wave) {
+      this.wave.push(dispatch);
+      return;
+    }
+    const wave = [dispatch];
+    this.wave = wave;
+    const run = () => {
+      for (const next of wave) next();
+    };
+    void Promise.resolve().then(() =>
+      process.nextTick(() => {
+        this.wave = null;
+        if (performance.now() - this.lastBreak <= YIELD_AFTER_MS) return run();
+        setImmediate(() => {
+          this.lastBreak = performance.now();
+          run();
+        });
+      }),
+    );
   }
 
   /** Marks the request as over (its timer fired): the next check throws. */
