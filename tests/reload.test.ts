@@ -380,19 +380,8 @@ describe('watching the data directory (a real server)', () => {
 
   it('serves an edit made on disk, and keeps the last good data after a broken edit', async () => {
     const dir = await fixtures();
-    const lines: Record<string, unknown>[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        callback();
-      },
-    });
-    const running = await startServer(
-      { port: 0, host: '127.0.0.1', dataDir: dir, watch: true },
-      pino({ level: 'info' }, stream),
-    );
+    const { running, lines, query } = await serverOn(dir, { watch: true });
     try {
-      const query = post((init) => fetch(running.url, init));
       const first = await query();
       expect(first.data).toMatchObject({ articles: { totalCount: 2 } });
       const oldVersion = first.extensions?.dataVersion;
