@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dataSchema } from '../scripts/print-data-schemas.js';
 import { FIXTURE_FILES, type FixtureFileName } from '../src/data/fixture-schemas.js';
 import { FixtureError, type FixtureProblem, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
+import { COUNTRY_CODES } from '../src/data/vocabulary.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const doc = readFileSync(path.join(ROOT, 'docs/data-format.md'), 'utf8');
@@ -137,18 +138,26 @@ describe('docs/data-format.md', () => {
     expect(doc).toContain('`events.json: file is missing`');
   });
 
-  it('says truly that a misspelt field, a blank name and an unmentioned entity are refused, by file, record and field', async () => {
+  it('says truly that a misspelt field, a blank name, an unmentioned entity and a withdrawn country code are refused, by file, record and field', async () => {
     const directory = await writeExample('broken', (files) => {
       const [person] = files.get('persons.json') as Record<string, unknown>[];
       files.set('persons.json', [
         { ...person, nationality: ['PE'] },
         { ...person, slug: 'blank', name: '  ' },
         { ...person, slug: 'nobody', name: 'Nobody Here', aliases: [] },
+        { ...person, slug: 'withdrawn', nationalities: ['PE', 'UK'] },
       ]);
     });
+    // Each record's own problems first, then those found across records.
     expect(await problemsOf(directory)).toEqual([
       { file: 'persons.json', record: '[0] (slug "ana-lima")', field: 'nationality', message: 'is not a known field' },
       { file: 'persons.json', record: '[1] (slug "blank")', field: 'name', message: 'must not be empty' },
+      {
+        file: 'persons.json',
+        record: '[3] (slug "withdrawn")',
+        field: 'nationalities.1',
+        message: 'must be an ISO 3166-1 alpha-2 country code in capitals, like "IR"',
+      },
       {
         file: 'persons.json',
         record: '[2] (slug "nobody")',
@@ -156,5 +165,6 @@ describe('docs/data-format.md', () => {
         message: 'neither the name nor any alias occurs in any article body: every entity must be mentioned',
       },
     ]);
+    expect(COUNTRY_CODES).toHaveLength(249);
   });
 });
