@@ -1,9 +1,16 @@
 /**
  * zod schemas for the curated JSON files in data/. Objects are strict, so a misspelt
  * field is reported rather than silently ignored; optional facts are written as null.
+ *
+ * They are also the published format (docs/data-format.md): `npm run schema:data` prints them as one JSON
+ * Schema per file into data-schemas/. The descriptions and `meta` below are for that only and change
+ * nothing zod accepts; where a refinement is a predicate, its `meta` says the same rule as a JSON Schema
+ * `pattern` or `enum` (tests/data-schemas.test.ts checks the two agree), so a JSON Schema validator accepts
+ * exactly the records zod accepts.
  */
 import { z } from 'zod';
 import {
+  COUNTRY_CODES,
   EVENT_KINDS,
   isCountryCode,
   isPublicationDate,
@@ -12,96 +19,184 @@ import {
   ORGANIZATION_RELATION_KINDS,
 } from './vocabulary.js';
 
+/** isReducedPrecisionDate and isPublicationDate as regular expressions (day in month, leap years included). */
+const YEAR = '(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})';
+const MONTH = '(?:0[1-9]|1[0-2])';
+/** Divisible by 4 and not by 100, or by 400 (not 0000, which is no year here). */
+const LEAP_YEAR = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+const DAY_IN_MONTH =
+  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
+const FULL_DATE = `(?:${YEAR}-${DAY_IN_MONTH}|${LEAP_YEAR}-02-29)`;
+export const REDUCED_DATE_PATTERN = `^(?:${YEAR}(?:-${MONTH})?|${FULL_DATE})$`;
+export const PUBLICATION_DATE_PATTERN = `^(?:${YEAR}(?:-${MONTH})?|${FULL_DATE}(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9])?)$`;
+/** Some character that is not white space: what is left after `trim()` is not empty (`\s` is trim's set). */
+export const NOT_BLANK_PATTERN = '\\S';
+
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const slug = z.string().regex(SLUG, 'must be lowercase words joined by single hyphens, like "majid-azizi"');
-const nonBlank = z.string().trim().min(1, 'must not be empty');
+const slug = z
+  .string()
+  .regex(SLUG, 'must be lowercase words joined by single hyphens, like "majid-azizi"')
+  .meta({ title: 'slug' });
+const nonBlank = z.string().trim().min(1, 'must not be empty').meta({ title: 'text', pattern: NOT_BLANK_PATTERN });
 const countryCode = z
   .string()
-  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "IR"');
+  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in capitals, like "IR"')
+  .meta({ title: 'country code', enum: [...COUNTRY_CODES] });
 const reducedDate = z
   .string()
   .refine(
     isReducedPrecisionDate,
     'must be an ISO 8601 date (years 0001–9999) at the precision the text gives: "2014", "2024-11" or "2024-07-13"',
-  );
+  )
+  .meta({ title: 'date', pattern: REDUCED_DATE_PATTERN });
 const keysOf = <T extends Record<string, string>>(values: T) =>
   Object.keys(values) as [keyof T & string, ...(keyof T & string)[]];
 
 /** A quote, written as the exact text of the article it comes from. */
-const evidence = z.strictObject({ article: slug, quote: nonBlank });
-const evidenceList = z.array(evidence).min(1, 'every relationship needs at least one quote');
-
-export const articleFixture = z.strictObject({
-  slug,
-  headline: nonBlank,
-  publishedAt: z
-    .string()
-    .refine(
-      isPublicationDate,
-      'must be an ISO 8601 date (years 0001–9999), optionally with a local time: "2024-07-13" or "2024-03-08T23:03"',
+const evidence = z
+  .strictObject({
+    article: slug.describe('Slug of the article in articles.json that the quote is from.'),
+    quote: nonBlank.describe(
+      'Text copied exactly from that article’s body (curly quotes included) that states the fact; it must occur ' +
+        'in the body exactly once, so quote enough of the sentence. Its offsets are computed on load.',
     ),
-  publishedAtText: nonBlank,
-  source: nonBlank,
-  body: nonBlank,
-});
+  })
+  .meta({ title: 'evidence' });
+const evidenceList = z
+  .array(evidence)
+  .min(1, 'every relationship needs at least one quote')
+  .describe('The quotes that state this relationship: at least one.');
+const role = nonBlank
+  .nullable()
+  .describe('The role, in the articles’ words (for example "alleged member", "suspect"); null when they give none.');
+
+export const articleFixture = z
+  .strictObject({
+    slug: slug.describe('Identifier of the article, unique in articles.json; evidence refers to the article by it.'),
+    headline: nonBlank.describe('The headline, as the source prints it.'),
+    publishedAt: z
+      .string()
+      .refine(
+        isPublicationDate,
+        'must be an ISO 8601 date (years 0001–9999), optionally with a local time: "2024-07-13" or "2024-03-08T23:03"',
+      )
+      .meta({
+        title: 'date and time',
+        pattern: PUBLICATION_DATE_PATTERN,
+        description:
+          'When it was published: a date at the precision the source gives ("2024", "2024-07", "2024-07-13"), ' +
+          'optionally with the local time the source prints ("2024-03-08T23:03").',
+      }),
+    publishedAtText: nonBlank.describe('The publication date exactly as the source prints it ("March 8, 2024").'),
+    source: nonBlank.describe(
+      'File name of the text the article was collected from (the repository’s are in data/sources/). ' +
+        'Provenance for a reader: the loader does not open it.',
+    ),
+    body: nonBlank.describe(
+      'The article’s text, verbatim: evidence quotes must be found in it, and mentions are computed from it.',
+    ),
+  })
+  .describe('One news article.');
 
 const entityFields = {
-  slug,
-  name: nonBlank,
-  aliases: z.array(nonBlank),
-  description: nonBlank.nullable(),
+  slug: slug.describe('Identifier, unique in this file; relationships refer to the record by it.'),
+  name: nonBlank.describe(
+    'The name the articles use. With the aliases it is how mentions are found: whole words, case-sensitive. ' +
+      'The name or an alias must occur in some article body.',
+  ),
+  aliases: z
+    .array(nonBlank)
+    .describe(
+      'Other names the articles use (a surname alone, an abbreviation); none may repeat the name or another ' +
+        'alias. [] when there are none.',
+    ),
+  description: nonBlank.nullable().describe('A short description drawn from the articles; null when there is none.'),
 };
 
-export const personFixture = z.strictObject({ ...entityFields, nationalities: z.array(countryCode) });
+export const personFixture = z
+  .strictObject({
+    ...entityFields,
+    nationalities: z
+      .array(countryCode)
+      .describe('The person’s nationalities the articles state, as country codes; [] when they state none.'),
+  })
+  .describe('One person.');
 
-export const organizationFixture = z.strictObject({
-  ...entityFields,
-  kind: z.enum(keysOf(ORGANIZATION_KINDS)),
-  country: countryCode.nullable(),
-});
+export const organizationFixture = z
+  .strictObject({
+    ...entityFields,
+    kind: z
+      .enum(keysOf(ORGANIZATION_KINDS))
+      .meta({ title: 'organization kind', description: 'What kind of organization it is.' }),
+    country: countryCode
+      .nullable()
+      .describe('The country the organization belongs to; null for none (an intergovernmental one) or unknown.'),
+  })
+  .describe('One organization: a government, an agency, an armed force or group, a forum.');
 
-export const eventFixture = z.strictObject({
-  ...entityFields,
-  kind: z.enum(keysOf(EVENT_KINDS)),
-  startDate: reducedDate.nullable(),
-  endDate: reducedDate.nullable(),
-  location: nonBlank.nullable(),
-});
+export const eventFixture = z
+  .strictObject({
+    ...entityFields,
+    kind: z.enum(keysOf(EVENT_KINDS)).meta({ title: 'event kind', description: 'What kind of event it is.' }),
+    startDate: reducedDate
+      .nullable()
+      .describe('When the event began, at the precision the articles give; null when unknown.'),
+    endDate: reducedDate
+      .nullable()
+      .describe(
+        'When the event ended; null when unknown or not over. Not before startDate (compared at the coarser of ' +
+          'the two precisions).',
+      ),
+    location: nonBlank.nullable().describe('Where it took place, in the articles’ words; null when unknown.'),
+  })
+  .describe('One event: a plot, an arrest, a meeting, a conflict.');
 
-export const affiliationFixture = z.strictObject({
-  person: slug,
-  organization: slug,
-  role: nonBlank.nullable(),
-  evidence: evidenceList,
-});
+export const affiliationFixture = z
+  .strictObject({
+    person: slug.describe('Slug of the person, in persons.json.'),
+    organization: slug.describe('Slug of the organization the person belongs to or works for, in organizations.json.'),
+    role,
+    evidence: evidenceList,
+  })
+  .describe('A person’s membership of or work for an organization.');
 
-export const participationFixture = z.strictObject({
-  person: slug,
-  event: slug,
-  role: nonBlank.nullable(),
-  evidence: evidenceList,
-});
+export const participationFixture = z
+  .strictObject({
+    person: slug.describe('Slug of the person, in persons.json.'),
+    event: slug.describe('Slug of the event the person took part in, in events.json.'),
+    role,
+    evidence: evidenceList,
+  })
+  .describe('A person’s part in an event.');
 
-export const involvementFixture = z.strictObject({
-  organization: slug,
-  event: slug,
-  role: nonBlank.nullable(),
-  evidence: evidenceList,
-});
+export const involvementFixture = z
+  .strictObject({
+    organization: slug.describe('Slug of the organization, in organizations.json.'),
+    event: slug.describe('Slug of the event the organization was involved in, in events.json.'),
+    role,
+    evidence: evidenceList,
+  })
+  .describe('An organization’s part in an event.');
 
-export const organizationRelationFixture = z.strictObject({
-  from: slug,
-  kind: z.enum(keysOf(ORGANIZATION_RELATION_KINDS)),
-  to: slug,
-  evidence: evidenceList,
-});
+export const organizationRelationFixture = z
+  .strictObject({
+    from: slug.describe('Slug of the organization that is PART_OF or SUPPORTS the other, in organizations.json.'),
+    kind: z
+      .enum(keysOf(ORGANIZATION_RELATION_KINDS))
+      .meta({ title: 'organization relation kind', description: 'How `from` relates to `to`.' }),
+    to: slug.describe('Slug of the other organization, in organizations.json.'),
+    evidence: evidenceList,
+  })
+  .describe('A relation between two organizations: `from` is PART_OF or SUPPORTS `to`.');
 
-export const eventRelationFixture = z.strictObject({
-  from: slug,
-  relation: nonBlank,
-  to: slug,
-  evidence: evidenceList,
-});
+export const eventRelationFixture = z
+  .strictObject({
+    from: slug.describe('Slug of the event the relation is stated of, in events.json.'),
+    relation: nonBlank.describe('How `from` relates to `to`, in the articles’ words ("timed to coincide with").'),
+    to: slug.describe('Slug of the other event, in events.json.'),
+    evidence: evidenceList,
+  })
+  .describe('A relation between two events, in the articles’ words: `from` relation `to`.');
 
 /** Every fixture file, by file name, with the schema of one record. */
 export const FIXTURE_FILES = {
@@ -119,6 +214,49 @@ export const FIXTURE_FILES = {
 export type FixtureFileName = keyof typeof FIXTURE_FILES;
 export type FixtureRecord<F extends FixtureFileName> = z.infer<(typeof FIXTURE_FILES)[F]>;
 export type FixtureSet = { [F in FixtureFileName]: FixtureRecord<F>[] };
+
+/** The one transform of the format, which JSON Schema cannot state (it validates, it does not rewrite). */
+export const TRIMMED_ON_LOAD =
+  'Text values (those titled "text") are trimmed of surrounding white space on load; a value of white space ' +
+  'alone is refused.';
+
+const entityChecks = (referredToAs: string) => [
+  'slugs are unique in the file',
+  `the name or an alias occurs, as whole words, in some article body (${referredToAs} must be mentioned)`,
+  'no alias repeats the name or another alias',
+];
+const relationshipChecks = (ends: string, sameEnds = 'the same ends') => [
+  `${ends} exist`,
+  'each evidence article exists, and each quote occurs in its body exactly once',
+  `no two records have ${sameEnds} (merge their evidence instead)`,
+];
+
+/**
+ * What the loader checks beyond one record's schema, by file: rules across records and files, and the two
+ * within a record that JSON Schema cannot state. A JSON Schema validator does not check these; the loader
+ * (`npm run validate -- DIR`) does.
+ */
+export const FIXTURE_FILE_CHECKS: { [F in FixtureFileName]: readonly string[] } = {
+  'articles.json': ['slugs are unique in the file'],
+  'persons.json': entityChecks('every person'),
+  'organizations.json': entityChecks('every organization'),
+  'events.json': [
+    ...entityChecks('every event'),
+    'endDate is not before startDate, at the coarser of their precisions',
+  ],
+  'affiliations.json': relationshipChecks('the person and the organization'),
+  'participations.json': relationshipChecks('the person and the event'),
+  'involvements.json': relationshipChecks('the organization and the event'),
+  'organization-relations.json': [
+    ...relationshipChecks('both organizations', 'the same ends and kind'),
+    'an organization is not related to itself',
+    'an organization is PART_OF at most one other, and PART_OF never forms a cycle',
+  ],
+  'event-relations.json': [
+    ...relationshipChecks('both events', 'the same ends and relation'),
+    'an event is not related to itself',
+  ],
+};
 
 /**
  * Fast checks, one per fixture file, that vouch for the common case only: given a record as JSON.parse

@@ -36,7 +36,7 @@ export const ORGANIZATION_RELATION_KINDS = {
  * The 249 officially assigned ISO 3166-1 alpha-2 codes. Written out rather than asked of ICU, which also
  * names reserved and withdrawn codes ("UK", "SU", "YU", "EU") that are common curation mistakes.
  */
-const ISO_3166_1_ALPHA_2 = new Set(
+export const COUNTRY_CODES: readonly string[] = Object.freeze(
   [
     'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ',
     'BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR',
@@ -52,6 +52,7 @@ const ISO_3166_1_ALPHA_2 = new Set(
     .join(' ')
     .split(' '),
 );
+const ISO_3166_1_ALPHA_2 = new Set(COUNTRY_CODES);
 
 /** True for an officially assigned ISO 3166-1 alpha-2 country code such as "IR" or "PE". */
 export function isCountryCode(code: string): boolean {
