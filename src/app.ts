@@ -34,7 +34,7 @@ export interface Newsgraph {
   schema: GraphQLSchema;
   /** Makes a request's context over the store current at that moment (a reload never changes a request's data). */
   context: () => Context;
-  holder: SourceHolder;
+  /** Where the metrics go (the server also serves them on METRICS_PORT). */
   registry: Registry;
 }
 
@@ -68,5 +68,5 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
       maxBytes: config.responseCacheMaxBytes,
     },
   });
-  return { yoga, schema: executable, context, holder, registry };
+  return { yoga, schema: executable, context, registry };
 }
