@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadStore } from '../src/data/reloader.js';
-import { createNewsYoga } from '../src/yoga.js';
+import { createNewsgraph } from '../src/app.js';
+import { configFor } from '../src/config.js';
+import { loadStore } from '../src/data/load-store.js';
 
 const directory = path.resolve(process.argv[2] ?? 'data');
 const runs = Number(process.env.RUNS ?? 50);
@@ -14,7 +15,11 @@ const runs = Number(process.env.RUNS ?? 50);
 const started = performance.now();
 const store = await loadStore(directory);
 const startupMs = performance.now() - started;
-const yoga = createNewsYoga({ source: store });
+// Without the response cache: every run executes (the cache would answer all but the first).
+const { yoga } = createNewsgraph({
+  config: configFor({ dataDir: directory, responseCacheMaxEntries: 0 }),
+  source: store,
+});
 
 async function run(query: string, variables?: Record<string, unknown>) {
   const response = await yoga.fetch('http://localhost/graphql', {

@@ -8,19 +8,22 @@
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from '../bench/lib/corpora.js';
+import { configFor } from '../src/config.js';
 import { startServer } from '../src/server.js';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '10000' }, reloads: { type: 'string', default: '3' } },
 });
 const corpus = await ensureCorpus(Number(values.articles), (line) => console.error(line));
-const running = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir: corpus.directory,
-  logLevel: 'silent',
-  responseCacheMaxEntries: 0,
-});
+const running = await startServer(
+  configFor({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: corpus.directory,
+    logLevel: 'silent',
+    responseCacheMaxEntries: 0,
+  }),
+);
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 const body = JSON.stringify({ query: '{ stats { articles } }' });
 

@@ -4,8 +4,8 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
 import type { Context } from './context.js';
 import { badUserInput } from './errors.js';
-import { cursorSchema, pageSizeSchema } from './schema/shared/cursors.js';
-import { decodeGlobalId, encodeGlobalId } from './schema/shared/ids.js';
+import { decodeGlobalId, encodeGlobalId } from './ids.js';
+import { cursorSchema, pageSizeSchema } from './pagination.js';
 
 /** Argument sets remembered per field (a page size, a filter, a cursor): enough for every client's queries. */
 const MAPPED_ARGS_PER_FIELD = 100;

@@ -296,11 +296,33 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${CONFIG_HELP}`);
   }
+  return parseSettings((setting) => {
+    const flag = flags[setting.flag];
+    return typeof flag === 'boolean' ? String(flag) : (flag ?? env[setting.env] ?? setting.default);
+  });
+}
+
+/**
+ * A complete configuration without reading the process's flags or environment: the defaults, with `overrides`
+ * checked by the same schemas as loadConfig (for tests, benchmarks and scripts, which set a few values).
+ */
+export function configFor(overrides: Partial<Config> = {}): Config {
+  return parseSettings((setting, key) => {
+    if (!Object.hasOwn(overrides, key)) return setting.default;
+    // Back to the text a flag would carry: a list comma-separated, no metrics port as `none`.
+    const value = overrides[key as keyof Config];
+    return value === null ? 'none' : Array.isArray(value) ? value.join(',') : String(value);
+  });
+}
+
+type Setting = Settings[keyof Settings];
+
+/** Reads every setting's text through its schema; a ConfigError names every value that fails. */
+function parseSettings(rawValue: (setting: Setting, key: string) => string): Config {
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, setting] of Object.entries(SETTINGS)) {
-    const flag = flags[setting.flag];
-    const raw = typeof flag === 'boolean' ? String(flag) : (flag ?? env[setting.env] ?? setting.default);
+    const raw = rawValue(setting, key);
     const result = (setting.schema as z.ZodType).safeParse(raw);
     if (result.success) config[key] = result.data;
     else

@@ -219,6 +219,8 @@ export function createLoaders(source: NewsDataSource, options: ContextOptions = 
 
 export interface Context {
   source: NewsDataSource;
+  /** The version of the data this request is answered from: the plugins read it here, and only here. */
+  dataVersion: string;
   loaders: Loaders;
   /** The request's deadline (started by the execution-timeout plugin), text-match memo and work counters. */
   work: RequestWork;
@@ -226,5 +228,10 @@ export interface Context {
 
 export function createContext(source: NewsDataSource, options: ContextOptions = {}): Context {
   const work = new RequestWork();
-  return { source, loaders: new Loaders(source, options, work), work };
+  return { source, dataVersion: source.version, loaders: new Loaders(source, options, work), work };
+}
+
+/** The request's context from the arguments an executor is called with (graphql types it `unknown`). */
+export function contextOf(args: { contextValue?: unknown }): Context {
+  return args.contextValue as Context;
 }

@@ -16,7 +16,7 @@ async function main() {
       url: running.url,
       metricsUrl: running.metricsUrl,
       dataDir: config.dataDir,
-      dataVersion: running.holder.current().version,
+      dataVersion: running.holder.status().dataVersion,
       watch: config.watch,
     },
     `newsgraph serving GraphQL and GraphiQL at ${running.url}`,

@@ -1,17 +1,18 @@
 /**
- * Starts the HTTP server: loads and validates the data (refusing to start on bad data), serves yoga on
- * node:http with the HTTP-level limits, and closes gracefully: turn not ready, keep serving for a drain period,
- * stop accepting, let requests in flight finish within a grace period, then close what is left.
+ * Starts the HTTP server for a validated configuration: loads and validates the data (refusing to start on bad
+ * data), has the application assembled over it (app.ts), serves it on node:http with the HTTP-level checks, and
+ * closes gracefully: turn not ready, keep serving for a drain period, stop accepting, let requests in flight
+ * finish within a grace period, then close what is left.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Registry } from 'prom-client';
-import { type Config, limitsOf, loadConfig } from './config.js';
+import type { Registry } from 'prom-client';
+import { createNewsgraph } from './app.js';
+import type { Config } from './config.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { METRICS_PATH, metricsAnswer } from './metrics.js';
-import { createNewsYoga } from './yoga.js';
 
 export interface RunningServer {
   server: Server;
@@ -88,28 +89,16 @@ function badRequestTarget(req: IncomingMessage): string | null {
   return null;
 }
 
-export async function startServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<RunningServer> {
-  const config: Config = { ...loadConfig([], {}), ...overrides };
-  const log = logger ?? createLogger(overrides.logLevel ?? 'silent');
+/** Serves `config` (complete and validated: loadConfig, or configFor in tests); logs to `logger` (default: at config.logLevel). */
+export async function startServer(config: Config, logger?: Logger): Promise<RunningServer> {
+  const log = logger ?? createLogger(config.logLevel);
   const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
-  const registry = new Registry();
-  const yoga = createNewsYoga({
+  const { yoga, registry } = createNewsgraph({
+    config,
     source: holder,
-    limits: limitsOf(config),
-    introspection: config.introspection,
-    corsOrigins: config.corsOrigins,
     logger: yogaLogger(log),
     isReady: () => accepting,
-    registry,
-    metricsEndpoint: config.metricsOnMainPort,
-    metricsToken: config.metricsToken || undefined,
-    batch: config.batch,
-    // The naive configuration measures the cost of executing without batching: no cache answers for it.
-    responseCache: {
-      maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
-      maxBytes: config.responseCacheMaxBytes,
-    },
   });
 
   const server = createServer((req, res) => {

@@ -1,17 +1,17 @@
 /**
- * The yoga instance over a data source, as a list of plugins, each in its own module under src/plugins/.
- * Testable without a port: tests call `yoga.fetch`. The HTTP-level limits (body size, timeouts) are in server.ts.
+ * The yoga instance, as a list of plugins, each in its own module under src/plugins/. Its options are resolved
+ * already: src/app.ts makes them from the configuration and the data source (createNewsgraph). Testable without
+ * a port: tests call `yoga.fetch`. The HTTP-level limits (body size, timeouts) are in server.ts.
  */
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { type DocumentNode, execute } from 'graphql';
+import { type DocumentNode, execute, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { BoundedCache } from './bounded-cache.js';
-import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
-import { type Context, type ContextOptions, createContext } from './context.js';
-import { fixedSource, type SourceHolder } from './data/reloader.js';
-import type { NewsDataSource } from './data/source.js';
+import type { QueryLimits } from './config.js';
+import type { Context } from './context.js';
+import type { SourceHolder } from './data/reloader.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
@@ -23,7 +23,7 @@ import {
   knownOperationTypesPlugin,
   requestShapePlugin,
 } from './plugins/graphql-over-http.js';
-import { type JitQuery, jitExecutor, withJitResolveTypes } from './plugins/jit-executor.js';
+import { type JitQuery, jitExecutor } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
 import {
   dataVersionPlugin,
@@ -34,34 +34,37 @@ import {
 } from './plugins/operations.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
-import { schema } from './schema/index.js';
 
 export { CSRF_HEADER } from './plugins/graphql-over-http.js';
 export { MAX_INPUT_DEPTH } from './plugins/limits.js';
 export type { ResponseCacheLimits } from './plugins/response-cache.js';
 
-export interface NewsYogaOptions extends ContextOptions {
-  /** The data: a fixed store, or a holder whose store can be swapped by a reload. */
-  source: NewsDataSource | SourceHolder;
-  limits?: Partial<QueryLimits>;
-  /** Allow introspection (default true); when off, field suggestions are hidden too. */
-  introspection?: boolean;
-  /** Browser origins allowed by CORS (default: all). */
-  corsOrigins?: string[];
-  /** yoga's logger (default: none, as in tests). */
-  logger?: YogaLogger | false;
-  /** Prometheus registry for /metrics (default: a fresh one per instance). */
-  registry?: Registry;
-  /** Serve /metrics on this instance's port (default true). */
-  metricsEndpoint?: boolean;
+export interface NewsYogaOptions {
+  /** The executable schema (patched for graphql-jit). */
+  schema: GraphQLSchema;
+  /** Makes each request's context, from the store current when the request starts. */
+  context: () => Context;
+  /** The data's holder: what /ready reports. */
+  holder: SourceHolder;
+  limits: QueryLimits;
+  /** Allow introspection; when off, field suggestions are hidden too. */
+  introspection: boolean;
+  /** Browser origins allowed by CORS (`*`: all). */
+  corsOrigins: string[];
+  /** yoga's logger (false: none). */
+  logger: YogaLogger | false;
+  /** Prometheus registry for /metrics. */
+  registry: Registry;
+  /** Serve /metrics on this instance's port. */
+  metricsEndpoint: boolean;
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>` (401 otherwise). */
-  metricsToken?: string;
-  /** Readiness for /ready (default: always ready). */
-  isReady?: () => boolean;
-  /** Compile documents executed more than once with graphql-jit (default true); false: graphql-js only. */
-  jit?: boolean;
-  /** The response cache's size (default: no cache; the server's defaults are in config.ts). */
-  responseCache?: ResponseCacheLimits;
+  metricsToken: string | undefined;
+  /** Readiness for /ready. */
+  isReady: () => boolean;
+  /** Compile documents executed more than once with graphql-jit; false: graphql-js only. */
+  jit: boolean;
+  /** The response cache's size (0 entries: no cache). */
+  responseCache: ResponseCacheLimits;
 }
 
 /**
@@ -77,17 +80,9 @@ export interface CacheSizes {
   maxBytes: number;
 }
 
-function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
-  return typeof (source as SourceHolder).current === 'function';
-}
-
 export function createNewsYoga(options: NewsYogaOptions) {
-  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const holder = isHolder(options.source) ? options.source : fixedSource(options.source);
-  const registry = options.registry ?? new Registry();
-  const origins = options.corsOrigins ?? ['*'];
+  const { limits, registry, corsOrigins: origins, responseCache: responseLimits } = options;
   // Every cache keyed by what clients send, each bounded by entries and bytes.
-  const responseLimits = options.responseCache ?? { maxEntries: 0, maxBytes: 0 };
   const caches = {
     response:
       responseLimits.maxEntries > 0 && responseLimits.maxBytes > 0
@@ -107,15 +102,14 @@ export function createNewsYoga(options: NewsYogaOptions) {
     );
 
   const yoga = createYoga<Record<string, unknown>, Context>({
-    schema: withJitResolveTypes(schema),
-    // The store is read once, when the request starts: a reload never changes the data under a request.
-    context: () => createContext(holder.current(), options),
+    schema: options.schema,
+    context: options.context,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Never send stack traces or library messages, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
-    logging: options.logger ?? false,
+    logging: options.logger,
     // Arrays of operations are refused (BAD_REQUEST): one request, one operation, one cost.
     batching: false,
     // The body limit is enforced in server.ts from Content-Length, at no cost per request; yoga's own
@@ -142,20 +136,20 @@ export function createNewsYoga(options: NewsYogaOptions) {
       // graphql-jit, or graphql-js's own executor: both keep response keys in the order of the query (GraphQL
       // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
       useEngine({
-        execute: cachedExecutor(options.jit === false ? execute : jitExecutor(1, caches.jit), caches.response),
+        execute: cachedExecutor(options.jit ? jitExecutor(1, caches.jit) : execute, caches.response),
       }),
       errorCodesPlugin(limits, errorCounter(registry)),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
-      ...documentLimitPlugins(limits, options.introspection ?? true),
+      ...documentLimitPlugins(limits, options.introspection),
       knownOperationTypesPlugin(),
       costPlugin(limits.maxCost, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
-      readinessPlugin(holder, options.isReady ?? (() => true)),
+      readinessPlugin(options.holder, options.isReady),
       requestShapePlugin(),
       emptyRefusalsPlugin(),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
-      ...(options.metricsEndpoint === false ? [] : [metricsEndpointPlugin(registry, options.metricsToken)]),
+      ...(options.metricsEndpoint ? [metricsEndpointPlugin(registry, options.metricsToken)] : []),
       prometheusPlugin(registry),
     ],
   });

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFor } from '../src/config.js';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_EXAMPLE_QUERIES } from '../src/graphiql.js';
 import { type RunningServer, startServer } from '../src/server.js';
 
@@ -28,7 +29,9 @@ beforeAll(async () => {
     throw new Error(`No Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   mkdirSync(outputDir, { recursive: true });
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.join(repo, 'data'), maxDepth: 12 });
+  server = await startServer(
+    configFor({ port: 0, host: '127.0.0.1', dataDir: path.join(repo, 'data'), logLevel: 'silent', maxDepth: 12 }),
+  );
   browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,

@@ -10,7 +10,7 @@ const BIG_UNUSED = 'x'.repeat(90_000);
 
 describe('the caches under attack', () => {
   it('many documents with a large unused variable leave every cache within its byte bound', async () => {
-    const api = await createTestApi(DATA_DIR, { responseCache: { maxEntries: 1_000, maxBytes: 2_000_000 } });
+    const api = await createTestApi(DATA_DIR, { responseCacheMaxEntries: 1_000, responseCacheMaxBytes: 2_000_000 });
     for (let i = 0; i < 300; i++) {
       for (let j = 0; j < 3; j++) {
         // Each document twice with a different big variable, and once again: the variable never enters a key.
@@ -36,7 +36,7 @@ describe('the caches under attack', () => {
   });
 
   it('a document with a declared variable: each distinct value is its own entry, all within the bound', async () => {
-    const api = await createTestApi(DATA_DIR, { responseCache: { maxEntries: 1_000, maxBytes: 400_000 } });
+    const api = await createTestApi(DATA_DIR, { responseCacheMaxEntries: 1_000, responseCacheMaxBytes: 400_000 });
     const query = 'query($slug: String) { person(slug: $slug) { name } }';
     for (let i = 0; i < 40; i++) {
       const response = await api.request({ query, variables: { slug: `${i}${'y'.repeat(20_000)}` } });
@@ -49,7 +49,7 @@ describe('the caches under attack', () => {
   });
 
   it('keeps only the JSON of an answer, counted in the bytes it takes, and serves those bytes on a hit', async () => {
-    const api = await createTestApi(DATA_DIR, { responseCache: { maxEntries: 100, maxBytes: 1_000_000 } });
+    const api = await createTestApi(DATA_DIR, { responseCacheMaxEntries: 100, responseCacheMaxBytes: 1_000_000 });
     const query = '{ articles(first: 2) { nodes { slug headline body } } }';
     const first = await (await api.request({ query })).text();
     const { response } = api.yoga.cacheSizes();
@@ -65,7 +65,7 @@ describe('the caches under attack', () => {
   });
 
   it('prices the operation that runs, not the first of the document', async () => {
-    const api = await createTestApi(DATA_DIR, { limits: { maxCost: 500 } });
+    const api = await createTestApi(DATA_DIR, { maxCost: 500 });
     const document =
       'query Cheap { stats { articles } } query Dear { persons(first: 100) { nodes { articles(first: 100) { totalCount } } } }';
     const dear = (await (await api.request({ query: document, operationName: 'Dear' })).json()) as {

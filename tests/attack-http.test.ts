@@ -8,7 +8,7 @@ import net from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/server.js';
-import { createTestApi, DATA_DIR } from './helpers.js';
+import { createTestApi, DATA_DIR, testConfig } from './helpers.js';
 
 const logged: Record<string, unknown>[] = [];
 let running: RunningServer;
@@ -22,10 +22,7 @@ beforeAll(async () => {
       },
     },
   );
-  running = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir: DATA_DIR, responseCacheMaxEntries: 100, logLevel: 'warn' },
-    log,
-  );
+  running = await startServer(testConfig({ responseCacheMaxEntries: 100, logLevel: 'warn' }), log);
   port = (running.server.address() as net.AddressInfo).port;
 });
 afterAll(async () => {

@@ -4,14 +4,12 @@
  * and behind a bearer token.
  */
 import { describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { DATA_DIR } from './helpers.js';
+import { testConfig } from './helpers.js';
 
-async function withServer(
-  overrides: Parameters<typeof startServer>[0],
-  test: (running: RunningServer) => Promise<void>,
-) {
-  const running = await startServer({ port: 0, host: '127.0.0.1', dataDir: DATA_DIR, ...overrides });
+async function withServer(overrides: Partial<Config>, test: (running: RunningServer) => Promise<void>) {
+  const running = await startServer(testConfig(overrides));
   try {
     await test(running);
   } finally {

@@ -4,11 +4,9 @@
  * nobody handles it, which ends a Node process. Found by the valid-query fuzzer; requests go over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { loadStore } from '../src/data/load-store.js';
 import type { NewsDataSource } from '../src/data/source.js';
-import { createNewsYoga } from '../src/yoga.js';
-import { createTestApi, DATA_DIR } from './helpers.js';
+import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
 const unhandled: unknown[] = [];
@@ -55,7 +53,7 @@ describe('a synchronous failure among asynchronous list items', () => {
 
 describe('a backend failure beside an argument that fails its check', () => {
   it('answers with both errors, coded, and leaves no rejection unhandled', async () => {
-    const store = new MemoryStore(await loadDataset(DATA_DIR));
+    const store = await loadStore(DATA_DIR);
     // A backend whose mention lookups fail after a turn of the event loop, as a lost database connection would.
     const failing = Object.create(store) as NewsDataSource;
     const unavailable = async () => {
@@ -64,7 +62,7 @@ describe('a backend failure beside an argument that fails its check', () => {
     };
     failing.mentionsByEntity = unavailable;
     failing.mentionCountsByEntity = unavailable;
-    const yoga = createNewsYoga({ source: failing });
+    const { yoga } = testApp(failing);
     const response = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },

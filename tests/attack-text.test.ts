@@ -16,7 +16,8 @@ import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, SearchIndex } from '..
 import type { NewsDataSource } from '../src/data/source.js';
 import { forEachTerm, MAX_QUERY_WORDS } from '../src/data/text-index.js';
 import { TEXT_ARGUMENT_COST } from '../src/plugins/cost.js';
-import { createNewsYoga } from '../src/yoga.js';
+import type { NewsYoga } from '../src/yoga.js';
+import { testApp } from './helpers.js';
 
 const ARTICLES = 1_500;
 /** One- and two-letter words, as in the attack (60 of them, all different). */
@@ -29,7 +30,7 @@ let dataset: Dataset;
 let store: MemoryStore;
 /** The RequestWork of every data-source call that took one, in order. */
 const works: RequestWork[] = [];
-let yoga: ReturnType<typeof createNewsYoga>;
+let yoga: NewsYoga;
 
 async function query(document: string) {
   works.length = 0;
@@ -73,7 +74,7 @@ beforeAll(async () => {
       };
     },
   }) as NewsDataSource;
-  yoga = createNewsYoga({ source });
+  ({ yoga } = testApp(source));
 }, 30_000);
 
 afterAll(async () => {

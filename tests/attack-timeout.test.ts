@@ -9,10 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import { countingSource } from '../src/data/counting-source.js';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { loadStore } from '../src/data/load-store.js';
+import type { MemoryStore } from '../src/data/memory-store.js';
 import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/source.js';
-import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
+import { type TestAppOptions, testApp } from './helpers.js';
 
 let workspace = '';
 let store: MemoryStore;
@@ -20,15 +20,15 @@ let store: MemoryStore;
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), 'newsgraph-attack-timeout-'));
   await generateCorpus({ articles: 1_500, seed: 3, out: workspace });
-  store = new MemoryStore(await loadDataset(workspace));
+  store = await loadStore(workspace);
 }, 30_000);
 
 afterAll(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-function api(source: NewsDataSource, options: Partial<NewsYogaOptions> = {}) {
-  const yoga = createNewsYoga({ source, ...options });
+function api(source: NewsDataSource, options: TestAppOptions = {}) {
+  const { yoga } = testApp(source, options);
   return async (document: string) => {
     const response = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
@@ -73,7 +73,7 @@ describe('execution timeout on CPU-bound work', () => {
         return store.queryArticles(queries, ...(rest as []));
       },
     });
-    const query = api(slow, { limits: { executionTimeoutMs: 50 } });
+    const query = api(slow, { executionTimeoutMs: 50 });
     // One batch load: after it, the execution ends in promise jobs, before any timer could run.
     const document = '{ articles(first: 1) { totalCount nodes { headline } } }';
     // The first run is graphql-js's, the second graphql-jit's (a document is compiled when seen again).
@@ -89,7 +89,7 @@ describe('execution timeout on CPU-bound work', () => {
 
   it('stops a heavy query on a generated corpus at a small limit, and answers it in full without', async () => {
     // 1 ms: this query takes 15-60 ms here, so a machine many times faster still runs past the limit.
-    const limited = api(store, { limits: { executionTimeoutMs: 1 } });
+    const limited = api(store, { executionTimeoutMs: 1 });
     const unlimited = api(store);
     for (const run of [1, 2]) {
       const result = await limited(HEAVY);
@@ -114,8 +114,9 @@ describe('execution timeout on CPU-bound work', () => {
       },
     });
     const query = api(sometimesSlow, {
-      limits: { executionTimeoutMs: 50 },
-      responseCache: { maxEntries: 100, maxBytes: 1_000_000 },
+      executionTimeoutMs: 50,
+      responseCacheMaxEntries: 100,
+      responseCacheMaxBytes: 1_000_000,
     });
     const document = '{ articles(first: 2) { totalCount } }';
     expect((await query(document)).errors?.[0]?.extensions?.code).toBe('TIMEOUT');

@@ -22,7 +22,7 @@ const WIDE_QUERY = `query($first: Int) {
 
 // The query walks every relationship of every person: far over the published cost limit by design,
 // so these tests raise it (they are about batching; tests/limits.test.ts is about the limit).
-const UNLIMITED = { limits: { maxCost: 10_000_000 } };
+const UNLIMITED = { maxCost: 10_000_000 };
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
 beforeAll(async () => {

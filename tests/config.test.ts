@@ -1,7 +1,7 @@
 /** Configuration from flags and environment variables, validated with messages that name the bad value. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_HELP, ConfigError, DEFAULT_LIMITS, limitsOf, loadConfig } from '../src/config.js';
+import { CONFIG_HELP, ConfigError, configFor, DEFAULT_LIMITS, limitsOf, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has documented defaults', () => {
@@ -97,5 +97,39 @@ describe('loadConfig', () => {
     expect(error?.message).toContain('--port / PORT = "x"');
     expect(error?.message).toContain('--max-cost / MAX_COST = "-1"');
     expect(error?.message).toContain(CONFIG_HELP);
+  });
+});
+
+describe('configFor (a complete configuration for tests, benchmarks and scripts)', () => {
+  it('is the documented defaults, whatever the process environment says', () => {
+    process.env.MAX_DEPTH = '3';
+    try {
+      expect(configFor()).toEqual(loadConfig([], {}));
+    } finally {
+      delete process.env.MAX_DEPTH;
+    }
+  });
+
+  it('takes overrides, read by the same schemas as flags and environment variables', () => {
+    expect(
+      configFor({ port: 0, maxDepth: 2, dataDir: 'other', corsOrigins: ['https://a.example'], metricsPort: null }),
+    ).toEqual({
+      ...loadConfig([], {}),
+      port: 0,
+      maxDepth: 2,
+      dataDir: path.resolve('other'),
+      corsOrigins: ['https://a.example'],
+      metricsPort: null,
+    });
+    expect(configFor({ metricsPort: 9100, watch: true }).metricsPort).toBe(9100);
+  });
+
+  it.each([
+    [{ maxDepth: 0 }, '--max-depth / MAX_DEPTH = "0": must be a whole number from 1 to 100'],
+    [{ port: 70_000 }, '--port / PORT = "70000"'],
+    [{ maxCost: 1.5 }, '--max-cost / MAX_COST = "1.5"'],
+  ])('refuses %j naming the setting', (overrides, message) => {
+    expect(() => configFor(overrides)).toThrow(ConfigError);
+    expect(() => configFor(overrides)).toThrow(message);
   });
 });

@@ -36,7 +36,7 @@ import {
   validQueryRequest,
   variablesRequest,
 } from './fuzz-arbitraries.js';
-import { createTestApi, DATA_DIR } from './helpers.js';
+import { createTestApi, DATA_DIR, testConfig } from './helpers.js';
 
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_713);
@@ -544,7 +544,7 @@ describe('fuzzing the GraphQL endpoint (yoga.fetch)', { timeout: LONG ? 1_800_00
 describe('fuzzing the body limit through the HTTP server', { timeout: LONG ? 600_000 : 60_000 }, () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir: DATA_DIR, logLevel: 'silent' });
+    server = await startServer(testConfig());
   });
   afterAll(async () => {
     await server?.close(1_000);

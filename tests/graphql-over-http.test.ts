@@ -1,19 +1,13 @@
-/**
- * GraphQL over HTTP: graphql-http's server audits against the real server (every MUST, SHOULD and MAY passes),
- * and the HTTP rules around them: CSRF prevention, CORS, methods,
- * media types and batching. Every refusal carries an `extensions.code` from the published list.
- */
-import path from 'node:path';
 import { type AuditResult, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { CSRF_HEADER } from '../src/yoga.js';
-import { createTestApi } from './helpers.js';
+import { createTestApi, testConfig } from './helpers.js';
 
 let running: RunningServer;
 beforeAll(async () => {
-  running = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.resolve(import.meta.dirname, '../data') });
+  running = await startServer(testConfig());
 });
 afterAll(async () => {
   await running?.close(0);

@@ -2,10 +2,10 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createNewsgraph, type Newsgraph, type NewsgraphOptions } from '../src/app.js';
+import { type Config, configFor } from '../src/config.js';
 import { countingSource } from '../src/data/counting-source.js';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
-import { createNewsYoga, type NewsYogaOptions } from '../src/yoga.js';
+import { loadStore } from '../src/data/load-store.js';
 
 export const DATA_DIR = path.resolve(import.meta.dirname, '../data');
 /** The two articles' source texts, named by each article's `source` field (carried by the repository). */
@@ -18,10 +18,33 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   extensions?: Record<string, unknown>;
 }
 
-export async function createTestApi(dataDir = DATA_DIR, options: Partial<NewsYogaOptions> = {}) {
-  const store = new MemoryStore(await loadDataset(dataDir));
+/** A complete configuration for a test server: the defaults, silent, on a free port of 127.0.0.1, over the fixtures. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return configFor({ port: 0, host: '127.0.0.1', dataDir: DATA_DIR, logLevel: 'silent', ...overrides });
+}
+
+/** Configuration settings, and the few options that are not configuration (jit, registry, logger). */
+export type TestAppOptions = Partial<Config> & Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger'>;
+
+/**
+ * The application over `source`, assembled as the server assembles it, to query in-process (`yoga.fetch`).
+ * Without the response cache unless a test asks for it: every request then executes, and its loads are counted.
+ */
+export function testApp(source: NewsgraphOptions['source'], options: TestAppOptions = {}): Newsgraph {
+  const { jit, registry, logger, ...settings } = options;
+  return createNewsgraph({
+    config: testConfig({ responseCacheMaxEntries: 0, ...settings }),
+    source,
+    jit,
+    registry,
+    logger,
+  });
+}
+
+export async function createTestApi(dataDir = DATA_DIR, options: TestAppOptions = {}) {
+  const store = await loadStore(dataDir);
   const counter = countingSource(store);
-  const yoga = createNewsYoga({ source: counter.source, ...options });
+  const { yoga } = testApp(counter.source, options);
 
   async function request(body: unknown, init: RequestInit = {}): Promise<Response> {
     return yoga.fetch('http://localhost/graphql', {

@@ -1,10 +1,10 @@
 /** What a client sees at the HTTP level: GraphiQL, error codes, masking, the depth limit, the data version. */
 import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
-import { CSRF_HEADER, createNewsYoga } from '../src/yoga.js';
-import { createTestApi, DATA_DIR } from './helpers.js';
+import { loadStore } from '../src/data/load-store.js';
+import type { MemoryStore } from '../src/data/memory-store.js';
+import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
+import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
 beforeAll(async () => {
@@ -84,13 +84,13 @@ describe('error codes', () => {
   });
 
   it('an unexpected failure is masked: no message, no stack, code INTERNAL_SERVER_ERROR', async () => {
-    const store = new MemoryStore(await loadDataset(DATA_DIR));
+    const store = await loadStore(DATA_DIR);
     const broken = Object.assign(Object.create(store) as MemoryStore, {
       affiliationsByPerson: async () => {
         throw new Error('database password is hunter2');
       },
     });
-    const yoga = createNewsYoga({ source: broken });
+    const { yoga } = testApp(broken);
     const response = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -132,7 +132,7 @@ describe('depth limit', () => {
 
   it('accepts a query at the limit, and exempts introspection', async () => {
     // Twelve levels of nested lists are far over the cost limit: raise it to test depth alone.
-    const deep = await createTestApi(undefined, { limits: { maxCost: 10_000_000 } });
+    const deep = await createTestApi(undefined, { maxCost: 10_000_000 });
     const atLimit = await deep.query(
       '{ persons { nodes { affiliations { organization { members { person { affiliations { organization { members { person { name } } } } } } } } } } }',
     );
@@ -143,7 +143,7 @@ describe('depth limit', () => {
   });
 
   it('is configurable', async () => {
-    const shallow = await createTestApi(undefined, { limits: { maxDepth: 2 } });
+    const shallow = await createTestApi(undefined, { maxDepth: 2 });
     const result = await shallow.query('{ persons { nodes { name } } }');
     expect(result.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 2 });
   });

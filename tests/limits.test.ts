@@ -22,7 +22,7 @@ import type { NewsDataSource } from '../src/data/source.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/graphiql.js';
 import { operationCost } from '../src/plugins/cost.js';
 import { schema } from '../src/schema/index.js';
-import { createTestApi, globalId } from './helpers.js';
+import { createTestApi, globalId, testApp } from './helpers.js';
 
 const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
 const legitimate: [string, string][] = [
@@ -164,7 +164,7 @@ describe('cost', () => {
   it('exempts introspection, and is configurable', async () => {
     const introspection = await api.query(getIntrospectionQuery());
     expect(introspection.errors).toBeUndefined();
-    const cheap = await createTestApi(undefined, { limits: { maxCost: 4 } });
+    const cheap = await createTestApi(undefined, { maxCost: 4 });
     expectRefused(await cheap.query('{ articles(first: 2) { nodes { headline } } }'), 'QUERY_TOO_COMPLEX');
   });
 });
@@ -211,13 +211,12 @@ describe('document limits', () => {
 
 describe('execution time', () => {
   it('stops a request that runs longer than the limit with TIMEOUT', async () => {
-    const slow = await createTestApi(undefined, { limits: { executionTimeoutMs: 50 } });
+    const slow = await createTestApi(undefined, { executionTimeoutMs: 50 });
     const store = slow.store;
     const stalled: NewsDataSource = Object.assign(Object.create(store) as NewsDataSource, {
       stats: () => new Promise(() => {}), // never answers
     });
-    const { createNewsYoga } = await import('../src/yoga.js');
-    const yoga = createNewsYoga({ source: stalled, limits: { executionTimeoutMs: 50 } });
+    const { yoga } = testApp(stalled, { executionTimeoutMs: 50 });
     const response = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -11,7 +11,9 @@ import { Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
+import { testConfig } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -52,7 +54,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 /** A server on a free port, closed after the test, logging (pino, level info) into `logs`, one object per line. */
-async function server(overrides: Parameters<typeof startServer>[0] = {}) {
+async function server(overrides: Partial<Config> = {}) {
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -60,7 +62,7 @@ async function server(overrides: Parameters<typeof startServer>[0] = {}) {
       callback();
     },
   });
-  const running = await startServer({ port: 0, host: '127.0.0.1', ...overrides }, pino({ level: 'info' }, stream));
+  const running = await startServer(testConfig(overrides), pino({ level: 'info' }, stream));
   servers.push(running);
   return { running, logs, origin: new URL(running.url).origin };
 }

@@ -12,13 +12,13 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import type { Config } from '../src/config.js';
+import { loadStore } from '../src/data/load-store.js';
 import { DataHolder, type ReloadLogger, type ReloadResult, type SourceHolder } from '../src/data/reloader.js';
 import type { NewsDataSource } from '../src/data/source.js';
 import { startServer } from '../src/server.js';
-import { createNewsYoga, type NewsYoga } from '../src/yoga.js';
-import { editedFixtures } from './helpers.js';
+import type { NewsYoga } from '../src/yoga.js';
+import { editedFixtures, testApp, testConfig } from './helpers.js';
 
 type Fixture = Record<string, unknown>;
 
@@ -84,8 +84,8 @@ function post(send: Fetcher, query = QUERY) {
 
 /** The answer to QUERY from a fixed store over `directory`: the reference a reloaded answer must equal. */
 async function referenceAnswer(directory: string) {
-  const store = new MemoryStore(await loadDataset(directory));
-  const answer = await post(viaYoga(createNewsYoga({ source: store })))();
+  const store = await loadStore(directory);
+  const answer = await post(viaYoga(testApp(store).yoga))();
   expect(answer.errors).toBeUndefined();
   expect(answer.extensions?.dataVersion).toBe(store.version);
   return { version: store.version, data: answer.data };
@@ -105,7 +105,7 @@ async function setUp() {
   const dir = await fixtures();
   const log = recordingLogger();
   const holder = await DataHolder.load(dir, log.logger);
-  const yoga = createNewsYoga({ source: holder });
+  const { yoga } = testApp(holder);
   return { dir, holder, yoga, query: post(viaYoga(yoga)), log };
 }
 
@@ -220,7 +220,7 @@ describe('reloading the data', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const store = new MemoryStore(await loadDataset(dir));
+    const store = await loadStore(dir);
     const gated = new Proxy(store, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -233,7 +233,7 @@ describe('reloading the data', () => {
       },
     }) as NewsDataSource;
     const holder = new DataHolder(dir, gated);
-    const query = post(viaYoga(createNewsYoga({ source: holder })));
+    const query = post(viaYoga(testApp(holder).yoga));
 
     const inFlight = query();
     await paused;
@@ -277,6 +277,7 @@ describe('reloading the data', () => {
     const holder = await DataHolder.load(dir, log.logger);
     const slowed = new WeakMap<NewsDataSource, NewsDataSource>();
     const slow: SourceHolder = {
+      status: () => holder.status(),
       current() {
         const store = holder.current();
         let wrapped = slowed.get(store);
@@ -296,7 +297,7 @@ describe('reloading the data', () => {
         return wrapped;
       },
     };
-    const query = post(viaYoga(createNewsYoga({ source: slow })));
+    const query = post(viaYoga(testApp(slow).yoga));
     // The reloads run in a worker thread, which the first reload starts: start it before counting.
     expect(await holder.reload()).toMatchObject({ ok: true, changed: false });
     const answers: Promise<Answer>[] = [];
@@ -440,7 +441,7 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
 }
 
 /** A server on a fresh copy of data/, its log lines, and a GET of /ready. */
-async function serverOn(dir: string, overrides: Parameters<typeof startServer>[0] = {}) {
+async function serverOn(dir: string, overrides: Partial<Config> = {}) {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -448,10 +449,7 @@ async function serverOn(dir: string, overrides: Parameters<typeof startServer>[0
       callback();
     },
   });
-  const running = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir: dir, ...overrides },
-    pino({ level: 'info' }, stream),
-  );
+  const running = await startServer(testConfig({ dataDir: dir, ...overrides }), pino({ level: 'info' }, stream));
   const ready = async () => {
     const response = await fetch(new URL('/ready', running.url));
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -561,11 +559,11 @@ describe('a reload of a large corpus', () => {
     await generateCorpus({ articles: ARTICLES, seed: 3, out: dir });
     const holder = await DataHolder.load(dir);
     const query = post(
-      viaYoga(createNewsYoga({ source: holder, responseCache: { maxEntries: 0, maxBytes: 0 } })),
+      viaYoga(testApp(holder, { responseCacheMaxEntries: 0, responseCacheMaxBytes: 0 }).yoga),
       CORPUS_QUERY,
     );
     const light = post(
-      viaYoga(createNewsYoga({ source: holder, responseCache: { maxEntries: 0, maxBytes: 0 } })),
+      viaYoga(testApp(holder, { responseCacheMaxEntries: 0, responseCacheMaxBytes: 0 }).yoga),
       '{ stats { articles } }',
     );
     // The worker starts with the first reload: start it first, so the reload below is one of a running server.
@@ -594,8 +592,8 @@ describe('a reload of a large corpus', () => {
 
     const reloaded = await query();
     expect(reloaded.errors).toBeUndefined();
-    const fresh = new MemoryStore(await loadDataset(dir));
-    const reference = await post(viaYoga(createNewsYoga({ source: fresh })), CORPUS_QUERY)();
+    const fresh = await loadStore(dir);
+    const reference = await post(viaYoga(testApp(fresh).yoga), CORPUS_QUERY)();
     expect(reloaded.extensions?.dataVersion).toBe(fresh.version);
     expect(reloaded.data).toEqual(reference.data);
   }, 60_000);

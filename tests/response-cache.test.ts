@@ -7,13 +7,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { loadStore } from '../src/data/load-store.js';
 import { DataHolder } from '../src/data/reloader.js';
 import type { NewsDataSource } from '../src/data/source.js';
 import { startServer } from '../src/server.js';
-import { createNewsYoga, type NewsYoga } from '../src/yoga.js';
-import { createTestApi, DATA_DIR, editedFixtures } from './helpers.js';
+import type { NewsYoga } from '../src/yoga.js';
+import { createTestApi, DATA_DIR, editedFixtures, testApp, testConfig } from './helpers.js';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -51,7 +50,7 @@ async function send(yoga: NewsYoga, query: string, variables?: Record<string, un
 
 /** A cached API over the fixtures, whose data-access calls are counted. */
 async function cachedApi(maxEntries = 100, limits = {}, maxBytes = 1_000_000) {
-  return createTestApi(DATA_DIR, { responseCache: { maxEntries, maxBytes }, limits });
+  return createTestApi(DATA_DIR, { responseCacheMaxEntries: maxEntries, responseCacheMaxBytes: maxBytes, ...limits });
 }
 
 /** The data-access calls `query` makes on `api` (0: answered from the cache). */
@@ -106,7 +105,7 @@ describe('the response cache', () => {
     const directory = await editedFixtures('articles.json', () => undefined);
     directories.push(directory);
     const holder = await DataHolder.load(directory);
-    const yoga = createNewsYoga({ source: holder, responseCache: { maxEntries: 100, maxBytes: 1_000_000 } });
+    const { yoga } = testApp(holder, { responseCacheMaxEntries: 100, responseCacheMaxBytes: 1_000_000 });
     const before = await send(yoga, PAGE);
     expect(await send(yoga, PAGE)).toEqual(before);
     expect(JSON.parse(before.body).data.stats.articles).toBe(2);
@@ -126,17 +125,15 @@ describe('the response cache', () => {
   it('answers each request from the data it started with, when the data changes back and forth', async () => {
     const directory = await editedFixtures('articles.json', (records) => [...records, ADDED]);
     directories.push(directory);
-    const stores: NewsDataSource[] = [
-      new MemoryStore(await loadDataset(DATA_DIR)),
-      new MemoryStore(await loadDataset(directory)),
-    ];
+    const stores: NewsDataSource[] = [await loadStore(DATA_DIR), await loadStore(directory)];
     expect(stores[0]?.version).not.toBe(stores[1]?.version);
     let current = 0;
-    const yoga = createNewsYoga({
-      source: { current: () => stores[current] as NewsDataSource },
-      responseCache: { maxEntries: 100, maxBytes: 1_000_000 },
-    });
-    const reference = await Promise.all(stores.map((store) => send(createNewsYoga({ source: store }), PAGE)));
+    const switching = {
+      current: () => stores[current] as NewsDataSource,
+      status: () => ({ dataVersion: (stores[current] as NewsDataSource).version }),
+    };
+    const { yoga } = testApp(switching, { responseCacheMaxEntries: 100, responseCacheMaxBytes: 1_000_000 });
+    const reference = await Promise.all(stores.map((store) => send(testApp(store).yoga, PAGE)));
     for (let i = 0; i < 8; i++) {
       current = i % 2;
       expect(await send(yoga, PAGE)).toEqual(reference[current]);
@@ -223,7 +220,7 @@ describe('the response cache', () => {
       [{ batch: false }, 3],
       [{ responseCacheMaxEntries: 0 }, 3],
     ] as const) {
-      const running = await startServer({ port: 0, host: '127.0.0.1', dataDir: DATA_DIR, ...overrides });
+      const running = await startServer(testConfig(overrides));
       try {
         // Counts the store's stats() calls: one per execution of `{ stats { ... } }`.
         const store = running.holder.current();

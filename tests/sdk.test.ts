@@ -34,7 +34,7 @@ import { GENERATED_FILE, generateClient, SCHEMA_FILE } from '../scripts/codegen.
 import { OPERATIONS_DIR, type OperationFile, operationProblems, readOperationFiles } from '../scripts/operations.js';
 import { schema } from '../src/schema/index.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { DATA_DIR, globalId } from './helpers.js';
+import { globalId, testConfig } from './helpers.js';
 
 const README = path.resolve(import.meta.dirname, '../README.md');
 
@@ -156,7 +156,7 @@ describe('the example client, against a running server', () => {
   let server: RunningServer;
   let url: string;
   beforeAll(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir: DATA_DIR, maxDepth: 12 });
+    server = await startServer(testConfig({ maxDepth: 12 }));
     url = server.url;
   });
   afterAll(async () => {

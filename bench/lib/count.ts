@@ -1,11 +1,13 @@
 /**
  * Data-access calls per operation, counted in-process: countingSource around the store, each request sent
- * through yoga.fetch (createNewsYoga), with DataLoader batching on (as served) and off (the naive mode). Each
- * operation runs once to warm up, then once counted.
+ * through yoga.fetch (the app as createNewsgraph assembles it), with DataLoader batching on (as served) and off
+ * (the naive mode), without the response cache (it would answer the counted run). Each operation runs once to
+ * warm up, then once counted.
  */
+import { createNewsgraph } from '../../src/app.js';
+import { configFor } from '../../src/config.js';
 import { countingSource } from '../../src/data/counting-source.js';
 import type { NewsDataSource } from '../../src/data/source.js';
-import { createNewsYoga } from '../../src/yoga.js';
 import type { CallCount, OperationCalls } from './results.js';
 
 export interface CountedCalls {
@@ -22,7 +24,8 @@ export async function countCalls(
   const problems: string[] = [];
   for (const batch of [true, false]) {
     const counter = countingSource(store);
-    const yoga = createNewsYoga({ source: counter.source, batch });
+    const config = configFor({ batch, responseCacheMaxEntries: 0 });
+    const { yoga } = createNewsgraph({ config, source: counter.source });
     for (const { name, body } of requests) {
       const run = async () => {
         const response = await yoga.fetch('http://localhost/graphql', {

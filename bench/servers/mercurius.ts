@@ -15,10 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
-import { createContext } from '../../src/context.js';
-import { loadStore } from '../../src/data/reloader.js';
-import { withJitResolveTypes } from '../../src/plugins/jit-executor.js';
-import { schema } from '../../src/schema/index.js';
+import { createNewsgraph } from '../../src/app.js';
+import { configFor } from '../../src/config.js';
+import { loadStore } from '../../src/data/load-store.js';
 import { countCalls } from '../lib/count.js';
 
 const { values } = parseArgs({
@@ -38,11 +37,13 @@ if (values.count && values['count-out']) {
   writeFileSync(values['count-out'], JSON.stringify(await countCalls(store, requests)));
 }
 
+// newsgraph's schema (patched for graphql-jit, as newsgraph's own executor needs) and per-request context, as
+// the app assembles them; mercurius serves them in place of yoga.
+const newsgraph = createNewsgraph({ config: configFor({ dataDir: values.data }), source: store });
 const app = Fastify({ logger: false });
 await app.register(mercurius, {
-  // graphql-jit needs the abstract type passed to resolveType, as newsgraph's own jit executor does.
-  schema: withJitResolveTypes(schema),
-  context: () => createContext(store),
+  schema: newsgraph.schema,
+  context: newsgraph.context,
   jit: 1,
   path: '/graphql',
   graphiql: false,

@@ -10,18 +10,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config.js';
-import { type Dataset, loadDataset } from './load-fixtures.js';
+import type { Dataset } from './load-fixtures.js';
+import { loadStore } from './load-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
-import { SearchIndex, SearchIndexBuild } from './search-index.js';
+import { SearchIndex } from './search-index.js';
 import type { NewsDataSource } from './source.js';
 import type { TextIndexData } from './text-index.js';
 
 export interface SourceHolder {
   /** The store new requests should use. */
   current(): NewsDataSource;
-  /** The version served and how the last reload went, for /ready (a holder that never reloads has none). */
-  status?(): DataStatus;
+  /** The version served and how the last reload went, for /ready (a holder that never reloads has no reload). */
+  status(): DataStatus;
 }
 
 export interface ReloadLogger {
@@ -158,31 +159,6 @@ export interface DataHolderOptions {
 /** Stops watching the data directory. */
 export interface DataWatcher {
   close(): void;
-}
-
-/**
- * The worker's share of the search index when it starts while the main thread still has the mentions and the
- * store's other indexes to build (measured at 100,000 articles: it then finishes with the main thread's share).
- */
-const EARLY_WORKER_SHARE = 0.65;
-
-/**
- * Loads, validates and indexes a fixture directory into a store. The search index starts building in a worker
- * as soon as the documents are known, while the rest is validated and the store's other indexes are built.
- */
-export async function loadStore(directory: string): Promise<MemoryStore> {
-  let build: SearchIndexBuild | undefined;
-  try {
-    const data = await loadDataset(directory, {
-      onIndexable: (entities, articles) => {
-        build = new SearchIndexBuild(entities, articles, { workerShare: EARLY_WORKER_SHARE });
-      },
-    });
-    return await MemoryStore.create(data, build);
-  } catch (error) {
-    build?.cancel();
-    throw error;
-  }
 }
 
 export class DataHolder implements SourceHolder {
@@ -325,5 +301,5 @@ export class DataHolder implements SourceHolder {
 
 /** A holder for a store that never changes (tests, benchmarks). */
 export function fixedSource(source: NewsDataSource): SourceHolder {
-  return { current: () => source };
+  return { current: () => source, status: () => ({ dataVersion: source.version }) };
 }

@@ -34,8 +34,8 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { BoundedCache } from '../bounded-cache.js';
 import { ErrorCode } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 import { MAX_NODES } from '../schema/node.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../schema/shared/cursors.js';
 import { declaredVariablesKey, documentNumbering, isIntrospectionOnly } from './documents.js';
 
 /** Items assumed in a list that takes no page size (relationships, evidence, highlights). */

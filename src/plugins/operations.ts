@@ -12,8 +12,7 @@ export function dataVersionPlugin(): Plugin<Context> {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
         if (Symbol.asyncIterator in result) return;
-        const version = (args.contextValue as Context).source.version;
-        setResult({ ...result, extensions: { ...result.extensions, dataVersion: version } });
+        setResult({ ...result, extensions: { ...result.extensions, dataVersion: args.contextValue.dataVersion } });
       },
     }),
   };
@@ -28,9 +27,8 @@ export function readinessPlugin(holder: SourceHolder, isReady: () => boolean): P
     onRequest: ({ url, endResponse, fetchAPI }) => {
       if (url.pathname !== '/ready') return;
       const ready = isReady();
-      const status = holder.status?.() ?? { dataVersion: holder.current().version };
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ ready, ...status }), {
+        new fetchAPI.Response(JSON.stringify({ ready, ...holder.status() }), {
           status: ready ? 200 : 503,
           headers: { 'content-type': 'application/json' },
         }),

@@ -1,7 +1,7 @@
 /** The response cache: an executor that keeps the JSON of successful answers (see cachedExecutor). */
 import type { ExecutionArgs, ExecutionResult, execute } from 'graphql';
 import { type BoundedCache, byteLength } from '../bounded-cache.js';
-import type { Context } from '../context.js';
+import { contextOf } from '../context.js';
 import { declaredVariablesKey, documentNumbering } from './documents.js';
 
 /** An executor: graphql-js's or graphql-jit's, or one wrapping them. */
@@ -34,7 +34,7 @@ export function cachedExecutor(executeFn: Execute, cache: BoundedCache<string> |
   const documentNumber = documentNumbering();
   let version: string | undefined;
   return function cachedExecute(args) {
-    const dataVersion = (args.contextValue as Context).source.version;
+    const { dataVersion } = contextOf(args);
     if (dataVersion !== version) {
       cache.clear();
       version = dataVersion;

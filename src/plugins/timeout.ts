@@ -1,7 +1,7 @@
 /** The execution time limit. */
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../context.js';
+import { contextOf } from '../context.js';
 import { ErrorCode } from '../errors.js';
 
 /**
@@ -21,7 +21,7 @@ export function executionTimeoutPlugin(timeoutMs: number): Plugin {
   return {
     onExecute: ({ executeFn, setExecuteFn }) => {
       setExecuteFn((args) => {
-        const work = (args.contextValue as Context).work;
+        const { work } = contextOf(args);
         work.startDeadline(timeoutMs);
         const finish = (result: ExecutionResult) => (work.expired ? timedOut() : result);
         const result = executeFn(args);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { ENTITY_TYPES, type EntityType } from '../data/records.js';
-import { decodeGlobalId } from './shared/ids.js';
+import { decodeGlobalId } from '../ids.js';
 
 export const MAX_NODES = 100;
 

@@ -3,12 +3,12 @@ import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
 import type { ArticleRecord, EntityRecord } from '../data/records.js';
 import type { SearchHighlight, SearchHit, SearchTarget } from '../data/source.js';
+import { pageEndBound } from '../pagination.js';
 import { ArticleRef } from './article.js';
 import { EventRef } from './event.js';
 import { OrganizationRef } from './organization.js';
 import { PersonRef } from './person.js';
 import { resolveConnection } from './shared/connections.js';
-import { pageEndBound } from './shared/cursors.js';
 import { searchTextSchema, TEXT_MATCHING } from './shared/filters.js';
 import { required } from './shared/references.js';
 

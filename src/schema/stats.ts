@@ -26,6 +26,6 @@ builder.queryFields((t) => ({
   stats: t.field({
     type: StatsRef,
     description: 'Counts over the whole corpus.',
-    resolve: async (_root, _args, { source }) => ({ ...(await source.stats()), dataVersion: source.version }),
+    resolve: async (_root, _args, { source, dataVersion }) => ({ ...(await source.stats()), dataVersion }),
   }),
 }));

@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import { builder } from '../../builder.js';
-import { encodeCursor, type PageArgs, type PageWindow, pageWindow } from './cursors.js';
+import { encodeCursor, type PageArgs, type PageWindow, pageWindow } from '../../pagination.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({

@@ -13,8 +13,8 @@ import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/search-in
 import type { EntityOrderField, SortDirection } from '../../data/source.js';
 import { MAX_QUERY_WORDS, queryTerms } from '../../data/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
+import { decodeGlobalId } from '../../ids.js';
 import { REDUCED_PRECISION_DATE } from './dates.js';
-import { decodeGlobalId } from './ids.js';
 
 export const OrderDirectionEnum = builder.enumType('OrderDirection', {
   description: 'Sort direction.',

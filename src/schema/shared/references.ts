@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeGlobalId } from './ids.js';
+import { decodeGlobalId } from '../../ids.js';
 
 /**
  * For references the validator has already checked: a missing record here means the store is

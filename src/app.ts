@@ -1,0 +1,72 @@
+/**
+ * The one place the application is assembled: from a validated configuration and a data source, the schema,
+ * the per-request context and the yoga instance. The server (server.ts) only listens and shuts down around it;
+ * the tests, the benchmarks and the scripts build it here too, so what they run is what is served.
+ */
+import type { GraphQLSchema } from 'graphql';
+import type { YogaLogger } from 'graphql-yoga';
+import { Registry } from 'prom-client';
+import { type Config, limitsOf } from './config.js';
+import { type Context, createContext } from './context.js';
+import { fixedSource, type SourceHolder } from './data/reloader.js';
+import type { NewsDataSource } from './data/source.js';
+import { withJitResolveTypes } from './plugins/jit-executor.js';
+import { schema } from './schema/index.js';
+import { createNewsYoga, type NewsYoga } from './yoga.js';
+
+export interface NewsgraphOptions {
+  config: Config;
+  /** The data: a fixed store, or a holder whose store a reload can swap. */
+  source: NewsDataSource | SourceHolder;
+  /** Where yoga logs (default: nowhere; the server gives it its pino logger through yogaLogger). */
+  logger?: YogaLogger;
+  /** Readiness for /ready (default: always ready; the server turns it off when it shuts down). */
+  isReady?: () => boolean;
+  /** The Prometheus registry the metrics go to (default: a fresh one). */
+  registry?: Registry;
+  /** Compile repeated documents with graphql-jit (default true); false: graphql-js only, to compare the two. */
+  jit?: boolean;
+}
+
+export interface Newsgraph {
+  yoga: NewsYoga;
+  /** The executable schema, as yoga serves it (patched for graphql-jit: the bench's mercurius serves it too). */
+  schema: GraphQLSchema;
+  /** Makes a request's context over the store current at that moment (a reload never changes a request's data). */
+  context: () => Context;
+  /** Where the metrics go (the server also serves them on METRICS_PORT). */
+  registry: Registry;
+}
+
+function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
+  return typeof (source as SourceHolder).current === 'function';
+}
+
+export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
+  const { config } = options;
+  const holder = isHolder(options.source) ? options.source : fixedSource(options.source);
+  const registry = options.registry ?? new Registry();
+  const contextOptions = { batch: config.batch };
+  const context = () => createContext(holder.current(), contextOptions);
+  const executable = withJitResolveTypes(schema);
+  const yoga = createNewsYoga({
+    schema: executable,
+    context,
+    holder,
+    limits: limitsOf(config),
+    introspection: config.introspection,
+    corsOrigins: config.corsOrigins,
+    logger: options.logger ?? false,
+    registry,
+    metricsEndpoint: config.metricsOnMainPort,
+    metricsToken: config.metricsToken || undefined,
+    isReady: options.isReady ?? (() => true),
+    jit: options.jit ?? true,
+    // The naive configuration measures the cost of executing without batching: no cache answers for it.
+    responseCache: {
+      maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
+      maxBytes: config.responseCacheMaxBytes,
+    },
+  });
+  return { yoga, schema: executable, context, registry };
+}
