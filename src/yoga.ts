@@ -5,17 +5,16 @@
  */
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { type DocumentNode, execute, type GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
-import { BoundedCache } from './bounded-cache.js';
 import type { QueryLimits } from './config.js';
 import type { Context } from './context.js';
 import type { SourceHolder } from './data/reloader.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import { createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
-import { tokenCount } from './plugins/documents.js';
 import { errorCodesPlugin } from './plugins/error-codes.js';
 import {
   CSRF_HEADER,
@@ -23,7 +22,7 @@ import {
   knownOperationTypesPlugin,
   requestShapePlugin,
 } from './plugins/graphql-over-http.js';
-import { type JitQuery, jitExecutor } from './plugins/jit-executor.js';
+import { jitExecutor } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
 import {
   dataVersionPlugin,
@@ -34,10 +33,6 @@ import {
 } from './plugins/operations.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
-
-export { CSRF_HEADER } from './plugins/graphql-over-http.js';
-export { MAX_INPUT_DEPTH } from './plugins/limits.js';
-export type { ResponseCacheLimits } from './plugins/response-cache.js';
 
 export interface NewsYogaOptions {
   /** The executable schema (patched for graphql-jit). */
@@ -67,39 +62,10 @@ export interface NewsYogaOptions {
   responseCache: ResponseCacheLimits;
 }
 
-/**
- * What a cached document costs on the heap, per lexical token: a parsed document measured 290-490 bytes per
- * token (operations/EntityPage.graphql: 196 tokens, 72 KB). The caches count documents by their tokens (at most MAX_TOKENS each), not their characters.
- */
-const DOCUMENT_BYTES_PER_TOKEN = 500;
-
-/** The sizes of the caches a yoga instance keeps, as each counts them (for tests and operators). */
-export interface CacheSizes {
-  entries: number;
-  bytes: number;
-  maxBytes: number;
-}
-
 export function createNewsYoga(options: NewsYogaOptions) {
   const { limits, registry, corsOrigins: origins, responseCache: responseLimits } = options;
   // Every cache keyed by what clients send, each bounded by entries and bytes.
-  const caches = {
-    response:
-      responseLimits.maxEntries > 0 && responseLimits.maxBytes > 0
-        ? new BoundedCache<string>(responseLimits.maxEntries, responseLimits.maxBytes)
-        : null,
-    cost: new BoundedCache<number>(10_000, 4 * 1024 * 1024),
-    // yoga's default: 1,024 documents, however large; here also at most 64 MB of them.
-    documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
-    parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),
-    jit: new BoundedCache<JitQuery | null>(1_024, 64 * 1024 * 1024),
-  };
-  const cacheSizes = (): Record<string, CacheSizes> =>
-    Object.fromEntries(
-      Object.entries(caches).flatMap(([name, cache]) =>
-        cache ? [[name, { entries: cache.size, bytes: cache.bytes, maxBytes: cache.maxBytes }]] : [],
-      ),
-    );
+  const caches = createCaches(responseLimits);
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -120,18 +86,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
     cors: corsFor(origins),
     renderGraphiQL: memoizedGraphiQL,
     graphiql: GRAPHIQL_OPTIONS,
-    parserAndValidationCache: {
-      documentCache: {
-        get: (query) => caches.documents.get(query),
-        set: (query, document) =>
-          void caches.documents.set(query, document, DOCUMENT_BYTES_PER_TOKEN * tokenCount(document)),
-      },
-      // A parse error: its message and location, and the key.
-      errorCache: {
-        get: (query) => caches.parseErrors.get(query),
-        set: (query, error) => void caches.parseErrors.set(query, error, 1_000),
-      },
-    },
+    parserAndValidationCache: caches.parserAndValidationCache,
     plugins: [
       // graphql-jit, or graphql-js's own executor: both keep response keys in the order of the query (GraphQL
       // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
@@ -153,8 +108,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       prometheusPlugin(registry),
     ],
   });
-  /** The caches' sizes as they count them: entries, bytes, and their byte bound. */
-  return Object.assign(yoga, { cacheSizes });
+  return Object.assign(yoga, { cacheSizes: caches.sizes });
 }
 
 export type NewsYoga = ReturnType<typeof createNewsYoga>;

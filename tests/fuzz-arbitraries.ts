@@ -30,8 +30,8 @@ import {
   TypeMetaFieldDef,
 } from 'graphql';
 import { DEFAULT_LIMITS } from '../src/config.js';
+import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
 import { schema } from '../src/schema/index.js';
-import { CSRF_HEADER } from '../src/yoga.js';
 import { DATA_DIR } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.js';
 import { ErrorCode } from '../src/errors.js';
+import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { CSRF_HEADER } from '../src/yoga.js';
 import {
   bodyBytes,
   buildAllGenerators,

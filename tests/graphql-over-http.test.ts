@@ -1,8 +1,8 @@
 import { type AuditResult, serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors.js';
+import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { CSRF_HEADER } from '../src/yoga.js';
 import { createTestApi, testConfig } from './helpers.js';
 
 let running: RunningServer;
