@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
-import { type Config, limitsOf, loadConfig } from './config.js';
+import { type Config, limitsOf, loadConfig, rateLimitOf } from './config.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
@@ -97,6 +97,7 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
   const yoga = createNewsYoga({
     source: holder,
     limits: limitsOf(config),
+    rateLimit: rateLimitOf(config),
     introspection: config.introspection,
     corsOrigins: config.corsOrigins,
     logger: yogaLogger(log),

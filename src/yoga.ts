@@ -32,6 +32,7 @@ import {
   prometheusPlugin,
   readinessPlugin,
 } from './plugins/operations.js';
+import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
 import { schema } from './schema/index.js';
@@ -62,6 +63,8 @@ export interface NewsYogaOptions extends ContextOptions {
   jit?: boolean;
   /** The response cache's size (default: no cache; the server's defaults are in config.ts). */
   responseCache?: ResponseCacheLimits;
+  /** The per-client budget (default: none; the server's defaults are in config.ts). */
+  rateLimit?: RateLimitOptions | null;
 }
 
 /**
@@ -98,7 +101,9 @@ export function createNewsYoga(options: NewsYogaOptions) {
     documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
     parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),
     jit: new BoundedCache<JitQuery | null>(1_024, 64 * 1024 * 1024),
+    rateLimit: options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null,
   };
+  const countError = errorCounter(registry);
   const cacheSizes = (): Record<string, CacheSizes> =>
     Object.fromEntries(
       Object.entries(caches).flatMap(([name, cache]) =>
@@ -144,7 +149,11 @@ export function createNewsYoga(options: NewsYogaOptions) {
       useEngine({
         execute: cachedExecutor(options.jit === false ? execute : jitExecutor(1, caches.jit), caches.response),
       }),
-      errorCodesPlugin(limits, errorCounter(registry)),
+      // Before any plugin that can answer a request by itself: a client over its budget gets nothing else.
+      ...(options.rateLimit && caches.rateLimit
+        ? [rateLimitPlugin(options.rateLimit, caches.rateLimit, countError)]
+        : []),
+      errorCodesPlugin(limits, countError),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...documentLimitPlugins(limits, options.introspection ?? true),
       knownOperationTypesPlugin(),
