@@ -111,6 +111,9 @@ describe('the per-client budget', () => {
     expect((await api.send(PERSONS)).status).toBe(429);
     api.advance(0.1);
     expect((await api.send(PERSONS)).status).toBe(200);
+    // Counted with the other errors sent, by code.
+    const metrics = await (await api.yoga.fetch('http://localhost/metrics')).text();
+    expect(metrics).toContain('newsgraph_errors_total{code="RATE_LIMITED"} 2');
   });
 
   it('refills with time, up to the budget and no further', async () => {
@@ -140,8 +143,11 @@ describe('the per-client budget', () => {
     expect((await api.send(PERSONS, bob)).status).toBe(200);
     // Without the header, the address's own bucket: neither key's.
     expect(budgetHeaders(await api.send(PERSONS, { address: '198.51.100.9' })).remaining).toBe('19');
-    // The key is hashed: the raw value is never a key of the map.
     expect(api.yoga.cacheSizes().rateLimit?.entries).toBe(3);
+    // The value is kept only as a hash: a key of 2,000 characters takes no more room than any other.
+    const before = api.yoga.cacheSizes().rateLimit?.bytes ?? 0;
+    await api.send(PERSONS, { address: '198.51.100.9', headers: { 'x-api-key': 'k'.repeat(2_000) } });
+    expect((api.yoga.cacheSizes().rateLimit?.bytes ?? 0) - before).toBeLessThan(400);
   });
 
   it('ignores the API-key header when none is configured: a client cannot pick a fresh bucket', async () => {
