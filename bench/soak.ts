@@ -311,6 +311,8 @@ async function main() {
       'src/main.ts',
       ...['--port', '0', '--host', '127.0.0.1', '--data', directory, '--watch'],
       ...['--log-level', 'info', '--execution-timeout-ms', String(EXECUTION_TIMEOUT_MS)],
+      // Every attack comes from one address: the per-client budget would answer them all 429 before they land.
+      ...['--rate-limit', 'false'],
     ],
     logFile,
     readyWhen: (line) =>

@@ -6,7 +6,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
-import { type Config, limitsOf } from './config.js';
+import { type Config, limitsOf, rateLimitOf } from './config.js';
 import { type Context, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
@@ -26,6 +26,8 @@ export interface NewsgraphOptions {
   registry?: Registry;
   /** Compile repeated documents with graphql-jit (default true); false: graphql-js only, to compare the two. */
   jit?: boolean;
+  /** The per-client budget's clock, in ms (default performance.now): tests inject time. */
+  clock?: () => number;
 }
 
 export interface Newsgraph {
@@ -40,6 +42,12 @@ export interface Newsgraph {
 
 function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
   return typeof (source as SourceHolder).current === 'function';
+}
+
+/** The per-client budget of the configuration, on the given clock (tests inject time). */
+function rateLimitWith(config: Config, clock: (() => number) | undefined) {
+  const settings = rateLimitOf(config);
+  return settings && { ...settings, ...(clock ? { clock } : {}) };
 }
 
 export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
@@ -62,6 +70,7 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     metricsToken: config.metricsToken || undefined,
     isReady: options.isReady ?? (() => true),
     jit: options.jit ?? true,
+    rateLimit: rateLimitWith(config, options.clock),
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import proxyaddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -47,6 +48,29 @@ export const DEFAULT_LIMITS: QueryLimits = {
 /** The response cache's default size (see yoga.ts): answers, and characters of JSON in all. */
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The per-client budget (src/plugins/rate-limit.ts). */
+export interface RateLimitSettings {
+  /** The bucket: the most cost points a client can spend at once. */
+  points: number;
+  /** Points given back to every client each second. */
+  refillPerSecond: number;
+  /** A header whose value names the client instead of its address (an API key set by a gateway), or '' for none. */
+  keyHeader: string;
+  /** Proxies whose X-Forwarded-For is believed: addresses, CIDR ranges, or loopback, linklocal, uniquelocal. */
+  trustedProxies: string[];
+  /** The most clients with a bucket at once (least recently charged go first). */
+  maxClients: number;
+}
+
+/**
+ * The budget's defaults. A request costs at most maxCost (5,000) and the heaviest legitimate query 1,667: a
+ * budget of 50,000 is ten maximal queries in a row, and a refill of 1,000 a second pays for a maximal query every
+ * 5 s (an ordinary one several times a second) indefinitely; a person in GraphiQL, reading each answer, spends
+ * far less. A bucket exists only while it is not full (at most 100 s after its client's last request), so
+ * 10,000 buckets (about 3 MB) hold every client active in the last 100 s of any realistic load.
+ */
+export const DEFAULT_RATE_LIMIT = { points: 50_000, refillPerSecond: 1_000, maxClients: 10_000 };
 
 /** How long a data reload may take before it is abandoned (100,000 articles reload in about 20 s). */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 120_000;
@@ -178,6 +202,66 @@ const SETTINGS = {
     default: String(DEFAULT_RESPONSE_CACHE_MAX_BYTES),
     schema: wholeNumber(0, 100_000_000_000),
     help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
+  },
+  rateLimit: {
+    flag: 'rate-limit',
+    env: 'RATE_LIMIT',
+    default: 'true',
+    schema: boolean(),
+    help: 'a budget of cost points per client (a leaky bucket, charged after each request): over it, 429 RATE_LIMITED',
+  },
+  rateLimitPoints: {
+    flag: 'rate-limit-points',
+    env: 'RATE_LIMIT_POINTS',
+    default: String(DEFAULT_RATE_LIMIT.points),
+    schema: wholeNumber(1, 1_000_000_000),
+    help: "the budget: the most cost points a client can spend at once (a request's cost is its extensions.cost)",
+  },
+  rateLimitRefillPerSecond: {
+    flag: 'rate-limit-refill-per-second',
+    env: 'RATE_LIMIT_REFILL_PER_SECOND',
+    default: String(DEFAULT_RATE_LIMIT.refillPerSecond),
+    schema: wholeNumber(1, 1_000_000_000),
+    help: 'cost points given back to each client every second',
+  },
+  rateLimitKeyHeader: {
+    flag: 'rate-limit-key-header',
+    env: 'RATE_LIMIT_KEY_HEADER',
+    default: '',
+    schema: z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/, 'must be an HTTP header name')
+      .transform((name) => name.toLowerCase()),
+    help: 'a header naming the client instead of its address, such as x-api-key set by a gateway that checks the keys (empty: none)',
+  },
+  rateLimitTrustedProxies: {
+    flag: 'rate-limit-trusted-proxies',
+    env: 'RATE_LIMIT_TRUSTED_PROXIES',
+    default: '',
+    schema: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .refine((entries) => {
+        try {
+          if (entries.length > 0) proxyaddr.compile(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated'),
+    help: 'proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated (empty: the socket address)',
+  },
+  rateLimitMaxClients: {
+    flag: 'rate-limit-max-clients',
+    env: 'RATE_LIMIT_MAX_CLIENTS',
+    default: String(DEFAULT_RATE_LIMIT.maxClients),
+    schema: wholeNumber(1, 10_000_000),
+    help: 'most clients with a bucket at once (about 300 bytes each; the least recently charged go first)',
   },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
@@ -342,5 +426,17 @@ export function limitsOf(config: Config): QueryLimits {
     maxDirectives: config.maxDirectives,
     maxDocumentLength: config.maxDocumentLength,
     executionTimeoutMs: config.executionTimeoutMs,
+  };
+}
+
+/** The per-client budget part of a configuration, or null when it is off. */
+export function rateLimitOf(config: Config): RateLimitSettings | null {
+  if (!config.rateLimit) return null;
+  return {
+    points: config.rateLimitPoints,
+    refillPerSecond: config.rateLimitRefillPerSecond,
+    keyHeader: config.rateLimitKeyHeader,
+    trustedProxies: config.rateLimitTrustedProxies,
+    maxClients: config.rateLimitMaxClients,
   };
 }

@@ -19,6 +19,8 @@ export const ErrorCode = {
   TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
   /** The query text is longer than the published limit. */
   QUERY_TOO_LONG: 'QUERY_TOO_LONG',
+  /** The client has spent its budget of cost points (HTTP 429): retry after `Retry-After` seconds. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Execution took longer than the published limit. */
   TIMEOUT: 'TIMEOUT',
   /** Not a GraphQL request this server accepts (malformed body, batch, missing query). */

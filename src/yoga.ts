@@ -12,7 +12,7 @@ import type { QueryLimits } from './config.js';
 import type { Context } from './context.js';
 import type { SourceHolder } from './data/reloader.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
-import { createCaches } from './plugins/caches.js';
+import { type CacheSizes, createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
 import { errorCodesPlugin } from './plugins/error-codes.js';
@@ -31,6 +31,7 @@ import {
   prometheusPlugin,
   readinessPlugin,
 } from './plugins/operations.js';
+import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
 
@@ -60,12 +61,17 @@ export interface NewsYogaOptions {
   jit: boolean;
   /** The response cache's size (0 entries: no cache). */
   responseCache: ResponseCacheLimits;
+  /** The per-client budget (null: none). */
+  rateLimit: RateLimitOptions | null;
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
   const { limits, registry, corsOrigins: origins, responseCache: responseLimits } = options;
   // Every cache keyed by what clients send, each bounded by entries and bytes.
   const caches = createCaches(responseLimits);
+  // Buckets by client, bounded like the caches.
+  const buckets = options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null;
+  const countError = errorCounter(registry);
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -93,7 +99,9 @@ export function createNewsYoga(options: NewsYogaOptions) {
       useEngine({
         execute: cachedExecutor(options.jit ? jitExecutor(1, caches.jit) : execute, caches.response),
       }),
-      errorCodesPlugin(limits, errorCounter(registry)),
+      // Before any plugin that can answer a request by itself: a client over its budget gets nothing else.
+      ...(options.rateLimit && buckets ? [rateLimitPlugin(options.rateLimit, buckets, countError)] : []),
+      errorCodesPlugin(limits, countError),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...documentLimitPlugins(limits, options.introspection),
       knownOperationTypesPlugin(),
@@ -108,7 +116,11 @@ export function createNewsYoga(options: NewsYogaOptions) {
       prometheusPlugin(registry),
     ],
   });
-  return Object.assign(yoga, { cacheSizes: caches.sizes });
+  const cacheSizes = (): Record<string, CacheSizes> => ({
+    ...caches.sizes(),
+    ...(buckets ? { rateLimit: { entries: buckets.size, bytes: buckets.bytes, maxBytes: buckets.maxBytes } } : {}),
+  });
+  return Object.assign(yoga, { cacheSizes });
 }
 
 export type NewsYoga = ReturnType<typeof createNewsYoga>;

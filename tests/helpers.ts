@@ -24,20 +24,23 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** Configuration settings, and the few options that are not configuration (jit, registry, logger). */
-export type TestAppOptions = Partial<Config> & Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger'>;
+export type TestAppOptions = Partial<Config> & Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock'>;
 
 /**
  * The application over `source`, assembled as the server assembles it, to query in-process (`yoga.fetch`).
  * Without the response cache unless a test asks for it: every request then executes, and its loads are counted.
+ * Without the per-client budget unless a test asks for it: every in-process request comes from no address, one
+ * client, and suites send thousands.
  */
 export function testApp(source: NewsgraphOptions['source'], options: TestAppOptions = {}): Newsgraph {
-  const { jit, registry, logger, ...settings } = options;
+  const { jit, registry, logger, clock, ...settings } = options;
   return createNewsgraph({
-    config: testConfig({ responseCacheMaxEntries: 0, ...settings }),
+    config: testConfig({ responseCacheMaxEntries: 0, rateLimit: false, ...settings }),
     source,
     jit,
     registry,
     logger,
+    clock,
   });
 }
 

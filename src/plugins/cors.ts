@@ -1,6 +1,7 @@
 /** CORS with an exact allow-list of origins. */
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import { CSRF_HEADER } from './graphql-over-http.js';
+import { RATE_LIMIT_HEADERS } from './rate-limit.js';
 
 /**
  * CORS with an exact allow-list: an allowed origin is echoed; any other origin (including "null", which
@@ -18,6 +19,8 @@ export function corsFor(origins: string[]) {
       methods: ['GET', 'POST'],
       credentials: false,
       allowedHeaders: ['content-type', CSRF_HEADER, 'x-request-id'],
+      // A dashboard on another origin can read its budget and back off.
+      exposedHeaders: RATE_LIMIT_HEADERS,
     } satisfies CORSOptions;
   };
 }
