@@ -18,7 +18,7 @@ import {
   slugOfId,
 } from './shared/filters.js';
 import { lookupField } from './shared/lookup.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
   description: 'What sort of organization it is.',
@@ -104,7 +104,7 @@ OrganizationRef.implement({
       resolve: async (organization, _args, { loaders }) => {
         const relations = await loaders.organizationRelationsByOrganization.load(organization.slug);
         const partOf = relations.find((r) => r.kind === 'PART_OF' && r.from === organization.slug);
-        return partOf ? loaders.organization.load(partOf.to).then(required('organization', partOf.to)) : null;
+        return partOf ? loadRequired(loaders.organization, partOf.to, 'organization') : null;
       },
     }),
     children: t.field({

@@ -10,7 +10,7 @@ import { PersonRef } from './person.js';
 import { resolveConnection } from './shared/connections.js';
 import { pageEndBound } from './shared/cursors.js';
 import { searchTextSchema, TEXT_MATCHING } from './shared/filters.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'Anything search can find: an article or an entity.',
@@ -83,8 +83,8 @@ export const SearchResultConnection = builder.connectionObject(
 
 /** The article or entity a search hit names. */
 async function loadHit(loaders: Loaders, hit: SearchHit): Promise<ArticleRecord | EntityRecord> {
-  if (hit.type === 'Article') return loaders.article.load(hit.slug).then(required('article', hit.slug));
-  return loaders.entity({ type: hit.type, slug: hit.slug }).then(required(hit.type, hit.slug));
+  if (hit.type === 'Article') return loadRequired(loaders.article, hit.slug, 'article');
+  return loadRequired(loaders.ofType(hit.type), hit.slug, hit.type);
 }
 
 builder.queryFields((t) => ({
