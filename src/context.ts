@@ -79,7 +79,10 @@ const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>(['articleQuer
 
 /** A batch method of the source: many keys in (and the request's work, if it wants it), one value per key out. */
 type BatchMethod = {
-  [M in keyof NewsDataSource]: NewsDataSource[M] extends (keys: readonly never[], work?: RequestWork) => Promise<unknown[]>
+  [M in keyof NewsDataSource]: NewsDataSource[M] extends (
+    keys: readonly never[],
+    work?: RequestWork,
+  ) => Promise<unknown[]>
     ? M
     : never;
 }[keyof NewsDataSource];
@@ -112,8 +115,9 @@ class LoaderSet {
 
   /** The named loader, made on first use. */
   loader<N extends LoaderName>(name: N): LoaderTable[N] {
+    this.#made[name] ??= this.#make(name);
     // What is stored under a name is what #make made for that name.
-    return (this.#made[name] ??= this.#make(name)) as LoaderTable[N];
+    return this.#made[name] as LoaderTable[N];
   }
 
   #make<N extends LoaderName>(name: N): LoaderTable[N] {

@@ -13,8 +13,7 @@ AffiliationRef.implement({
     person: t.field({
       type: PersonRef,
       description: 'The person.',
-      resolve: (affiliation, _args, { loaders }) =>
-        loadRequired(loaders.person, affiliation.person, 'person'),
+      resolve: (affiliation, _args, { loaders }) => loadRequired(loaders.person, affiliation.person, 'person'),
     }),
     organization: t.field({
       type: OrganizationRef,

@@ -12,8 +12,7 @@ EventRelationRef.implement({
     from: t.field({
       type: EventRef,
       description: 'The event the relation starts from.',
-      resolve: (relation, _args, { loaders }) =>
-        loadRequired(loaders.event, relation.from, 'event'),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.event, relation.from, 'event'),
     }),
     relation: t.exposeString('relation', {
       description: 'The relation in the article’s words ("timed to coincide with", "foiled").',

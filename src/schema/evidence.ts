@@ -11,8 +11,7 @@ EvidenceRef.implement({
     article: t.field({
       type: ArticleRef,
       description: 'The article the quote is taken from.',
-      resolve: (evidence, _args, { loaders }) =>
-        loadRequired(loaders.article, evidence.article, 'article'),
+      resolve: (evidence, _args, { loaders }) => loadRequired(loaders.article, evidence.article, 'article'),
     }),
     quote: t.exposeString('quote', { description: 'The exact text of the article: `body.slice(start, end)`.' }),
     start: t.exposeInt('start', {

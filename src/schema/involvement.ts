@@ -19,8 +19,7 @@ InvolvementRef.implement({
     event: t.field({
       type: EventRef,
       description: 'The event.',
-      resolve: (involvement, _args, { loaders }) =>
-        loadRequired(loaders.event, involvement.event, 'event'),
+      resolve: (involvement, _args, { loaders }) => loadRequired(loaders.event, involvement.event, 'event'),
     }),
     role: t.exposeString('role', {
       nullable: true,

@@ -13,8 +13,7 @@ MentionRef.implement({
     article: t.field({
       type: ArticleRef,
       description: 'The article whose body contains the mention.',
-      resolve: (mention, _args, { loaders }) =>
-        loadRequired(loaders.article, mention.article, 'article'),
+      resolve: (mention, _args, { loaders }) => loadRequired(loaders.article, mention.article, 'article'),
     }),
     entity: t.field({
       type: EntityRef,

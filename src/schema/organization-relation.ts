@@ -20,8 +20,7 @@ OrganizationRelationRef.implement({
     from: t.field({
       type: OrganizationRef,
       description: 'The organization the relation starts from.',
-      resolve: (relation, _args, { loaders }) =>
-        loadRequired(loaders.organization, relation.from, 'organization'),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.organization, relation.from, 'organization'),
     }),
     kind: t.field({
       type: OrganizationRelationKindEnum,
@@ -31,8 +30,7 @@ OrganizationRelationRef.implement({
     to: t.field({
       type: OrganizationRef,
       description: 'The organization the relation points to.',
-      resolve: (relation, _args, { loaders }) =>
-        loadRequired(loaders.organization, relation.to, 'organization'),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.organization, relation.to, 'organization'),
     }),
     evidence: evidenceField(t),
   }),

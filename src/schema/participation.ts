@@ -13,14 +13,12 @@ ParticipationRef.implement({
     person: t.field({
       type: PersonRef,
       description: 'The person.',
-      resolve: (participation, _args, { loaders }) =>
-        loadRequired(loaders.person, participation.person, 'person'),
+      resolve: (participation, _args, { loaders }) => loadRequired(loaders.person, participation.person, 'person'),
     }),
     event: t.field({
       type: EventRef,
       description: 'The event.',
-      resolve: (participation, _args, { loaders }) =>
-        loadRequired(loaders.event, participation.event, 'event'),
+      resolve: (participation, _args, { loaders }) => loadRequired(loaders.event, participation.event, 'event'),
     }),
     role: t.exposeString('role', {
       nullable: true,

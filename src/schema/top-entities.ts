@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { ENTITY_TYPES } from '../data/records.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { EntityCount } from '../data/source.js';
 import { EntityRef, EntityTypeEnum } from './entity.js';
 import { publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
@@ -35,7 +35,7 @@ builder.queryFields((t) => ({
         type: [EntityTypeEnum],
         required: false,
         description: 'Only these kinds of entity (default: all).',
-        validate: z.array(z.string()).max(3, 'at most 3 types'),
+        validate: z.array(z.string()).max(ENTITY_TYPES.length, `at most ${ENTITY_TYPES.length} types`),
       }),
       ...publicationWindowArgs(t.arg),
       first: t.arg.int({

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { z } from 'zod';
-import { decodeGlobalId } from './ids.js';
+import { decodeGlobalId, type NodeType } from './ids.js';
 
 /**
  * Loads a record the data refers to (a reference the validator has already checked): a missing record here
@@ -19,7 +19,7 @@ export const lookupArgsSchema = z
   .refine((args) => (args.id == null) !== (args.slug == null), 'give exactly one of `id` or `slug`');
 
 /** The slug a lookup asks for, or null when the ID is malformed or names another type. */
-export function slugFromLookup(typename: string, args: { id?: string | null; slug?: string | null }): string | null {
+export function slugFromLookup(typename: NodeType, args: { id?: string | null; slug?: string | null }): string | null {
   if (args.slug != null) return args.slug;
   const decoded = args.id == null ? null : decodeGlobalId(args.id);
   return decoded?.typename === typename ? decoded.id : null;
