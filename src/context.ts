@@ -4,9 +4,17 @@
  * request's RequestWork (its deadline, checked before every batch load).
  */
 import DataLoader from 'dataloader';
+import {
+  ENTITY_TYPE_INFO,
+  ENTITY_TYPES,
+  type EntityNoun,
+  type EntityPlural,
+  type EntityRecordOf,
+  type EntityType,
+} from './data/entity-types.js';
 import type { EntityKey, EntityRecord } from './data/records.js';
 import { RequestWork } from './data/request-work.js';
-import type { ArticleQuery, EntityQuery, NewsDataSource } from './data/source.js';
+import type { NewsDataSource } from './data/source.js';
 
 export interface ContextOptions {
   /** Batch loads (the default). Off only to measure the naive cost in benchmarks. */
@@ -33,188 +41,118 @@ function deadlineOptions<K>(
   return [checked, schedule];
 }
 
-function loader<V>(batchLoad: (keys: readonly string[]) => Promise<V[]>, options: ContextOptions, work: RequestWork) {
-  const [checked, schedule] = deadlineOptions(batchLoad, work);
-  // Results come back in key order with null (or []) for unknown keys, never an Error.
-  return new DataLoader<string, V>(checked as typeof batchLoad, {
-    batch: options.batch ?? true,
-    batchScheduleFn: schedule,
-  });
-}
+/**
+ * The request's DataLoaders, by name, and the source's batch method each one calls. A loader keyed by a
+ * query object (QUERY_LOADERS) caches by the query's JSON, so equal queries share one load within a request.
+ */
+const LOADER_METHODS = {
+  article: 'articlesBySlug',
+  ...(Object.fromEntries(
+    ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].noun, `${ENTITY_TYPE_INFO[type].plural}BySlug`]),
+  ) as { [T in EntityType as EntityNoun<T>]: `${EntityPlural<T>}BySlug` }),
+  affiliationsByPerson: 'affiliationsByPerson',
+  affiliationsByOrganization: 'affiliationsByOrganization',
+  participationsByPerson: 'participationsByPerson',
+  participationsByEvent: 'participationsByEvent',
+  involvementsByOrganization: 'involvementsByOrganization',
+  involvementsByEvent: 'involvementsByEvent',
+  organizationRelationsByOrganization: 'organizationRelationsByOrganization',
+  eventRelationsByEvent: 'eventRelationsByEvent',
+  mentionsByArticle: 'mentionsByArticle',
+  mentionsByEntity: 'mentionsByEntity',
+  entitiesByArticle: 'entitiesByArticle',
+  mentionCountsByEntity: 'mentionCountsByEntity',
+  coMentionsByEntity: 'coMentionsByEntity',
+  articleQuery: 'queryArticles',
+  entityQuery: 'queryEntities',
+} as const satisfies Record<string, BatchMethod>;
 
-/** A loader keyed by a query object: equal queries (same JSON) share one load within a request. */
-function queryLoader<Q, V>(
-  batchLoad: (queries: readonly Q[]) => Promise<V[]>,
-  options: ContextOptions,
-  work: RequestWork,
-) {
-  const [checked, schedule] = deadlineOptions(batchLoad, work);
-  return new DataLoader<Q, V, string>(checked as typeof batchLoad, {
-    batch: options.batch ?? true,
-    batchScheduleFn: schedule,
-    cacheKeyFn: (query) => JSON.stringify(query),
-  });
-}
+const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>(['articleQuery', 'entityQuery']);
 
-/** The value a batch method of the source gives per key. */
-type ValueOf<M extends keyof NewsDataSource> = NewsDataSource[M] extends (keys: never) => Promise<(infer V)[]>
-  ? V
-  : never;
+/** A batch method of the source: many keys in (and the request's work, if it wants it), one value per key out. */
+type BatchMethod = {
+  [M in keyof NewsDataSource]: NewsDataSource[M] extends (
+    keys: readonly never[],
+    work?: RequestWork,
+  ) => Promise<unknown[]>
+    ? M
+    : never;
+}[keyof NewsDataSource];
+type KeyOf<M extends BatchMethod> = Parameters<NewsDataSource[M]>[0] extends readonly (infer K)[] ? K : never;
+type ValueOf<M extends BatchMethod> = Awaited<ReturnType<NewsDataSource[M]>> extends (infer V)[] ? V : never;
+
+export type LoaderName = keyof typeof LOADER_METHODS;
+type MethodOf<N extends LoaderName> = (typeof LOADER_METHODS)[N];
+/** Each loader's precise type: keyed as its batch method is, giving what the method gives per key. */
+export type LoaderTable = {
+  readonly [N in LoaderName]: DataLoader<KeyOf<MethodOf<N>>, ValueOf<MethodOf<N>>, string>;
+};
+
+const LOADER_NAMES = Object.keys(LOADER_METHODS) as LoaderName[];
 
 /**
  * The request's DataLoaders, each made on first use: a query touches a few of them, and a request answered
- * without running a resolver (a cached answer) makes none.
+ * without running a resolver (a cached answer) makes none. `loaders.person` and its siblings (LoaderTable)
+ * are getters on the prototype, defined once from LOADER_METHODS below.
  */
-export class Loaders {
-  #article?: DataLoader<string, ValueOf<'articlesBySlug'>>;
-  #person?: DataLoader<string, ValueOf<'personsBySlug'>>;
-  #organization?: DataLoader<string, ValueOf<'organizationsBySlug'>>;
-  #event?: DataLoader<string, ValueOf<'eventsBySlug'>>;
-  #affiliationsByPerson?: DataLoader<string, ValueOf<'affiliationsByPerson'>>;
-  #affiliationsByOrganization?: DataLoader<string, ValueOf<'affiliationsByOrganization'>>;
-  #participationsByPerson?: DataLoader<string, ValueOf<'participationsByPerson'>>;
-  #participationsByEvent?: DataLoader<string, ValueOf<'participationsByEvent'>>;
-  #involvementsByOrganization?: DataLoader<string, ValueOf<'involvementsByOrganization'>>;
-  #involvementsByEvent?: DataLoader<string, ValueOf<'involvementsByEvent'>>;
-  #organizationRelationsByOrganization?: DataLoader<string, ValueOf<'organizationRelationsByOrganization'>>;
-  #eventRelationsByEvent?: DataLoader<string, ValueOf<'eventRelationsByEvent'>>;
-  #mentionsByArticle?: DataLoader<string, ValueOf<'mentionsByArticle'>>;
-  #mentionsByEntity?: DataLoader<string, ValueOf<'mentionsByEntity'>>;
-  #entitiesByArticle?: DataLoader<string, ValueOf<'entitiesByArticle'>>;
-  #mentionCountsByEntity?: DataLoader<string, ValueOf<'mentionCountsByEntity'>>;
-  #coMentionsByEntity?: DataLoader<string, ValueOf<'coMentionsByEntity'>>;
-  #articleQuery?: DataLoader<ArticleQuery, readonly string[], string>;
-  #entityQuery?: DataLoader<EntityQuery, readonly string[], string>;
+class LoaderSet {
+  /** The loaders made so far, by name. */
+  readonly #made: Partial<Record<LoaderName, LoaderTable[LoaderName]>> = {};
 
   constructor(
     private readonly source: NewsDataSource,
-    private readonly options: ContextOptions = {},
-    private readonly work: RequestWork = new RequestWork(),
+    private readonly options: ContextOptions,
+    private readonly work: RequestWork,
   ) {}
 
-  get article() {
-    this.#article ??= loader((slugs) => this.source.articlesBySlug(slugs), this.options, this.work);
-    return this.#article;
-  }
-  get person() {
-    this.#person ??= loader((slugs) => this.source.personsBySlug(slugs), this.options, this.work);
-    return this.#person;
-  }
-  get organization() {
-    this.#organization ??= loader((slugs) => this.source.organizationsBySlug(slugs), this.options, this.work);
-    return this.#organization;
-  }
-  get event() {
-    this.#event ??= loader((slugs) => this.source.eventsBySlug(slugs), this.options, this.work);
-    return this.#event;
-  }
-  get affiliationsByPerson() {
-    this.#affiliationsByPerson ??= loader((slugs) => this.source.affiliationsByPerson(slugs), this.options, this.work);
-    return this.#affiliationsByPerson;
-  }
-  get affiliationsByOrganization() {
-    this.#affiliationsByOrganization ??= loader(
-      (slugs) => this.source.affiliationsByOrganization(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#affiliationsByOrganization;
-  }
-  get participationsByPerson() {
-    this.#participationsByPerson ??= loader(
-      (slugs) => this.source.participationsByPerson(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#participationsByPerson;
-  }
-  get participationsByEvent() {
-    this.#participationsByEvent ??= loader(
-      (slugs) => this.source.participationsByEvent(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#participationsByEvent;
-  }
-  get involvementsByOrganization() {
-    this.#involvementsByOrganization ??= loader(
-      (slugs) => this.source.involvementsByOrganization(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#involvementsByOrganization;
-  }
-  get involvementsByEvent() {
-    this.#involvementsByEvent ??= loader((slugs) => this.source.involvementsByEvent(slugs), this.options, this.work);
-    return this.#involvementsByEvent;
-  }
-  get organizationRelationsByOrganization() {
-    this.#organizationRelationsByOrganization ??= loader(
-      (slugs) => this.source.organizationRelationsByOrganization(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#organizationRelationsByOrganization;
-  }
-  get eventRelationsByEvent() {
-    this.#eventRelationsByEvent ??= loader(
-      (slugs) => this.source.eventRelationsByEvent(slugs),
-      this.options,
-      this.work,
-    );
-    return this.#eventRelationsByEvent;
-  }
-  get mentionsByArticle() {
-    this.#mentionsByArticle ??= loader((slugs) => this.source.mentionsByArticle(slugs), this.options, this.work);
-    return this.#mentionsByArticle;
-  }
-  get mentionsByEntity() {
-    this.#mentionsByEntity ??= loader((keys) => this.source.mentionsByEntity(keys), this.options, this.work);
-    return this.#mentionsByEntity;
-  }
-  get entitiesByArticle() {
-    this.#entitiesByArticle ??= loader((slugs) => this.source.entitiesByArticle(slugs), this.options, this.work);
-    return this.#entitiesByArticle;
-  }
-  get mentionCountsByEntity() {
-    this.#mentionCountsByEntity ??= loader((keys) => this.source.mentionCountsByEntity(keys), this.options, this.work);
-    return this.#mentionCountsByEntity;
-  }
-  get coMentionsByEntity() {
-    this.#coMentionsByEntity ??= loader(
-      (keys) => this.source.coMentionsByEntity(keys, this.work),
-      this.options,
-      this.work,
-    );
-    return this.#coMentionsByEntity;
-  }
-  get articleQuery() {
-    this.#articleQuery ??= queryLoader<ArticleQuery, readonly string[]>(
-      (queries) => this.source.queryArticles(queries, this.work),
-      this.options,
-      this.work,
-    );
-    return this.#articleQuery;
-  }
-  get entityQuery() {
-    this.#entityQuery ??= queryLoader<EntityQuery, readonly string[]>(
-      (queries) => this.source.queryEntities(queries, this.work),
-      this.options,
-      this.work,
-    );
-    return this.#entityQuery;
+  /** The named loader, made on first use. */
+  loader<N extends LoaderName>(name: N): LoaderTable[N] {
+    this.#made[name] ??= this.#make(name);
+    // What is stored under a name is what #make made for that name.
+    return this.#made[name] as LoaderTable[N];
   }
 
-  /** Loads a Person, Organization or Event through the loader of its type. */
+  #make<N extends LoaderName>(name: N): LoaderTable[N] {
+    const { source, work } = this;
+    const method = source[LOADER_METHODS[name]] as (keys: readonly unknown[], work: RequestWork) => Promise<unknown[]>;
+    const [checked, schedule] = deadlineOptions((keys: readonly unknown[]) => method.call(source, keys, work), work);
+    // Results come back in key order with null (or []) for unknown keys, never an Error.
+    return new DataLoader(checked, {
+      batch: this.options.batch ?? true,
+      batchScheduleFn: schedule,
+      ...(QUERY_LOADERS.has(name) ? { cacheKeyFn: (query: unknown) => JSON.stringify(query) } : {}),
+    }) as unknown as LoaderTable[N];
+  }
+
+  /** The loader of an entity type's records by slug. */
+  ofType<T extends EntityType>(type: T): DataLoader<string, EntityRecordOf<T> | null, string> {
+    return this.loader(ENTITY_TYPE_INFO[type].noun) as DataLoader<string, EntityRecordOf<T> | null, string>;
+  }
+
+  /** Loads an entity of any type through the loader of its type. */
   entity(key: EntityKey): Promise<EntityRecord | null> {
-    if (key.type === 'Person') return this.person.load(key.slug);
-    if (key.type === 'Organization') return this.organization.load(key.slug);
-    return this.event.load(key.slug);
+    return this.ofType(key.type).load(key.slug);
   }
 }
 
-export function createLoaders(source: NewsDataSource, options: ContextOptions = {}): Loaders {
-  return new Loaders(source, options);
+for (const name of LOADER_NAMES) {
+  Object.defineProperty(LoaderSet.prototype, name, {
+    get(this: LoaderSet) {
+      return this.loader(name);
+    },
+  });
+}
+
+/** The request's loaders: `loaders.person.load(slug)`, `loaders.entity(key)`. */
+export type Loaders = LoaderSet & LoaderTable;
+
+export function createLoaders(
+  source: NewsDataSource,
+  options: ContextOptions = {},
+  work: RequestWork = new RequestWork(),
+): Loaders {
+  // The table's getters are on the prototype (above), where the class's own type cannot see them.
+  return new LoaderSet(source, options, work) as Loaders;
 }
 
 export interface Context {
@@ -228,7 +166,7 @@ export interface Context {
 
 export function createContext(source: NewsDataSource, options: ContextOptions = {}): Context {
   const work = new RequestWork();
-  return { source, dataVersion: source.version, loaders: new Loaders(source, options, work), work };
+  return { source, dataVersion: source.version, loaders: createLoaders(source, options, work), work };
 }
 
 /** The request's context from the arguments an executor is called with (graphql types it `unknown`). */

@@ -3,11 +3,17 @@
  * so IDs are stable across data releases. Decoding never throws: anything that is not a
  * well-formed ID decodes to null, and the caller answers null or BAD_USER_INPUT.
  */
+import { ENTITY_TYPES, type EntityType } from './data/entity-types.js';
+
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const RAW_ID = /^([A-Z][A-Za-z]*):([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
+/** The types a global ID can name: articles and every entity type. */
+export type NodeType = 'Article' | EntityType;
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(['Article', ...ENTITY_TYPES]);
+
 export interface DecodedGlobalId {
-  typename: string;
+  typename: NodeType;
   id: string;
 }
 
@@ -33,6 +39,6 @@ export function encodeGlobalId(typename: string, id: string | number | bigint): 
 export function decodeGlobalId(globalId: string): DecodedGlobalId | null {
   if (globalId.length > 512 || !BASE64.test(globalId) || globalId.length % 4 !== 0) return null;
   const match = RAW_ID.exec(Buffer.from(globalId, 'base64').toString('utf8'));
-  if (!match?.[1] || !match[2]) return null;
-  return { typename: match[1], id: match[2] };
+  if (!match?.[1] || !match[2] || !NODE_TYPES.has(match[1])) return null;
+  return { typename: match[1] as NodeType, id: match[2] };
 }

@@ -178,7 +178,7 @@ describe('MentionMatcher', () => {
       name: 'Peru',
       aliases: ['Peruvian officials'],
       description: null,
-      kind: 'GOVERNMENT',
+      kind: 'GOVERNMENT' as const,
       country: 'PE',
     };
     const matcher = new MentionMatcher([peru]);

@@ -9,6 +9,14 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  byEntityType,
+  ENTITY_TYPE_INFO,
+  ENTITY_TYPES,
+  type EntityPlural,
+  type EntityRecordOf,
+  type EntityType,
+} from './entity-types.js';
+import {
   FAST_FIXTURE_CHECKS,
   FIXTURE_FILES,
   type FixtureFileName,
@@ -21,16 +29,13 @@ import {
   type ArticleRecord,
   type EntityKey,
   type EntityRecord,
-  type EventRecord,
   type EventRelationRecord,
   type EvidenceRecord,
   entityKeyString,
   type InvolvementRecord,
   type MentionRecord,
-  type OrganizationRecord,
   type OrganizationRelationRecord,
   type ParticipationRecord,
-  type PersonRecord,
 } from './records.js';
 
 export interface FixtureProblem {
@@ -60,20 +65,30 @@ export class FixtureError extends Error {
   }
 }
 
+/** The entities of each type, as lists named by the type's plural (`persons`…). */
+export type EntityLists = { [T in EntityType as EntityPlural<T>]: EntityRecordOf<T>[] };
+
 /** The validated, cross-checked content of a fixture directory, with computed offsets and mentions. */
-export interface Dataset {
+export type Dataset = EntityLists & {
   /** Content hash of the fixture files: changes whenever any fact changes. */
   version: string;
   articles: ArticleRecord[];
-  persons: PersonRecord[];
-  organizations: OrganizationRecord[];
-  events: EventRecord[];
   affiliations: AffiliationRecord[];
   participations: ParticipationRecord[];
   involvements: InvolvementRecord[];
   organizationRelations: OrganizationRelationRecord[];
   eventRelations: EventRelationRecord[];
   mentions: MentionRecord[];
+};
+
+/** The entities of a type in a data set. */
+export function entitiesOf<T extends EntityType>(data: EntityLists, type: T): EntityRecordOf<T>[] {
+  return data[ENTITY_TYPE_INFO[type].plural] as EntityRecordOf<T>[];
+}
+
+/** Every entity of a data set, type after type in the registry's order. */
+export function allEntities(data: EntityLists): EntityRecord[] {
+  return ENTITY_TYPES.flatMap((type): EntityRecord[] => entitiesOf(data, type));
 }
 
 /** A valid record and its index in its file (its label, for a report, is computed only when needed). */
@@ -578,6 +593,11 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
     problems.push(...entry.problems);
     (byFile as Record<string, unknown>)[file] = entry.records;
   });
+  /** The valid records of a type's fixture file. */
+  const entityFixtures = (type: EntityType) =>
+    byFile[ENTITY_TYPE_INFO[type].file] as Labelled<
+      FixtureSet[(typeof ENTITY_TYPE_INFO)[EntityType]['file']][number]
+    >[];
   // The version: SHA-256 of each file's name and the digests of its pieces.
   const hash = createHash('sha256');
   for (const [i, file] of files.entries()) {
@@ -598,24 +618,22 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
   };
 
   const articles = uniqueBySlug('articles.json', byFile['articles.json']);
-  const persons = uniqueBySlug(
-    'persons.json',
-    byFile['persons.json'].map((r) => ({ ...r, value: { type: 'Person' as const, ...r.value } })),
+  /** Each type's records by slug, tagged with their type. */
+  const entityTables = byEntityType((type) =>
+    uniqueBySlug(
+      ENTITY_TYPE_INFO[type].file,
+      entityFixtures(type).map((r) => ({ ...r, value: { type, ...r.value } as EntityRecord })),
+    ),
   );
-  const organizations = uniqueBySlug(
-    'organizations.json',
-    byFile['organizations.json'].map((r) => ({ ...r, value: { type: 'Organization' as const, ...r.value } })),
-  );
-  const events = uniqueBySlug(
-    'events.json',
-    byFile['events.json'].map((r) => ({ ...r, value: { type: 'Event' as const, ...r.value } })),
-  );
+  const persons = entityTables.Person;
+  const organizations = entityTables.Organization;
+  const events = entityTables.Event;
 
   const articleList = [...articles.values()];
-  const personList = [...persons.values()];
-  const organizationList = [...organizations.values()];
-  const eventList = [...events.values()];
-  const entities: EntityRecord[] = [...personList, ...organizationList, ...eventList];
+  const entityLists = Object.fromEntries(
+    ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, [...entityTables[type].values()]]),
+  ) as EntityLists;
+  const entities = allEntities(entityLists);
   if (problems.length === 0) options.onIndexable?.(entities, articleList);
 
   for (const record of byFile['events.json']) {
@@ -626,12 +644,9 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
       report('events.json', labelOf(record), 'endDate', `"${value.endDate}" is before startDate "${value.startDate}"`);
     }
   }
-  for (const [file, records] of [
-    ['persons.json', byFile['persons.json']],
-    ['organizations.json', byFile['organizations.json']],
-    ['events.json', byFile['events.json']],
-  ] as const) {
-    for (const record of records) {
+  for (const type of ENTITY_TYPES) {
+    const file = ENTITY_TYPE_INFO[type].file;
+    for (const record of entityFixtures(type)) {
       const { value } = record;
       if (value.aliases.length === 0) continue;
       const seen = new Set<string>([value.name]);
@@ -677,11 +692,9 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
 
   // Slugs of records that exist but failed validation: a reference to one is not reported again as unknown.
   const slugsSeenIn = (file: FixtureFileName) => read[files.indexOf(file)]?.failedSlugs ?? new Set<string>();
-  const slugsSeen: Record<string, Set<string>> = {
-    person: slugsSeenIn('persons.json'),
-    organization: slugsSeenIn('organizations.json'),
-    event: slugsSeenIn('events.json'),
-  };
+  const slugsSeen: Record<string, Set<string>> = Object.fromEntries(
+    ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].noun, slugsSeenIn(ENTITY_TYPE_INFO[type].file)]),
+  );
   const checkRef = (
     file: FixtureFileName,
     label: string,
@@ -810,12 +823,9 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
   const mentionedKeys = new Set<EntityKey>();
   for (const mention of mentions) mentionedKeys.add(mention.entity);
   const mentioned = new Set([...mentionedKeys].map(entityKeyString));
-  for (const [file, records, type] of [
-    ['persons.json', byFile['persons.json'], 'Person'],
-    ['organizations.json', byFile['organizations.json'], 'Organization'],
-    ['events.json', byFile['events.json'], 'Event'],
-  ] as const) {
-    for (const record of records) {
+  for (const type of ENTITY_TYPES) {
+    const file = ENTITY_TYPE_INFO[type].file;
+    for (const record of entityFixtures(type)) {
       if (!mentioned.has(`${type}:${record.value.slug}`)) {
         report(
           file,
@@ -831,9 +841,7 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
   return {
     version: hash.digest('hex').slice(0, 16),
     articles: articleList,
-    persons: personList,
-    organizations: organizationList,
-    events: eventList,
+    ...entityLists,
     affiliations,
     participations,
     involvements,

@@ -3,17 +3,22 @@
  * built once at start-up, answering the batch interface without scanning mentions per request.
  */
 import { bucketCount, buckets, dayRange, lowerBound, overlaps, upperBound, windowRange } from './dates.js';
-import type { Dataset } from './load-fixtures.js';
+import {
+  byEntityType,
+  ENTITY_TYPE_INFO,
+  ENTITY_TYPES,
+  type EntityPlural,
+  type EntityRecordOf,
+  type EntityType,
+} from './entity-types.js';
+import { allEntities, type Dataset, entitiesOf } from './load-fixtures.js';
 import {
   type ArticleRecord,
   type EntityKey,
   type EntityRecord,
-  type EntityType,
   type EventRecord,
   entityKeyString,
   type MentionRecord,
-  type OrganizationRecord,
-  type PersonRecord,
 } from './records.js';
 import type { RequestWork } from './request-work.js';
 import { SearchIndex, SearchIndexBuild } from './search-index.js';
@@ -47,6 +52,10 @@ function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<str
 
 function lookupMany<T>(index: ReadonlyMap<string, T>, keys: readonly string[]): (T | null)[] {
   return keys.map((key) => index.get(key) ?? null);
+}
+
+function bySlug<T extends { slug: string }>(records: readonly T[]): Map<string, T> {
+  return new Map(records.map((record) => [record.slug, record]));
 }
 
 function groupsFor<T>(index: ReadonlyMap<string, T[]>, keys: readonly string[]): T[][] {
@@ -396,9 +405,7 @@ export class MemoryStore implements NewsDataSource {
   readonly version: string;
   private readonly data: Dataset;
   private readonly articles: Map<string, ArticleRecord>;
-  private readonly persons: Map<string, PersonRecord>;
-  private readonly organizations: Map<string, OrganizationRecord>;
-  private readonly events: Map<string, EventRecord>;
+  private readonly entities: { [T in EntityType]: Map<string, EntityRecordOf<T>> };
   private readonly entitiesByKey: Map<string, EntityRecord>;
   /** Article slugs newest first. */
   private readonly articleOrder: string[];
@@ -443,8 +450,7 @@ export class MemoryStore implements NewsDataSource {
    * `new MemoryStore(data)` builds everything in this thread.
    */
   static async create(data: Dataset, build?: SearchIndexBuild): Promise<MemoryStore> {
-    const building =
-      build ?? new SearchIndexBuild([...data.persons, ...data.organizations, ...data.events], data.articles);
+    const building = build ?? new SearchIndexBuild(allEntities(data), data.articles);
     let finishIndex: (index: Promise<SearchIndex>) => void = () => undefined;
     const searchIndex = new Promise<SearchIndex>((resolve) => {
       finishIndex = resolve;
@@ -466,10 +472,12 @@ export class MemoryStore implements NewsDataSource {
     this.data = data;
     this.version = data.version;
     this.articles = new Map(data.articles.map((a) => [a.slug, a]));
-    this.persons = new Map(data.persons.map((r) => [r.slug, r]));
-    this.organizations = new Map(data.organizations.map((r) => [r.slug, r]));
-    this.events = new Map(data.events.map((r) => [r.slug, r]));
-    const entities: EntityRecord[] = [...data.persons, ...data.organizations, ...data.events];
+    this.entities = {
+      Person: bySlug(data.persons),
+      Organization: bySlug(data.organizations),
+      Event: bySlug(data.events),
+    };
+    const entities = allEntities(data);
     this.entitiesByKey = new Map(entities.map((e) => [entityKeyString(e), e]));
 
     const newestFirstOrder = sortedLike(data.articles, newestFirst, byPublication(data.articles));
@@ -478,11 +486,7 @@ export class MemoryStore implements NewsDataSource {
       const guess = lowerCaseOrder(records, (r) => r.name);
       return sortedLike(records, byEntityName, guess).map(slugAt(records));
     };
-    this.entityNameOrder = {
-      Person: byName(data.persons),
-      Organization: byName(data.organizations),
-      Event: byName(data.events),
-    };
+    this.entityNameOrder = byEntityType((type) => byName(entitiesOf(data, type)));
 
     const { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity } =
       (this.articles.size === data.articles.length &&
@@ -532,13 +536,13 @@ export class MemoryStore implements NewsDataSource {
     return lookupMany(this.articles, slugs);
   }
   async personsBySlug(slugs: readonly string[]) {
-    return lookupMany(this.persons, slugs);
+    return lookupMany(this.entities.Person, slugs);
   }
   async organizationsBySlug(slugs: readonly string[]) {
-    return lookupMany(this.organizations, slugs);
+    return lookupMany(this.entities.Organization, slugs);
   }
   async eventsBySlug(slugs: readonly string[]) {
-    return lookupMany(this.events, slugs);
+    return lookupMany(this.entities.Event, slugs);
   }
 
   async affiliationsByPerson(slugs: readonly string[]) {
@@ -708,48 +712,52 @@ export class MemoryStore implements NewsDataSource {
           .map((k) => k.slug)
       : this.entityNameOrder[query.type];
     const nameNeedle = query.nameContains ? foldForSearch(query.nameContains) : null;
-    const locationNeedle = query.location ? foldForSearch(query.location) : null;
-    const window = query.from || query.to ? windowRange(query.from, query.to) : null;
+    const matchesType = this.typeFilters(query)[query.type] as (entity: EntityRecord, slug: string) => boolean;
     const selected = base.filter((slug) => {
       const entity = this.entitiesByKey.get(`${query.type}:${slug}`);
       if (!entity) return false;
       if (nameNeedle && !this.foldedNames(`${query.type}:${slug}`, entity).some((n) => n.includes(nameNeedle)))
         return false;
-      if (entity.type === 'Person') {
-        if (query.nationality && !entity.nationalities.includes(query.nationality)) return false;
-        if (
-          query.affiliatedWith &&
-          !this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith)
-        ) {
+      return matchesType(entity, slug);
+    });
+    return query.order ? this.orderEntities(query.type, selected, query.order) : selected;
+  }
+
+  /** The conditions of a query that only one type has (nationality, kind, dates…), one entry per type. */
+  private typeFilters(query: EntityQuery): {
+    [T in EntityType]: (entity: EntityRecordOf<T>, slug: string) => boolean;
+  } {
+    const locationNeedle = query.location ? foldForSearch(query.location) : null;
+    const window = query.from || query.to ? windowRange(query.from, query.to) : null;
+    return {
+      Person: (person, slug) => {
+        if (query.nationality && !person.nationalities.includes(query.nationality)) return false;
+        return (
+          !query.affiliatedWith ||
+          (this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith) ?? false)
+        );
+      },
+      Organization: (organization, slug) => {
+        if (query.kind && organization.kind !== query.kind) return false;
+        if (query.country && organization.country !== query.country) return false;
+        return !query.partOf || (this.ancestors.get(slug)?.includes(query.partOf) ?? false);
+      },
+      Event: (event, slug) => {
+        if (query.kind && event.kind !== query.kind) return false;
+        if (locationNeedle && !foldForSearch(event.location ?? '').includes(locationNeedle)) return false;
+        if (query.involves && !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves))
           return false;
-        }
-      }
-      if (entity.type === 'Organization') {
-        if (query.kind && entity.kind !== query.kind) return false;
-        if (query.country && entity.country !== query.country) return false;
-        if (query.partOf && !this.ancestors.get(slug)?.includes(query.partOf)) return false;
-      }
-      if (entity.type === 'Event') {
-        if (query.kind && entity.kind !== query.kind) return false;
-        if (locationNeedle && !foldForSearch(entity.location ?? '').includes(locationNeedle)) return false;
-        if (
-          query.involves &&
-          !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves)
-        ) {
-          return false;
-        }
         if (window) {
-          if (!entity.startDate) return false;
+          if (!event.startDate) return false;
           const span = {
-            first: dayRange(entity.startDate).first,
-            last: dayRange(entity.endDate ?? entity.startDate).last,
+            first: dayRange(event.startDate).first,
+            last: dayRange(event.endDate ?? event.startDate).last,
           };
           if (!overlaps(span, window)) return false;
         }
-      }
-      return true;
-    });
-    return query.order ? this.orderEntities(query.type, selected, query.order) : selected;
+        return true;
+      },
+    };
   }
 
   private orderEntities(type: EntityType, slugs: string[], order: NonNullable<EntityQuery['order']>): string[] {
@@ -776,11 +784,12 @@ export class MemoryStore implements NewsDataSource {
 
   async stats(): Promise<CorpusStats> {
     const d = this.data;
+    const entityCounts = Object.fromEntries(
+      ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, entitiesOf(d, type).length]),
+    ) as { [T in EntityType as EntityPlural<T>]: number };
     return {
       articles: d.articles.length,
-      persons: d.persons.length,
-      organizations: d.organizations.length,
-      events: d.events.length,
+      ...entityCounts,
       mentions: d.mentions.length,
       relationships:
         d.affiliations.length +

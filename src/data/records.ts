@@ -3,10 +3,9 @@
  * with evidence offsets and mentions computed by the loader.
  */
 
-export const ENTITY_TYPES = ['Person', 'Organization', 'Event'] as const;
-export type EntityType = (typeof ENTITY_TYPES)[number];
+import type { EntityRecordOf, EntityType } from './entity-types.js';
 
-/** Identifies an entity across the three entity tables. */
+/** Identifies an entity across the entity tables. */
 export interface EntityKey {
   type: EntityType;
   slug: string;
@@ -29,33 +28,12 @@ export interface ArticleRecord {
   body: string;
 }
 
-interface EntityBase {
-  slug: string;
-  name: string;
-  aliases: string[];
-  description: string | null;
-}
+export type PersonRecord = EntityRecordOf<'Person'>;
+export type OrganizationRecord = EntityRecordOf<'Organization'>;
+export type EventRecord = EntityRecordOf<'Event'>;
 
-export interface PersonRecord extends EntityBase {
-  type: 'Person';
-  nationalities: string[];
-}
-
-export interface OrganizationRecord extends EntityBase {
-  type: 'Organization';
-  kind: string;
-  country: string | null;
-}
-
-export interface EventRecord extends EntityBase {
-  type: 'Event';
-  kind: string;
-  startDate: string | null;
-  endDate: string | null;
-  location: string | null;
-}
-
-export type EntityRecord = PersonRecord | OrganizationRecord | EventRecord;
+/** An entity of any type: narrowed by its `type`. */
+export type EntityRecord = EntityRecordOf<EntityType>;
 
 export interface EvidenceRecord {
   article: string;

@@ -5,7 +5,7 @@
  * arrays transferred, not copied. One worker serves reload after reload; the main thread ends it on a timeout.
  */
 import { parentPort } from 'node:worker_threads';
-import { type Dataset, FixtureError, loadDataset } from './load-fixtures.js';
+import { allEntities, type Dataset, FixtureError, loadDataset } from './load-fixtures.js';
 import { textIndexInput } from './search-index.js';
 import { buildTextIndex, type TextIndexData, transferablesOf } from './text-index.js';
 
@@ -56,7 +56,7 @@ async function reload(id: number, directory: string) {
   let textIndex: TextIndexData;
   try {
     data = await loadDataset(directory);
-    const entities = [...data.persons, ...data.organizations, ...data.events];
+    const entities = allEntities(data);
     textIndex = buildTextIndex(textIndexInput(entities, data.articles));
   } catch (error) {
     if (error instanceof FixtureError) {

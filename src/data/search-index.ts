@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ENTITY_TYPES } from './entity-types.js';
 import type { ArticleRecord, EntityRecord } from './records.js';
 import { entityKeyString } from './records.js';
 import type { RequestWork } from './request-work.js';
@@ -111,7 +112,7 @@ export const MAX_EXPANSION_POSTINGS = 2_000_000;
 /** Postings scanned between two looks at the request's deadline. */
 const POSTINGS_PER_CHECK = 16_384;
 
-const TYPE_CODES: readonly SearchTarget[] = ['Article', 'Person', 'Organization', 'Event'];
+const TYPE_CODES: readonly SearchTarget[] = ['Article', ...ENTITY_TYPES];
 
 /** Below this much body text, a worker thread costs more (start-up, copying the text) than it saves. */
 const WORKER_ABOVE_CHARACTERS = 20_000_000;

@@ -6,22 +6,20 @@
  */
 
 import type { TimeInterval } from './dates.js';
+import type { EntityPlural, EntityRecordOf, EntityType } from './entity-types.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
   EntityKey,
-  EventRecord,
   EventRelationRecord,
   InvolvementRecord,
   MentionRecord,
-  OrganizationRecord,
   OrganizationRelationRecord,
   ParticipationRecord,
-  PersonRecord,
 } from './records.js';
 import type { RequestWork } from './request-work.js';
 
-export type SearchTarget = 'Article' | EntityKey['type'];
+export type SearchTarget = 'Article' | EntityType;
 export type SearchField = 'NAME' | 'ALIAS' | 'HEADLINE' | 'BODY';
 
 /** Where a search matched: the matched text and its offsets in the field it came from. */
@@ -66,7 +64,7 @@ export type EntityOrderField = 'NAME' | 'ARTICLE_COUNT' | 'MENTION_COUNT' | 'STA
 
 /** Which entities of one type, in which order. Conditions that do not apply to the type are ignored. */
 export interface EntityQuery {
-  type: EntityKey['type'];
+  type: EntityType;
   /** Case- and accent-insensitive substring of the name or an alias. */
   nameContains?: string | null;
   /** Persons: holds this nationality (ISO 3166-1 alpha-2). */
@@ -92,14 +90,17 @@ export interface EntityQuery {
   order?: { field: EntityOrderField; direction: SortDirection } | null;
 }
 
-export interface CorpusStats {
+/** Counts over the whole corpus: articles, entities of each type (`persons`…), mentions and relationships. */
+export type CorpusStats = {
   articles: number;
-  persons: number;
-  organizations: number;
-  events: number;
   mentions: number;
   relationships: number;
-}
+} & { [T in EntityType as EntityPlural<T>]: number };
+
+/** One batch method per entity type (`personsBySlug`…): records by slug, null for an unknown slug. */
+type EntitiesBySlug = {
+  [T in EntityType as `${EntityPlural<T>}BySlug`]: (slugs: readonly string[]) => Promise<(EntityRecordOf<T> | null)[]>;
+};
 
 export interface MentionCounts {
   articleCount: number;
@@ -127,14 +128,11 @@ export class QueryLimitError extends Error {
   override name = 'QueryLimitError';
 }
 
-export interface NewsDataSource {
+export interface NewsDataSource extends EntitiesBySlug {
   /** Content hash of the data this source serves. */
   readonly version: string;
 
   articlesBySlug(slugs: readonly string[]): Promise<(ArticleRecord | null)[]>;
-  personsBySlug(slugs: readonly string[]): Promise<(PersonRecord | null)[]>;
-  organizationsBySlug(slugs: readonly string[]): Promise<(OrganizationRecord | null)[]>;
-  eventsBySlug(slugs: readonly string[]): Promise<(EventRecord | null)[]>;
 
   affiliationsByPerson(personSlugs: readonly string[]): Promise<AffiliationRecord[][]>;
   affiliationsByOrganization(organizationSlugs: readonly string[]): Promise<AffiliationRecord[][]>;
@@ -179,7 +177,7 @@ export interface NewsDataSource {
   mentionCountsByEntity(entityKeys: readonly string[]): Promise<MentionCounts[]>;
   /** Entities ranked by the number of articles published in the window that mention them. */
   topEntities(query: {
-    types: readonly EntityKey['type'][];
+    types: readonly EntityType[];
     from?: string | null;
     to?: string | null;
     limit: number;

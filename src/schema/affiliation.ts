@@ -3,7 +3,7 @@ import type { AffiliationRecord } from '../data/records.js';
 import { evidenceField } from './evidence.js';
 import { OrganizationRef } from './organization.js';
 import { PersonRef } from './person.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const AffiliationRef = builder.objectRef<AffiliationRecord>('Affiliation');
 
@@ -13,14 +13,13 @@ AffiliationRef.implement({
     person: t.field({
       type: PersonRef,
       description: 'The person.',
-      resolve: (affiliation, _args, { loaders }) =>
-        loaders.person.load(affiliation.person).then(required('person', affiliation.person)),
+      resolve: (affiliation, _args, { loaders }) => loadRequired(loaders.person, affiliation.person, 'person'),
     }),
     organization: t.field({
       type: OrganizationRef,
       description: 'The organization.',
       resolve: (affiliation, _args, { loaders }) =>
-        loaders.organization.load(affiliation.organization).then(required('organization', affiliation.organization)),
+        loadRequired(loaders.organization, affiliation.organization, 'organization'),
     }),
     role: t.exposeString('role', {
       nullable: true,

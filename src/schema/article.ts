@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { Loaders } from '../context.js';
+import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord } from '../data/records.js';
-import type { ArticleQuery, EntityQuery } from '../data/source.js';
-import { EventConnection, EventFilterInput, EventOrderInput, EventRef, eventQuery } from './event.js';
+import type { ArticleQuery } from '../data/source.js';
+import { entityLists } from './entities.js';
 import { MentionConnection, MentionRef } from './mention.js';
-import {
-  OrganizationConnection,
-  OrganizationFilterInput,
-  OrganizationOrderInput,
-  OrganizationRef,
-  organizationQuery,
-} from './organization.js';
-import { PersonConnection, PersonFilterInput, PersonOrderInput, PersonRef, personQuery } from './person.js';
 import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+import { ENTITY_PLURALS, oneOf } from './shared/entity-lists.js';
 import {
   entityKeyOfId,
   idOfType,
@@ -33,10 +26,8 @@ export const ArticleFilterInput = builder.inputType('ArticleFilter', {
   fields: (t) => ({
     mentions: t.idList({
       required: false,
-      description: `Only articles that mention all of these entities (IDs of Persons, Organizations or Events; at most ${MAX_MENTIONS_FILTER}).`,
-      validate: z
-        .array(idOfType('Person', 'Organization', 'Event'))
-        .max(MAX_MENTIONS_FILTER, `at most ${MAX_MENTIONS_FILTER} entities`),
+      description: `Only articles that mention all of these entities (IDs of ${oneOf(ENTITY_PLURALS)}; at most ${MAX_MENTIONS_FILTER}).`,
+      validate: z.array(idOfType(...ENTITY_TYPES)).max(MAX_MENTIONS_FILTER, `at most ${MAX_MENTIONS_FILTER} entities`),
     }),
     publishedFrom: t.string({
       required: false,
@@ -135,69 +126,12 @@ ArticleRef.implement({
       },
       MentionConnection,
     ),
-    persons: t.connection(
-      {
-        type: PersonRef,
-        description: 'Persons the article mentions: in order of first mention, unless `orderBy` says otherwise.',
-        args: {
-          filter: t.arg({ type: PersonFilterInput, required: false, description: 'Only persons that match.' }),
-          orderBy: t.arg({ type: PersonOrderInput, required: false, description: 'Sort order.' }),
-        },
-        resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(
-            args,
-            await mentionedIn(loaders, article.slug, personQuery(args.filter, args.orderBy)),
-            loaders.person,
-          ),
-      },
-      PersonConnection,
-    ),
-    organizations: t.connection(
-      {
-        type: OrganizationRef,
-        description: 'Organizations the article mentions: in order of first mention, unless `orderBy` says otherwise.',
-        args: {
-          filter: t.arg({
-            type: OrganizationFilterInput,
-            required: false,
-            description: 'Only organizations that match.',
-          }),
-          orderBy: t.arg({ type: OrganizationOrderInput, required: false, description: 'Sort order.' }),
-        },
-        resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(
-            args,
-            await mentionedIn(loaders, article.slug, organizationQuery(args.filter, args.orderBy)),
-            loaders.organization,
-          ),
-      },
-      OrganizationConnection,
-    ),
-    events: t.connection(
-      {
-        type: EventRef,
-        description: 'Events the article mentions: in order of first mention, unless `orderBy` says otherwise.',
-        args: {
-          filter: t.arg({ type: EventFilterInput, required: false, description: 'Only events that match.' }),
-          orderBy: t.arg({ type: EventOrderInput, required: false, description: 'Sort order.' }),
-        },
-        resolve: async (article, args, { loaders }) =>
-          connectionFromKeys(
-            args,
-            await mentionedIn(loaders, article.slug, eventQuery(args.filter, args.orderBy)),
-            loaders.event,
-          ),
-      },
-      EventConnection,
+    // Persons, organizations, events the article mentions: one list per entity type.
+    ...Object.fromEntries(
+      ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, entityLists()[type].articleField(t)]),
     ),
   }),
 });
-
-/** The entities of a query that this article mentions; none when the filter asks for another article. */
-async function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<readonly string[]> {
-  if (query.mentionedIn && query.mentionedIn !== articleSlug) return [];
-  return loaders.entityQuery.load({ ...query, mentionedIn: articleSlug });
-}
 
 export const ArticleConnection = builder.connectionObject({
   type: ArticleRef,

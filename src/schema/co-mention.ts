@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { CoMention } from '../data/source.js';
 import { EntityRef } from './entity.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const CoMentionRef = builder.objectRef<CoMention>('CoMention');
 
@@ -12,7 +12,7 @@ CoMentionRef.implement({
       type: EntityRef,
       description: 'The other entity.',
       resolve: (coMention, _args, { loaders }) =>
-        loaders.entity(coMention.entity).then(required(coMention.entity.type, coMention.entity.slug)),
+        loadRequired(loaders.ofType(coMention.entity.type), coMention.entity.slug, coMention.entity.type),
     }),
     sharedArticles: t.exposeInt('sharedArticles', {
       description: 'Number of articles that mention both entities: the weight of the edge.',

@@ -4,20 +4,17 @@ import { ArticleConnection, ArticleFilterInput, ArticleOrderInput, ArticleRef, a
 import { CoMentionConnection, CoMentionRef } from './co-mention.js';
 import { MentionConnection, MentionRef } from './mention.js';
 import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+import { ENTITY_TYPES_WITH_ARTICLE, entityTypeEnumValues, oneOf } from './shared/entity-lists.js';
 
 export const EntityTypeEnum = builder.enumType('EntityType', {
   description: 'A kind of entity.',
-  values: {
-    PERSON: { description: 'Persons.', value: 'Person' as const },
-    ORGANIZATION: { description: 'Organizations.', value: 'Organization' as const },
-    EVENT: { description: 'Events.', value: 'Event' as const },
-  },
+  values: entityTypeEnumValues((plural) => `${plural}.`),
 });
 
 export const EntityRef = builder.interfaceRef<EntityRecord>('Entity');
 
 EntityRef.implement({
-  description: 'Something the news speaks of: a Person, an Organization or an Event.',
+  description: `Something the news speaks of: ${oneOf(ENTITY_TYPES_WITH_ARTICLE)}.`,
   interfaces: () => [builder.nodeInterfaceRef()],
   resolveType: (entity) => entity.type,
   fields: (t) => ({

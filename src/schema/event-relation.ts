@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { EventRelationRecord } from '../data/records.js';
 import { EventRef } from './event.js';
 import { evidenceField } from './evidence.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const EventRelationRef = builder.objectRef<EventRelationRecord>('EventRelation');
 
@@ -12,8 +12,7 @@ EventRelationRef.implement({
     from: t.field({
       type: EventRef,
       description: 'The event the relation starts from.',
-      resolve: (relation, _args, { loaders }) =>
-        loaders.event.load(relation.from).then(required('event', relation.from)),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.event, relation.from, 'event'),
     }),
     relation: t.exposeString('relation', {
       description: 'The relation in the article’s words ("timed to coincide with", "foiled").',
@@ -21,7 +20,7 @@ EventRelationRef.implement({
     to: t.field({
       type: EventRef,
       description: 'The event the relation points to.',
-      resolve: (relation, _args, { loaders }) => loaders.event.load(relation.to).then(required('event', relation.to)),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.event, relation.to, 'event'),
     }),
     evidence: evidenceField(t),
   }),

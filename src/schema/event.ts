@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { EntityRecord, EventRecord } from '../data/records.js';
-import type { EntityQuery } from '../data/source.js';
+import type { EventRecord } from '../data/records.js';
 import { EVENT_KINDS } from '../data/vocabulary.js';
 import { EntityRef } from './entity.js';
 import { EventRelationRef } from './event-relation.js';
 import { InvolvementRef } from './involvement.js';
 import { OrganizationRef } from './organization.js';
 import { ParticipationRef } from './participation.js';
-import { connectionFromKeys, loadAll } from './shared/connections.js';
+import { loadAll } from './shared/connections.js';
 import { REDUCED_PRECISION_DATE } from './shared/dates.js';
+import { entityFilterDescription, entityFilterFields, entityList, isEntityOf } from './shared/entity-lists.js';
 import { describedValues } from './shared/enums.js';
 import {
-  ENTITY_ORDER_FIELDS,
-  entityOrder,
-  entityOrderInput,
   idOfType,
   reducedDateSchema,
   searchTextSchema,
@@ -22,7 +19,6 @@ import {
   windowBoundDescription,
   windowIsOrdered,
 } from './shared/filters.js';
-import { lookupField } from './shared/lookup.js';
 
 export const EventKindEnum = builder.enumType('EventKind', {
   description: 'What sort of event it is.',
@@ -30,80 +26,43 @@ export const EventKindEnum = builder.enumType('EventKind', {
 });
 
 export const EventFilterInput = builder.inputType('EventFilter', {
-  description: 'Conditions on events; every condition given must hold.',
-  fields: (t) => ({
-    nameContains: t.string({
-      required: false,
-      description: 'Only events whose name or an alias contains this text (case- and accent-insensitive).',
-      validate: searchTextSchema,
+  description: entityFilterDescription('Event'),
+  fields: (t) =>
+    entityFilterFields('Event', t, {
+      kind: t.field({ type: EventKindEnum, required: false, description: 'Only events of this kind.' }),
+      from: t.string({
+        required: false,
+        description: `${windowBoundDescription('from', 'events')} Undated events never match a date window.`,
+        validate: reducedDateSchema,
+      }),
+      to: t.string({
+        required: false,
+        description: `${windowBoundDescription('to', 'events')} Undated events never match a date window.`,
+        validate: reducedDateSchema,
+      }),
+      involves: t.id({
+        required: false,
+        description: 'Only events this organization (its ID) was involved in.',
+        validate: idOfType('Organization'),
+      }),
+      location: t.string({
+        required: false,
+        description: 'Only events whose location contains this text (case- and accent-insensitive), like "Peru".',
+        validate: searchTextSchema,
+      }),
     }),
-    kind: t.field({ type: EventKindEnum, required: false, description: 'Only events of this kind.' }),
-    from: t.string({
-      required: false,
-      description: `${windowBoundDescription('from', 'events')} Undated events never match a date window.`,
-      validate: reducedDateSchema,
-    }),
-    to: t.string({
-      required: false,
-      description: `${windowBoundDescription('to', 'events')} Undated events never match a date window.`,
-      validate: reducedDateSchema,
-    }),
-    involves: t.id({
-      required: false,
-      description: 'Only events this organization (its ID) was involved in.',
-      validate: idOfType('Organization'),
-    }),
-    location: t.string({
-      required: false,
-      description: 'Only events whose location contains this text (case- and accent-insensitive), like "Peru".',
-      validate: searchTextSchema,
-    }),
-    mentionedIn: t.id({
-      required: false,
-      description: 'Only events this article mentions (its ID); they then come in order of first mention by default.',
-      validate: idOfType('Article'),
-    }),
-  }),
   validate: z
     .object({ from: z.string().nullish(), to: z.string().nullish() })
     .passthrough()
     .superRefine(windowIsOrdered('from', 'to')),
 });
 
-export const EventOrderFieldEnum = builder.enumType('EventOrderField', {
-  description: 'What to sort events by.',
-  values: {
-    START_DATE: { description: 'Start date; undated events come last. Default direction: ASC (earliest first).' },
-    ...ENTITY_ORDER_FIELDS,
-  },
-});
-
-export const EventOrderInput = entityOrderInput('EventOrder', 'events', EventOrderFieldEnum);
-
-/** The data-source query for a list of events. */
-export function eventQuery(
-  filter: typeof EventFilterInput.$inferInput | null | undefined,
-  orderBy: typeof EventOrderInput.$inferInput | null | undefined,
-): EntityQuery {
-  return {
-    type: 'Event',
-    nameContains: filter?.nameContains ?? null,
-    kind: filter?.kind ?? null,
-    from: filter?.from ?? null,
-    to: filter?.to ?? null,
-    involves: slugOfId(filter?.involves),
-    location: filter?.location ?? null,
-    mentionedIn: slugOfId(filter?.mentionedIn),
-    order: entityOrder(orderBy),
-  };
-}
-
 export const EventRef = builder.objectRef<EventRecord>('Event');
 
 EventRef.implement({
   description: 'Something that happened or is planned, as the articles tell it: a plot, an arrest, a meeting.',
   interfaces: () => [builder.nodeInterfaceRef(), EntityRef],
-  isTypeOf: (value) => (value as EntityRecord).type === 'Event',
+  isTypeOf: isEntityOf('Event'),
   fields: (t) => ({
     kind: t.field({
       type: EventKindEnum,
@@ -158,30 +117,18 @@ EventRef.implement({
   }),
 });
 
-export const EventConnection = builder.connectionObject({
-  type: EventRef,
-  name: 'EventConnection',
-  description: 'A page of events.',
-});
-
-builder.queryFields((t) => ({
-  event: lookupField(t, {
-    type: EventRef,
-    typename: 'Event',
-    noun: 'event',
-    load: (loaders, slug) => loaders.event.load(slug),
+export const EventList = entityList({
+  type: 'Event',
+  ref: EventRef,
+  filter: EventFilterInput,
+  conditions: (filter) => ({
+    kind: filter?.kind ?? null,
+    from: filter?.from ?? null,
+    to: filter?.to ?? null,
+    involves: slugOfId(filter?.involves),
+    location: filter?.location ?? null,
   }),
-  events: t.connection(
-    {
-      type: EventRef,
-      description: 'Events, by name unless `orderBy` says otherwise; `filter` narrows the list.',
-      args: {
-        filter: t.arg({ type: EventFilterInput, required: false, description: 'Only events that match.' }),
-        orderBy: t.arg({ type: EventOrderInput, required: false, description: 'Sort order.' }),
-      },
-      resolve: async (_root, args, { loaders }) =>
-        connectionFromKeys(args, await loaders.entityQuery.load(eventQuery(args.filter, args.orderBy)), loaders.event),
-    },
-    EventConnection,
-  ),
-}));
+  orderFields: {
+    START_DATE: { description: 'Start date; undated events come last. Default direction: ASC (earliest first).' },
+  },
+});

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { EvidenceRecord } from '../data/records.js';
 import { ArticleRef } from './article.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const EvidenceRef = builder.objectRef<EvidenceRecord>('Evidence');
 
@@ -11,8 +11,7 @@ EvidenceRef.implement({
     article: t.field({
       type: ArticleRef,
       description: 'The article the quote is taken from.',
-      resolve: (evidence, _args, { loaders }) =>
-        loaders.article.load(evidence.article).then(required('article', evidence.article)),
+      resolve: (evidence, _args, { loaders }) => loadRequired(loaders.article, evidence.article, 'article'),
     }),
     quote: t.exposeString('quote', { description: 'The exact text of the article: `body.slice(start, end)`.' }),
     start: t.exposeInt('start', {

@@ -3,7 +3,7 @@ import type { InvolvementRecord } from '../data/records.js';
 import { EventRef } from './event.js';
 import { evidenceField } from './evidence.js';
 import { OrganizationRef } from './organization.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const InvolvementRef = builder.objectRef<InvolvementRecord>('Involvement');
 
@@ -14,13 +14,12 @@ InvolvementRef.implement({
       type: OrganizationRef,
       description: 'The organization.',
       resolve: (involvement, _args, { loaders }) =>
-        loaders.organization.load(involvement.organization).then(required('organization', involvement.organization)),
+        loadRequired(loaders.organization, involvement.organization, 'organization'),
     }),
     event: t.field({
       type: EventRef,
       description: 'The event.',
-      resolve: (involvement, _args, { loaders }) =>
-        loaders.event.load(involvement.event).then(required('event', involvement.event)),
+      resolve: (involvement, _args, { loaders }) => loadRequired(loaders.event, involvement.event, 'event'),
     }),
     role: t.exposeString('role', {
       nullable: true,

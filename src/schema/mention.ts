@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { MentionRecord } from '../data/records.js';
 import { ArticleRef } from './article.js';
 import { EntityRef } from './entity.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const MentionRef = builder.objectRef<MentionRecord>('Mention');
 
@@ -13,14 +13,13 @@ MentionRef.implement({
     article: t.field({
       type: ArticleRef,
       description: 'The article whose body contains the mention.',
-      resolve: (mention, _args, { loaders }) =>
-        loaders.article.load(mention.article).then(required('article', mention.article)),
+      resolve: (mention, _args, { loaders }) => loadRequired(loaders.article, mention.article, 'article'),
     }),
     entity: t.field({
       type: EntityRef,
       description: 'The entity mentioned.',
       resolve: (mention, _args, { loaders }) =>
-        loaders.entity(mention.entity).then(required(mention.entity.type, mention.entity.slug)),
+        loadRequired(loaders.ofType(mention.entity.type), mention.entity.slug, mention.entity.type),
     }),
     text: t.exposeString('text', {
       description: 'The matched text, exactly as in the body: `body.slice(start, end)`.',

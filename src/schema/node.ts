@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ENTITY_TYPES, type EntityType } from '../data/records.js';
 import { decodeGlobalId } from '../ids.js';
 
 export const MAX_NODES = 100;
@@ -11,10 +10,7 @@ function loadNode({ loaders }: Context, globalId: string): Promise<unknown> | nu
   const decoded = decodeGlobalId(globalId);
   if (!decoded) return null;
   if (decoded.typename === 'Article') return loaders.article.load(decoded.id);
-  if ((ENTITY_TYPES as readonly string[]).includes(decoded.typename)) {
-    return loaders.entity({ type: decoded.typename as EntityType, slug: decoded.id });
-  }
-  return null;
+  return loaders.entity({ type: decoded.typename, slug: decoded.id });
 }
 
 builder.queryFields((t) => ({

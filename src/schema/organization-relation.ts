@@ -4,7 +4,7 @@ import { ORGANIZATION_RELATION_KINDS } from '../data/vocabulary.js';
 import { evidenceField } from './evidence.js';
 import { OrganizationRef } from './organization.js';
 import { describedValues } from './shared/enums.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const OrganizationRelationKindEnum = builder.enumType('OrganizationRelationKind', {
   description: 'How one organization relates to another.',
@@ -20,8 +20,7 @@ OrganizationRelationRef.implement({
     from: t.field({
       type: OrganizationRef,
       description: 'The organization the relation starts from.',
-      resolve: (relation, _args, { loaders }) =>
-        loaders.organization.load(relation.from).then(required('organization', relation.from)),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.organization, relation.from, 'organization'),
     }),
     kind: t.field({
       type: OrganizationRelationKindEnum,
@@ -31,8 +30,7 @@ OrganizationRelationRef.implement({
     to: t.field({
       type: OrganizationRef,
       description: 'The organization the relation points to.',
-      resolve: (relation, _args, { loaders }) =>
-        loaders.organization.load(relation.to).then(required('organization', relation.to)),
+      resolve: (relation, _args, { loaders }) => loadRequired(loaders.organization, relation.to, 'organization'),
     }),
     evidence: evidenceField(t),
   }),

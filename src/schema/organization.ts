@@ -1,24 +1,15 @@
 import { builder } from '../builder.js';
-import type { EntityRecord, OrganizationRecord } from '../data/records.js';
-import type { EntityQuery } from '../data/source.js';
+import type { OrganizationRecord } from '../data/records.js';
 import { ORGANIZATION_KINDS } from '../data/vocabulary.js';
 import { AffiliationRef } from './affiliation.js';
 import { EntityRef } from './entity.js';
 import { InvolvementRef } from './involvement.js';
 import { OrganizationRelationRef } from './organization-relation.js';
-import { connectionFromKeys, loadAll } from './shared/connections.js';
+import { loadAll } from './shared/connections.js';
+import { entityFilterDescription, entityFilterFields, entityList, isEntityOf } from './shared/entity-lists.js';
 import { describedValues } from './shared/enums.js';
-import {
-  countryCodeSchema,
-  ENTITY_ORDER_FIELDS,
-  entityOrder,
-  entityOrderInput,
-  idOfType,
-  searchTextSchema,
-  slugOfId,
-} from './shared/filters.js';
-import { lookupField } from './shared/lookup.js';
-import { required } from './shared/references.js';
+import { countryCodeSchema, idOfType, slugOfId } from './shared/filters.js';
+import { loadRequired } from './shared/references.js';
 
 export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
   description: 'What sort of organization it is.',
@@ -26,59 +17,22 @@ export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
 });
 
 export const OrganizationFilterInput = builder.inputType('OrganizationFilter', {
-  description: 'Conditions on organizations; every condition given must hold.',
-  fields: (t) => ({
-    nameContains: t.string({
-      required: false,
-      description: 'Only organizations whose name or an alias contains this text (case- and accent-insensitive).',
-      validate: searchTextSchema,
+  description: entityFilterDescription('Organization'),
+  fields: (t) =>
+    entityFilterFields('Organization', t, {
+      kind: t.field({ type: OrganizationKindEnum, required: false, description: 'Only organizations of this kind.' }),
+      country: t.string({
+        required: false,
+        description: 'Only organizations of this country (ISO 3166-1 alpha-2, like "IR").',
+        validate: countryCodeSchema,
+      }),
+      partOf: t.id({
+        required: false,
+        description: 'Only organizations that are part of this one (its ID), directly or through intermediate units.',
+        validate: idOfType('Organization'),
+      }),
     }),
-    kind: t.field({ type: OrganizationKindEnum, required: false, description: 'Only organizations of this kind.' }),
-    country: t.string({
-      required: false,
-      description: 'Only organizations of this country (ISO 3166-1 alpha-2, like "IR").',
-      validate: countryCodeSchema,
-    }),
-    partOf: t.id({
-      required: false,
-      description: 'Only organizations that are part of this one (its ID), directly or through intermediate units.',
-      validate: idOfType('Organization'),
-    }),
-    mentionedIn: t.id({
-      required: false,
-      description:
-        'Only organizations this article mentions (its ID); they then come in order of first mention by default.',
-      validate: idOfType('Article'),
-    }),
-  }),
 });
-
-export const OrganizationOrderFieldEnum = builder.enumType('OrganizationOrderField', {
-  description: 'What to sort organizations by.',
-  values: ENTITY_ORDER_FIELDS,
-});
-
-export const OrganizationOrderInput = entityOrderInput(
-  'OrganizationOrder',
-  'organizations',
-  OrganizationOrderFieldEnum,
-);
-
-/** The data-source query for a list of organizations. */
-export function organizationQuery(
-  filter: typeof OrganizationFilterInput.$inferInput | null | undefined,
-  orderBy: typeof OrganizationOrderInput.$inferInput | null | undefined,
-): EntityQuery {
-  return {
-    type: 'Organization',
-    nameContains: filter?.nameContains ?? null,
-    kind: filter?.kind ?? null,
-    country: filter?.country ?? null,
-    partOf: slugOfId(filter?.partOf),
-    mentionedIn: slugOfId(filter?.mentionedIn),
-    order: entityOrder(orderBy),
-  };
-}
 
 export const OrganizationRef = builder.objectRef<OrganizationRecord>('Organization');
 
@@ -86,7 +40,7 @@ OrganizationRef.implement({
   description:
     'An organization the articles name: a government or state acting in the story, an armed force or group, an agency, a forum.',
   interfaces: () => [builder.nodeInterfaceRef(), EntityRef],
-  isTypeOf: (value) => (value as EntityRecord).type === 'Organization',
+  isTypeOf: isEntityOf('Organization'),
   fields: (t) => ({
     kind: t.field({
       type: OrganizationKindEnum,
@@ -104,7 +58,7 @@ OrganizationRef.implement({
       resolve: async (organization, _args, { loaders }) => {
         const relations = await loaders.organizationRelationsByOrganization.load(organization.slug);
         const partOf = relations.find((r) => r.kind === 'PART_OF' && r.from === organization.slug);
-        return partOf ? loaders.organization.load(partOf.to).then(required('organization', partOf.to)) : null;
+        return partOf ? loadRequired(loaders.organization, partOf.to, 'organization') : null;
       },
     }),
     children: t.field({
@@ -138,38 +92,13 @@ OrganizationRef.implement({
   }),
 });
 
-export const OrganizationConnection = builder.connectionObject({
-  type: OrganizationRef,
-  name: 'OrganizationConnection',
-  description: 'A page of organizations.',
-});
-
-builder.queryFields((t) => ({
-  organization: lookupField(t, {
-    type: OrganizationRef,
-    typename: 'Organization',
-    noun: 'organization',
-    load: (loaders, slug) => loaders.organization.load(slug),
+export const OrganizationList = entityList({
+  type: 'Organization',
+  ref: OrganizationRef,
+  filter: OrganizationFilterInput,
+  conditions: (filter) => ({
+    kind: filter?.kind ?? null,
+    country: filter?.country ?? null,
+    partOf: slugOfId(filter?.partOf),
   }),
-  organizations: t.connection(
-    {
-      type: OrganizationRef,
-      description: 'Organizations, by name unless `orderBy` says otherwise; `filter` narrows the list.',
-      args: {
-        filter: t.arg({
-          type: OrganizationFilterInput,
-          required: false,
-          description: 'Only organizations that match.',
-        }),
-        orderBy: t.arg({ type: OrganizationOrderInput, required: false, description: 'Sort order.' }),
-      },
-      resolve: async (_root, args, { loaders }) =>
-        connectionFromKeys(
-          args,
-          await loaders.entityQuery.load(organizationQuery(args.filter, args.orderBy)),
-          loaders.organization,
-        ),
-    },
-    OrganizationConnection,
-  ),
-}));
+});

@@ -3,7 +3,7 @@ import type { ParticipationRecord } from '../data/records.js';
 import { EventRef } from './event.js';
 import { evidenceField } from './evidence.js';
 import { PersonRef } from './person.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 export const ParticipationRef = builder.objectRef<ParticipationRecord>('Participation');
 
@@ -13,14 +13,12 @@ ParticipationRef.implement({
     person: t.field({
       type: PersonRef,
       description: 'The person.',
-      resolve: (participation, _args, { loaders }) =>
-        loaders.person.load(participation.person).then(required('person', participation.person)),
+      resolve: (participation, _args, { loaders }) => loadRequired(loaders.person, participation.person, 'person'),
     }),
     event: t.field({
       type: EventRef,
       description: 'The event.',
-      resolve: (participation, _args, { loaders }) =>
-        loaders.event.load(participation.event).then(required('event', participation.event)),
+      resolve: (participation, _args, { loaders }) => loadRequired(loaders.event, participation.event, 'event'),
     }),
     role: t.exposeString('role', {
       nullable: true,

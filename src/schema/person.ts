@@ -1,75 +1,34 @@
 import { builder } from '../builder.js';
-import type { EntityRecord, PersonRecord } from '../data/records.js';
-import type { EntityQuery } from '../data/source.js';
+import type { PersonRecord } from '../data/records.js';
 import { AffiliationRef } from './affiliation.js';
 import { EntityRef } from './entity.js';
 import { ParticipationRef } from './participation.js';
-import { connectionFromKeys } from './shared/connections.js';
-import {
-  countryCodeSchema,
-  ENTITY_ORDER_FIELDS,
-  entityOrder,
-  entityOrderInput,
-  idOfType,
-  searchTextSchema,
-  slugOfId,
-} from './shared/filters.js';
-import { lookupField } from './shared/lookup.js';
+import { entityFilterDescription, entityFilterFields, entityList, isEntityOf } from './shared/entity-lists.js';
+import { countryCodeSchema, idOfType, slugOfId } from './shared/filters.js';
 
 export const PersonFilterInput = builder.inputType('PersonFilter', {
-  description: 'Conditions on persons; every condition given must hold.',
-  fields: (t) => ({
-    nameContains: t.string({
-      required: false,
-      description: 'Only persons whose name or an alias contains this text (case- and accent-insensitive).',
-      validate: searchTextSchema,
+  description: entityFilterDescription('Person'),
+  fields: (t) =>
+    entityFilterFields('Person', t, {
+      nationality: t.string({
+        required: false,
+        description: 'Only persons of this nationality (ISO 3166-1 alpha-2, like "IR").',
+        validate: countryCodeSchema,
+      }),
+      affiliatedWith: t.id({
+        required: false,
+        description: 'Only persons affiliated with this organization (its ID).',
+        validate: idOfType('Organization'),
+      }),
     }),
-    nationality: t.string({
-      required: false,
-      description: 'Only persons of this nationality (ISO 3166-1 alpha-2, like "IR").',
-      validate: countryCodeSchema,
-    }),
-    affiliatedWith: t.id({
-      required: false,
-      description: 'Only persons affiliated with this organization (its ID).',
-      validate: idOfType('Organization'),
-    }),
-    mentionedIn: t.id({
-      required: false,
-      description: 'Only persons this article mentions (its ID); they then come in order of first mention by default.',
-      validate: idOfType('Article'),
-    }),
-  }),
 });
-
-export const PersonOrderFieldEnum = builder.enumType('PersonOrderField', {
-  description: 'What to sort persons by.',
-  values: ENTITY_ORDER_FIELDS,
-});
-
-export const PersonOrderInput = entityOrderInput('PersonOrder', 'persons', PersonOrderFieldEnum);
-
-/** The data-source query for a list of persons. */
-export function personQuery(
-  filter: typeof PersonFilterInput.$inferInput | null | undefined,
-  orderBy: typeof PersonOrderInput.$inferInput | null | undefined,
-): EntityQuery {
-  return {
-    type: 'Person',
-    nameContains: filter?.nameContains ?? null,
-    nationality: filter?.nationality ?? null,
-    affiliatedWith: slugOfId(filter?.affiliatedWith),
-    mentionedIn: slugOfId(filter?.mentionedIn),
-    order: entityOrder(orderBy),
-  };
-}
 
 export const PersonRef = builder.objectRef<PersonRecord>('Person');
 
 PersonRef.implement({
   description: 'A person the articles name or describe.',
   interfaces: () => [builder.nodeInterfaceRef(), EntityRef],
-  isTypeOf: (value) => (value as EntityRecord).type === 'Person',
+  isTypeOf: isEntityOf('Person'),
   fields: (t) => ({
     nationalities: t.exposeStringList('nationalities', {
       description:
@@ -89,34 +48,12 @@ PersonRef.implement({
   }),
 });
 
-export const PersonConnection = builder.connectionObject({
-  type: PersonRef,
-  name: 'PersonConnection',
-  description: 'A page of persons.',
-});
-
-builder.queryFields((t) => ({
-  person: lookupField(t, {
-    type: PersonRef,
-    typename: 'Person',
-    noun: 'person',
-    load: (loaders, slug) => loaders.person.load(slug),
+export const PersonList = entityList({
+  type: 'Person',
+  ref: PersonRef,
+  filter: PersonFilterInput,
+  conditions: (filter) => ({
+    nationality: filter?.nationality ?? null,
+    affiliatedWith: slugOfId(filter?.affiliatedWith),
   }),
-  persons: t.connection(
-    {
-      type: PersonRef,
-      description: 'Persons, by name unless `orderBy` says otherwise; `filter` narrows the list.',
-      args: {
-        filter: t.arg({ type: PersonFilterInput, required: false, description: 'Only persons that match.' }),
-        orderBy: t.arg({ type: PersonOrderInput, required: false, description: 'Sort order.' }),
-      },
-      resolve: async (_root, args, { loaders }) =>
-        connectionFromKeys(
-          args,
-          await loaders.entityQuery.load(personQuery(args.filter, args.orderBy)),
-          loaders.person,
-        ),
-    },
-    PersonConnection,
-  ),
-}));
+});

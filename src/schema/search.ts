@@ -1,20 +1,23 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../data/records.js';
 import type { SearchHighlight, SearchHit, SearchTarget } from '../data/source.js';
 import { pageEndBound } from '../pagination.js';
 import { ArticleRef } from './article.js';
-import { EventRef } from './event.js';
-import { OrganizationRef } from './organization.js';
-import { PersonRef } from './person.js';
+import { entityLists } from './entities.js';
 import { resolveConnection } from './shared/connections.js';
+import { entityTypeEnumValues } from './shared/entity-lists.js';
 import { searchTextSchema, TEXT_MATCHING } from './shared/filters.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
+
+/** Articles and every entity type. */
+const SEARCH_TYPES = 1 + ENTITY_TYPES.length;
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'Anything search can find: an article or an entity.',
-  types: () => [ArticleRef, PersonRef, OrganizationRef, EventRef],
+  types: () => [ArticleRef, ...ENTITY_TYPES.map((type) => entityLists()[type].ref)],
   // Explicit, rather than graphql-js's default resolver, which executors such as graphql-jit do not support.
   resolveType: (result) => ('headline' in result ? 'Article' : result.type),
 });
@@ -23,9 +26,7 @@ export const SearchTypeEnum = builder.enumType('SearchType', {
   description: 'A kind of thing search can find.',
   values: {
     ARTICLE: { description: 'Articles, by headline and body.', value: 'Article' as const },
-    PERSON: { description: 'Persons, by name and aliases.', value: 'Person' as const },
-    ORGANIZATION: { description: 'Organizations, by name and aliases.', value: 'Organization' as const },
-    EVENT: { description: 'Events, by name and aliases.', value: 'Event' as const },
+    ...entityTypeEnumValues((plural) => `${plural}, by name and aliases.`),
   },
 });
 
@@ -83,8 +84,8 @@ export const SearchResultConnection = builder.connectionObject(
 
 /** The article or entity a search hit names. */
 async function loadHit(loaders: Loaders, hit: SearchHit): Promise<ArticleRecord | EntityRecord> {
-  if (hit.type === 'Article') return loaders.article.load(hit.slug).then(required('article', hit.slug));
-  return loaders.entity({ type: hit.type, slug: hit.slug }).then(required(hit.type, hit.slug));
+  if (hit.type === 'Article') return loadRequired(loaders.article, hit.slug, 'article');
+  return loadRequired(loaders.ofType(hit.type), hit.slug, hit.type);
 }
 
 builder.queryFields((t) => ({
@@ -103,7 +104,7 @@ builder.queryFields((t) => ({
           type: [SearchTypeEnum],
           required: false,
           description: 'Only find these kinds of things (default: all).',
-          validate: z.array(z.string()).max(4, 'at most 4 types'),
+          validate: z.array(z.string()).max(SEARCH_TYPES, `at most ${SEARCH_TYPES} types`),
         }),
       },
       resolve: async (_root, args, { source, loaders, work }) => {

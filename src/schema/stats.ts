@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { CorpusStats } from '../data/source.js';
 
 export const StatsRef = builder.objectRef<CorpusStats & { dataVersion: string }>('Stats');
@@ -7,9 +8,12 @@ StatsRef.implement({
   description: 'Counts over the whole corpus, for dashboards.',
   fields: (t) => ({
     articles: t.exposeInt('articles', { description: 'Number of articles.' }),
-    persons: t.exposeInt('persons', { description: 'Number of persons.' }),
-    organizations: t.exposeInt('organizations', { description: 'Number of organizations.' }),
-    events: t.exposeInt('events', { description: 'Number of events.' }),
+    ...Object.fromEntries(
+      ENTITY_TYPES.map((type) => {
+        const { plural } = ENTITY_TYPE_INFO[type];
+        return [plural, t.exposeInt(plural, { description: `Number of ${plural}.` })];
+      }),
+    ),
     mentions: t.exposeInt('mentions', { description: 'Number of mentions of entities in all article bodies.' }),
     relationships: t.exposeInt('relationships', {
       description:

@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import { QueryLimitError, type TimeBucket } from '../data/source.js';
 import { badUserInput } from '../errors.js';
+import { oneOf } from './shared/entity-lists.js';
 import { entityKeyOfId, idOfType, publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 
 const MAX_BUCKETS = 2000;
@@ -43,8 +45,8 @@ builder.queryFields((t) => ({
       ...publicationWindowArgs(t.arg),
       entity: t.arg.id({
         required: false,
-        description: 'Count only articles that mention this entity (the ID of a Person, Organization or Event).',
-        validate: idOfType('Person', 'Organization', 'Event'),
+        description: `Count only articles that mention this entity (the ID of a ${oneOf(ENTITY_TYPES)}).`,
+        validate: idOfType(...ENTITY_TYPES),
       }),
     },
     validate: publicationWindowIsOrdered,

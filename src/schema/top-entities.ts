@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { ENTITY_TYPES } from '../data/records.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { EntityCount } from '../data/source.js';
 import { EntityRef, EntityTypeEnum } from './entity.js';
 import { publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
-import { required } from './shared/references.js';
+import { loadRequired } from './shared/references.js';
 
 const DEFAULT_TOP = 10;
 const MAX_TOP = 100;
@@ -18,7 +18,7 @@ EntityCountRef.implement({
       type: EntityRef,
       description: 'The entity.',
       resolve: (count, _args, { loaders }) =>
-        loaders.entity(count.entity).then(required(count.entity.type, count.entity.slug)),
+        loadRequired(loaders.ofType(count.entity.type), count.entity.slug, count.entity.type),
     }),
     articleCount: t.exposeInt('articleCount', { description: 'Number of articles in the window that mention it.' }),
     mentionCount: t.exposeInt('mentionCount', { description: 'Number of its mentions in those articles.' }),
@@ -35,7 +35,7 @@ builder.queryFields((t) => ({
         type: [EntityTypeEnum],
         required: false,
         description: 'Only these kinds of entity (default: all).',
-        validate: z.array(z.string()).max(3, 'at most 3 types'),
+        validate: z.array(z.string()).max(ENTITY_TYPES.length, `at most ${ENTITY_TYPES.length} types`),
       }),
       ...publicationWindowArgs(t.arg),
       first: t.arg.int({

@@ -13,7 +13,7 @@ import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/search-in
 import type { EntityOrderField, SortDirection } from '../../data/source.js';
 import { MAX_QUERY_WORDS, queryTerms } from '../../data/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
-import { decodeGlobalId } from '../../ids.js';
+import { decodeGlobalId, type NodeType } from '../../ids.js';
 import { REDUCED_PRECISION_DATE } from './dates.js';
 
 export const OrderDirectionEnum = builder.enumType('OrderDirection', {
@@ -70,14 +70,15 @@ export function windowIsOrdered<T extends Record<string, unknown>>(fromKey: keyo
 }
 
 /** An ID argument that must be the global ID of one of `typenames`. */
-export function idOfType(...typenames: string[]) {
+export function idOfType(...typenames: NodeType[]) {
   const article = typenames.length === 1 && /^[AEIOU]/.test(typenames[0] ?? '') ? 'an' : 'a';
-  return z
-    .string()
-    .refine(
-      (id) => typenames.includes(decodeGlobalId(id)?.typename ?? ''),
-      `must be the ID of ${article} ${typenames.join(' or ')}`,
-    );
+  return z.string().refine(
+    (id) => {
+      const typename = decodeGlobalId(id)?.typename;
+      return typename !== undefined && typenames.includes(typename);
+    },
+    `must be the ID of ${article} ${typenames.join(' or ')}`,
+  );
 }
 
 /** The slug in a global ID already checked by `idOfType`. */

@@ -1,6 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import type { builder } from '../../builder.js';
 import type { Context, Loaders } from '../../context.js';
+import type { NodeType } from '../../ids.js';
 import { lookupArgsSchema, slugFromLookup } from './references.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -10,7 +11,7 @@ export function lookupField<T>(
   t: PothosSchemaTypes.QueryFieldBuilder<Types, Types['Root']>,
   options: {
     type: ObjectRef<Types, T>;
-    typename: string;
+    typename: NodeType;
     noun: string;
     load: (loaders: Loaders, slug: string) => Promise<T | null>;
   },
