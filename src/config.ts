@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { HttpCacheSettings } from './plugins/http-caching.js';
 
 /**
  * The published query limits. Each is about twice what the heaviest legitimate query needs (the README
@@ -47,6 +48,14 @@ export const DEFAULT_LIMITS: QueryLimits = {
 /** The response cache's default size (see yoga.ts): answers, and characters of JSON in all. */
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * How long a GET answer may be reused (Cache-Control): dashboards polling every few seconds are answered by their
+ * own cache for 5 s, then revalidate (a 304 while the data has not changed); a cache may serve a stale answer
+ * for 30 s more while it revalidates. A reload is seen by every client within max-age.
+ */
+export const DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS = 5;
+export const DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS = 30;
 
 /** How long a data reload may take before it is abandoned (100,000 articles reload in about 20 s). */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 120_000;
@@ -179,6 +188,20 @@ const SETTINGS = {
     schema: wholeNumber(0, 100_000_000_000),
     help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
   },
+  httpCacheMaxAge: {
+    flag: 'http-cache-max-age',
+    env: 'HTTP_CACHE_MAX_AGE',
+    default: String(DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS),
+    schema: wholeNumber(0, 31_536_000),
+    help: 'Cache-Control max-age of a successful GET answer, in seconds (0: clients revalidate every time)',
+  },
+  httpCacheStaleWhileRevalidate: {
+    flag: 'http-cache-stale-while-revalidate',
+    env: 'HTTP_CACHE_STALE_WHILE_REVALIDATE',
+    default: String(DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS),
+    schema: wholeNumber(0, 31_536_000),
+    help: 'Cache-Control stale-while-revalidate of a successful GET answer, in seconds',
+  },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
     env: 'SHUTDOWN_GRACE_MS',
@@ -308,6 +331,16 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}\n${CONFIG_HELP}`);
   return config as Config;
+}
+
+/** The HTTP settings of a configuration, as createNewsYoga takes them. */
+export function httpOptionsOf(config: Config): { httpCache: HttpCacheSettings } {
+  return {
+    httpCache: {
+      maxAgeSeconds: config.httpCacheMaxAge,
+      staleWhileRevalidateSeconds: config.httpCacheStaleWhileRevalidate,
+    },
+  };
 }
 
 /** The query limits part of a configuration. */

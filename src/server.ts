@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
-import { type Config, limitsOf, loadConfig } from './config.js';
+import { type Config, httpOptionsOf, limitsOf, loadConfig } from './config.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
@@ -105,6 +105,7 @@ export async function startServer(overrides: Partial<Config> = {}, logger?: Logg
     metricsEndpoint: config.metricsOnMainPort,
     metricsToken: config.metricsToken || undefined,
     batch: config.batch,
+    ...httpOptionsOf(config),
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,

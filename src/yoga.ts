@@ -2,13 +2,20 @@
  * The yoga instance over a data source, as a list of plugins, each in its own module under src/plugins/.
  * Testable without a port: tests call `yoga.fetch`. The HTTP-level limits (body size, timeouts) are in server.ts.
  */
+
+import { createHash } from 'node:crypto';
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { type DocumentNode, execute } from 'graphql';
+import { type DocumentNode, execute, printSchema } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { BoundedCache } from './bounded-cache.js';
-import { DEFAULT_LIMITS, type QueryLimits } from './config.js';
+import {
+  DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS,
+  DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS,
+  DEFAULT_LIMITS,
+  type QueryLimits,
+} from './config.js';
 import { type Context, type ContextOptions, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
@@ -23,6 +30,7 @@ import {
   knownOperationTypesPlugin,
   requestShapePlugin,
 } from './plugins/graphql-over-http.js';
+import { type HttpCacheSettings, httpCachingPlugin } from './plugins/http-caching.js';
 import { type JitQuery, jitExecutor, withJitResolveTypes } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
 import {
@@ -62,6 +70,8 @@ export interface NewsYogaOptions extends ContextOptions {
   jit?: boolean;
   /** The response cache's size (default: no cache; the server's defaults are in config.ts). */
   responseCache?: ResponseCacheLimits;
+  /** Cache-Control of successful GET answers (default: config.ts's defaults). */
+  httpCache?: HttpCacheSettings;
 }
 
 /**
@@ -105,6 +115,16 @@ export function createNewsYoga(options: NewsYogaOptions) {
         cache ? [[name, { entries: cache.size, bytes: cache.bytes, maxBytes: cache.maxBytes }]] : [],
       ),
     );
+
+  // What, beside the data and the request, decides an answer: the schema and the settings that refuse or change
+  // answers. Part of every ETag (computed once, when first needed).
+  let fingerprint: string | undefined;
+  const serverFingerprint = () => {
+    fingerprint ??= createHash('sha256')
+      .update(JSON.stringify([printSchema(schema), limits, options.introspection ?? true]))
+      .digest('base64url');
+    return fingerprint;
+  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: withJitResolveTypes(schema),
@@ -153,6 +173,14 @@ export function createNewsYoga(options: NewsYogaOptions) {
       dataVersionPlugin(),
       readinessPlugin(holder, options.isReady ?? (() => true)),
       requestShapePlugin(),
+      httpCachingPlugin(
+        holder,
+        options.httpCache ?? {
+          maxAgeSeconds: DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS,
+          staleWhileRevalidateSeconds: DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS,
+        },
+        serverFingerprint,
+      ),
       emptyRefusalsPlugin(),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
       ...(options.metricsEndpoint === false ? [] : [metricsEndpointPlugin(registry, options.metricsToken)]),

@@ -1,7 +1,7 @@
 /** Configuration from flags and environment variables, validated with messages that name the bad value. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_HELP, ConfigError, DEFAULT_LIMITS, limitsOf, loadConfig } from '../src/config.js';
+import { CONFIG_HELP, ConfigError, DEFAULT_LIMITS, httpOptionsOf, limitsOf, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has documented defaults', () => {
@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       batch: true,
       responseCacheMaxEntries: 1_000,
       responseCacheMaxBytes: 64 * 1024 * 1024,
+      httpCacheMaxAge: 5,
+      httpCacheStaleWhileRevalidate: 30,
       shutdownGraceMs: 10_000,
       shutdownDrainMs: 5_000,
       reloadTimeoutMs: 120_000,
@@ -29,6 +31,12 @@ describe('loadConfig', () => {
       metricsToken: '',
     });
     expect(limitsOf(loadConfig([], {}))).toEqual(DEFAULT_LIMITS);
+  });
+
+  it('reads the HTTP caching settings', () => {
+    const config = loadConfig(['--http-cache-max-age', '0'], { HTTP_CACHE_STALE_WHILE_REVALIDATE: '600' });
+    expect(httpOptionsOf(config)).toEqual({ httpCache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 } });
+    expect(() => loadConfig([], { HTTP_CACHE_MAX_AGE: '-1' })).toThrow(/HTTP_CACHE_MAX_AGE/);
   });
 
   it('reads the metrics settings', () => {
