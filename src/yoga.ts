@@ -24,6 +24,7 @@ import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
 import { tokenCount } from './plugins/documents.js';
 import { errorCodesPlugin } from './plugins/error-codes.js';
+import { graphiqlPagePlugin } from './plugins/graphiql-page.js';
 import {
   CSRF_HEADER,
   emptyRefusalsPlugin,
@@ -195,6 +196,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
         serverFingerprint,
       ),
       emptyRefusalsPlugin(),
+      graphiqlPagePlugin(() => memoizedGraphiQL(GRAPHIQL_OPTIONS)),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
       ...(options.metricsEndpoint === false ? [] : [metricsEndpointPlugin(registry, options.metricsToken)]),
       prometheusPlugin(registry),
