@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
   Kind,
   parse,
+  print,
   validate,
   visit,
 } from 'graphql';
@@ -94,26 +95,50 @@ export function operationProblems(files: OperationFile[], schema: GraphQLSchema)
   }
 
   for (const file of parsed) {
-    const own = new Set(
-      file.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => d.name.value),
-    );
-    const borrowed = [...usedFragments(file.document, fragments)].filter((name) => !own.has(name));
-    const document: DocumentNode = {
-      kind: Kind.DOCUMENT,
-      definitions: [
-        ...file.document.definitions,
-        ...borrowed.flatMap((name) => {
-          const fragment = fragments.get(name);
-          return fragment ? [fragment] : [];
-        }),
-      ],
-    };
-    for (const error of validate(schema, document)) {
+    for (const error of validate(schema, withBorrowedFragments(file.document, fragments))) {
       const where = error.locations?.[0];
       problems.push(`${file.location}${where ? `:${where.line}:${where.column}` : ''}: ${error.message}`);
     }
   }
   return problems;
+}
+
+/** The fragments defined in the files, by name (the first definition of each). */
+function fragmentsOf(files: ParsedOperationFile[]): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const file of files) {
+    for (const definition of file.document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value)) {
+        fragments.set(definition.name.value, definition);
+      }
+    }
+  }
+  return fragments;
+}
+
+/** The document with the fragments it spreads from other files appended: what a client sends for it. */
+function withBorrowedFragments(document: DocumentNode, fragments: Map<string, FragmentDefinitionNode>): DocumentNode {
+  const own = new Set(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => d.name.value));
+  const borrowed = [...usedFragments(document, fragments)].filter((name) => !own.has(name));
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      ...document.definitions,
+      ...borrowed.flatMap((name) => {
+        const fragment = fragments.get(name);
+        return fragment ? [fragment] : [];
+      }),
+    ],
+  };
+}
+
+/** Each file's operation as a client sends it: printed by graphql's `print`, with the fragments it uses. */
+export function sentDocuments(files: ParsedOperationFile[]): { location: string; text: string }[] {
+  const fragments = fragmentsOf(files);
+  return files.map((file) => ({
+    location: file.location,
+    text: print(withBorrowedFragments(file.document, fragments)),
+  }));
 }
 
 function definitionName(definition: DefinitionNode): string | undefined {

@@ -6,7 +6,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
-import { type Config, limitsOf, rateLimitOf } from './config.js';
+import { type Config, httpOptionsOf, limitsOf, rateLimitOf } from './config.js';
 import { type Context, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
@@ -28,6 +28,8 @@ export interface NewsgraphOptions {
   jit?: boolean;
   /** The per-client budget's clock, in ms (default performance.now): tests inject time. */
   clock?: () => number;
+  /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
+  persistedQueryStore?: { maxEntries: number; maxBytes: number };
 }
 
 export interface Newsgraph {
@@ -71,6 +73,8 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     isReady: options.isReady ?? (() => true),
     jit: options.jit ?? true,
     rateLimit: rateLimitWith(config, options.clock),
+    ...httpOptionsOf(config),
+    persistedQueryStore: options.persistedQueryStore,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import proxyaddr from '@fastify/proxy-addr';
 import { z } from 'zod';
+import type { HttpCacheSettings } from './plugins/http-caching.js';
+import { DEFAULT_MANIFEST_FILE, OPERATIONS_MODES, type OperationsOptions } from './plugins/persisted-queries.js';
 
 /**
  * The published query limits. Each is about twice what the heaviest legitimate query needs (the README
@@ -71,6 +73,14 @@ export interface RateLimitSettings {
  * 10,000 buckets (about 3 MB) hold every client active in the last 100 s of any realistic load.
  */
 export const DEFAULT_RATE_LIMIT = { points: 50_000, refillPerSecond: 1_000, maxClients: 10_000 };
+
+/**
+ * How long a GET answer may be reused (Cache-Control): dashboards polling every few seconds are answered by their
+ * own cache for 5 s, then revalidate (a 304 while the data has not changed); a cache may serve a stale answer
+ * for 30 s more while it revalidates. A reload is seen by every client within max-age.
+ */
+export const DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS = 5;
+export const DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS = 30;
 
 /** How long a data reload may take before it is abandoned (100,000 articles reload in about 20 s). */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 120_000;
@@ -263,6 +273,37 @@ const SETTINGS = {
     schema: wholeNumber(1, 10_000_000),
     help: 'most clients with a bucket at once (about 300 bytes each; the least recently charged go first)',
   },
+  httpCacheMaxAge: {
+    flag: 'http-cache-max-age',
+    env: 'HTTP_CACHE_MAX_AGE',
+    default: String(DEFAULT_HTTP_CACHE_MAX_AGE_SECONDS),
+    schema: wholeNumber(0, 31_536_000),
+    help: 'Cache-Control max-age of a successful GET answer, in seconds (0: clients revalidate every time)',
+  },
+  httpCacheStaleWhileRevalidate: {
+    flag: 'http-cache-stale-while-revalidate',
+    env: 'HTTP_CACHE_STALE_WHILE_REVALIDATE',
+    default: String(DEFAULT_HTTP_CACHE_STALE_WHILE_REVALIDATE_SECONDS),
+    schema: wholeNumber(0, 31_536_000),
+    help: 'Cache-Control stale-while-revalidate of a successful GET answer, in seconds',
+  },
+  operations: {
+    flag: 'operations',
+    env: 'OPERATIONS',
+    default: 'any',
+    schema: z.enum(OPERATIONS_MODES),
+    help: 'which documents run: any (trusted documents and registered APQ hashes also by hash), or trusted (only the trusted documents; GraphiQL does not work)',
+  },
+  operationsManifest: {
+    flag: 'operations-manifest',
+    env: 'OPERATIONS_MANIFEST',
+    default: path.relative(path.resolve(import.meta.dirname, '..'), DEFAULT_MANIFEST_FILE),
+    schema: z
+      .string()
+      .min(1)
+      .transform((file) => path.resolve(file)),
+    help: 'the trusted documents (SHA-256 → document), written by npm run codegen',
+  },
   shutdownGraceMs: {
     flag: 'shutdown-grace-ms',
     env: 'SHUTDOWN_GRACE_MS',
@@ -414,6 +455,17 @@ function parseSettings(rawValue: (setting: Setting, key: string) => string): Con
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}\n${CONFIG_HELP}`);
   return config as Config;
+}
+
+/** The HTTP settings of a configuration, as createNewsYoga takes them. */
+export function httpOptionsOf(config: Config): { httpCache: HttpCacheSettings; operations: OperationsOptions } {
+  return {
+    operations: { mode: config.operations, manifestFile: config.operationsManifest },
+    httpCache: {
+      maxAgeSeconds: config.httpCacheMaxAge,
+      staleWhileRevalidateSeconds: config.httpCacheStaleWhileRevalidate,
+    },
+  };
 }
 
 /** The query limits part of a configuration. */

@@ -43,6 +43,16 @@ export const ErrorCode = {
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   /** The document does not validate against the schema. */
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /**
+   * A persisted query (`extensions.persistedQuery.sha256Hash`) the server does not have: Apollo's and urql's
+   * persisted-query links then send the document with its hash, which registers it. The message is
+   * "PersistedQueryNotFound", the one those links look for.
+   */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A document sent with a `persistedQuery` hash that is not its SHA-256: neither run nor registered. */
+  PERSISTED_QUERY_MISMATCH: 'PERSISTED_QUERY_MISMATCH',
+  /** The server runs only its trusted documents (`--operations trusted`) and this document is not one of them. */
+  TRUSTED_DOCUMENTS_ONLY: 'TRUSTED_DOCUMENTS_ONLY',
   /** An unexpected failure; its details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

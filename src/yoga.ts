@@ -3,9 +3,11 @@
  * already: src/app.ts makes them from the configuration and the data source (createNewsgraph). Testable without
  * a port: tests call `yoga.fetch`. The HTTP-level limits (body size, timeouts) are in server.ts.
  */
+
+import { createHash } from 'node:crypto';
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { execute, type GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema, printSchema } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { QueryLimits } from './config.js';
@@ -16,12 +18,14 @@ import { type CacheSizes, createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
 import { errorCodesPlugin } from './plugins/error-codes.js';
+import { graphiqlPagePlugin } from './plugins/graphiql-page.js';
 import {
   CSRF_HEADER,
   emptyRefusalsPlugin,
   knownOperationTypesPlugin,
   requestShapePlugin,
 } from './plugins/graphql-over-http.js';
+import { type HttpCacheSettings, httpCachingPlugin } from './plugins/http-caching.js';
 import { jitExecutor } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
 import {
@@ -31,6 +35,7 @@ import {
   prometheusPlugin,
   readinessPlugin,
 } from './plugins/operations.js';
+import { type OperationsOptions, persistedQueriesPlugin, trustedDocuments } from './plugins/persisted-queries.js';
 import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
@@ -63,15 +68,31 @@ export interface NewsYogaOptions {
   responseCache: ResponseCacheLimits;
   /** The per-client budget (null: none). */
   rateLimit: RateLimitOptions | null;
+  /** Cache-Control of successful GET answers. */
+  httpCache: HttpCacheSettings;
+  /** Which documents run (any, with client/persisted-operations.json served by hash; or only those). */
+  operations: OperationsOptions;
+  /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
+  persistedQueryStore?: { maxEntries: number; maxBytes: number };
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
   const { limits, registry, corsOrigins: origins, responseCache: responseLimits } = options;
   // Every cache keyed by what clients send, each bounded by entries and bytes.
-  const caches = createCaches(responseLimits);
+  const caches = createCaches(responseLimits, options.persistedQueryStore);
   // Buckets by client, bounded like the caches.
   const buckets = options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null;
   const countError = errorCounter(registry);
+  const trusted = trustedDocuments(options.operations);
+  // What, beside the data and the request, decides an answer: the schema and the settings that refuse or change
+  // answers. Part of every ETag (computed once, when first needed).
+  let fingerprint: string | undefined;
+  const serverFingerprint = () => {
+    fingerprint ??= createHash('sha256')
+      .update(JSON.stringify([printSchema(options.schema), limits, options.introspection, options.operations.mode]))
+      .digest('base64url');
+    return fingerprint;
+  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -104,13 +125,16 @@ export function createNewsYoga(options: NewsYogaOptions) {
       errorCodesPlugin(limits, countError),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...documentLimitPlugins(limits, options.introspection),
+      persistedQueriesPlugin(options.operations.mode, trusted, caches.persistedQueries),
       knownOperationTypesPlugin(),
       costPlugin(limits.maxCost, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),
       requestShapePlugin(),
+      httpCachingPlugin(options.holder, options.httpCache, serverFingerprint),
       emptyRefusalsPlugin(),
+      graphiqlPagePlugin(() => memoizedGraphiQL(GRAPHIQL_OPTIONS)),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
       ...(options.metricsEndpoint ? [metricsEndpointPlugin(registry, options.metricsToken)] : []),
       prometheusPlugin(registry),

@@ -1,7 +1,15 @@
 /** Configuration from flags and environment variables, validated with messages that name the bad value. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_HELP, ConfigError, configFor, DEFAULT_LIMITS, limitsOf, loadConfig } from '../src/config.js';
+import {
+  CONFIG_HELP,
+  ConfigError,
+  configFor,
+  DEFAULT_LIMITS,
+  httpOptionsOf,
+  limitsOf,
+  loadConfig,
+} from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has documented defaults', () => {
@@ -24,6 +32,10 @@ describe('loadConfig', () => {
       rateLimitKeyHeader: '',
       rateLimitTrustedProxies: [],
       rateLimitMaxClients: 10_000,
+      httpCacheMaxAge: 5,
+      httpCacheStaleWhileRevalidate: 30,
+      operations: 'any',
+      operationsManifest: path.resolve('client/persisted-operations.json'),
       shutdownGraceMs: 10_000,
       shutdownDrainMs: 5_000,
       reloadTimeoutMs: 120_000,
@@ -35,6 +47,12 @@ describe('loadConfig', () => {
       metricsToken: '',
     });
     expect(limitsOf(loadConfig([], {}))).toEqual(DEFAULT_LIMITS);
+  });
+
+  it('reads the HTTP caching settings', () => {
+    const config = loadConfig(['--http-cache-max-age', '0'], { HTTP_CACHE_STALE_WHILE_REVALIDATE: '600' });
+    expect(httpOptionsOf(config)).toMatchObject({ httpCache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 } });
+    expect(() => loadConfig([], { HTTP_CACHE_MAX_AGE: '-1' })).toThrow(/HTTP_CACHE_MAX_AGE/);
   });
 
   it('reads the metrics settings', () => {

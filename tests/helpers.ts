@@ -24,7 +24,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** Configuration settings, and the few options that are not configuration (jit, registry, logger). */
-export type TestAppOptions = Partial<Config> & Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock'>;
+export type TestAppOptions = Partial<Config> &
+  Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock' | 'persistedQueryStore'>;
 
 /**
  * The application over `source`, assembled as the server assembles it, to query in-process (`yoga.fetch`).
@@ -33,7 +34,7 @@ export type TestAppOptions = Partial<Config> & Pick<NewsgraphOptions, 'jit' | 'r
  * client, and suites send thousands.
  */
 export function testApp(source: NewsgraphOptions['source'], options: TestAppOptions = {}): Newsgraph {
-  const { jit, registry, logger, clock, ...settings } = options;
+  const { jit, registry, logger, clock, persistedQueryStore, ...settings } = options;
   return createNewsgraph({
     config: testConfig({ responseCacheMaxEntries: 0, rateLimit: false, ...settings }),
     source,
@@ -41,6 +42,7 @@ export function testApp(source: NewsgraphOptions['source'], options: TestAppOpti
     registry,
     logger,
     clock,
+    persistedQueryStore,
   });
 }
 

@@ -30,8 +30,9 @@ import {
   SearchDocument,
   TopEntitiesDocument,
 } from '../client/generated.js';
-import { GENERATED_FILE, generateClient, SCHEMA_FILE } from '../scripts/codegen.js';
+import { GENERATED_FILE, generateClient, generateManifest, MANIFEST_FILE, SCHEMA_FILE } from '../scripts/codegen.js';
 import { OPERATIONS_DIR, type OperationFile, operationProblems, readOperationFiles } from '../scripts/operations.js';
+import { documentHash } from '../src/plugins/persisted-queries.js';
 import { schema } from '../src/schema/index.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { globalId, testConfig } from './helpers.js';
@@ -57,6 +58,20 @@ describe('client/generated.ts', () => {
   it('is exactly what codegen generates from schema.graphql and operations/ now', async () => {
     const committed = await readFile(GENERATED_FILE, 'utf8');
     expect(committed, 'client/generated.ts is stale: run `npm run codegen`').toBe(await generateClient());
+  });
+
+  it('client/persisted-operations.json is exactly what codegen generates, and holds every document as the client sends it', async () => {
+    const committed = await readFile(MANIFEST_FILE, 'utf8');
+    expect(committed, 'client/persisted-operations.json is stale: run `npm run codegen`').toBe(generateManifest());
+    const manifest = JSON.parse(committed) as Record<string, string>;
+    const generated = await import('../client/generated.js');
+    const documents = Object.entries(generated).filter(([name]) => name.endsWith('Document'));
+    expect(documents.length).toBe(readOperationFiles().length);
+    for (const [name, document] of documents) {
+      const sent = print(document as Parameters<typeof print>[0]);
+      expect(manifest[documentHash(sent)], name).toBe(sent);
+    }
+    expect(Object.keys(manifest)).toHaveLength(documents.length);
   });
 
   it('picks up every .graphql file in the operations folder', async () => {

@@ -24,7 +24,10 @@ export interface CacheSizes {
   maxBytes: number;
 }
 
-export function createCaches(responseLimits: ResponseCacheLimits) {
+export function createCaches(
+  responseLimits: ResponseCacheLimits,
+  persistedQueryLimits = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 },
+) {
   const caches = {
     response:
       responseLimits.maxEntries > 0 && responseLimits.maxBytes > 0
@@ -35,6 +38,8 @@ export function createCaches(responseLimits: ResponseCacheLimits) {
     documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
     parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),
     jit: new BoundedCache<JitQuery | null>(1_024, 64 * 1024 * 1024),
+    // Documents registered by Automatic Persisted Queries (each at most the document length limit).
+    persistedQueries: new BoundedCache<string>(persistedQueryLimits.maxEntries, persistedQueryLimits.maxBytes),
   };
   /** yoga's parser cache, in the bounded caches. */
   const parserAndValidationCache: YogaServerOptions<object, object>['parserAndValidationCache'] = {
