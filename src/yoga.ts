@@ -4,7 +4,6 @@
  * a port: tests call `yoga.fetch`. The HTTP-level limits (body size, timeouts) are in server.ts.
  */
 
-import { createHash } from 'node:crypto';
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { execute, type GraphQLSchema, printSchema } from 'graphql';
@@ -25,7 +24,7 @@ import {
   knownOperationTypesPlugin,
   requestShapePlugin,
 } from './plugins/graphql-over-http.js';
-import { type HttpCacheSettings, httpCachingPlugin } from './plugins/http-caching.js';
+import { type HttpCacheSettings, httpCachingPlugin, serverFingerprint } from './plugins/http-caching.js';
 import { jitExecutor } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
 import {
@@ -84,15 +83,6 @@ export function createNewsYoga(options: NewsYogaOptions) {
   const buckets = options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null;
   const countError = errorCounter(registry);
   const trusted = trustedDocuments(options.operations);
-  // What, beside the data and the request, decides an answer: the schema and the settings that refuse or change
-  // answers. Part of every ETag (computed once, when first needed).
-  let fingerprint: string | undefined;
-  const serverFingerprint = () => {
-    fingerprint ??= createHash('sha256')
-      .update(JSON.stringify([printSchema(options.schema), limits, options.introspection, options.operations.mode]))
-      .digest('base64url');
-    return fingerprint;
-  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -132,7 +122,11 @@ export function createNewsYoga(options: NewsYogaOptions) {
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),
       requestShapePlugin(),
-      httpCachingPlugin(options.holder, options.httpCache, serverFingerprint),
+      httpCachingPlugin(
+        options.holder,
+        options.httpCache,
+        serverFingerprint(() => [printSchema(options.schema), limits, options.introspection, options.operations.mode]),
+      ),
       emptyRefusalsPlugin(),
       graphiqlPagePlugin(() => memoizedGraphiQL(GRAPHIQL_OPTIONS)),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),

@@ -40,6 +40,18 @@ function headerInputs(request: Request): [string, string, boolean] {
 }
 
 /**
+ * What, beside the data and the request, decides an answer: the printed schema and the settings that refuse or
+ * change answers (`parts`), hashed when first needed, once (it is part of every ETag).
+ */
+export function serverFingerprint(parts: () => unknown[]): () => string {
+  let fingerprint: string | undefined;
+  return () => {
+    fingerprint ??= createHash('sha256').update(JSON.stringify(parts())).digest('base64url');
+    return fingerprint;
+  };
+}
+
+/**
  * The entity tag of the answer to a GET: the data version, then a SHA-256 of everything else the answer depends
  * on: the server's fingerprint (schema and settings), the four GraphQL parameters exactly as sent, and the
  * request headers above. A reload (a new data version) changes every tag; a parameter the server ignores
