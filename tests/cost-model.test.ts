@@ -11,6 +11,7 @@ import type { CostFacts } from '../src/data/source.js';
 import { countObjects, LIST_SIZES, operationCost } from '../src/plugins/cost.js';
 import { schema } from '../src/schema/index.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';
+import { NATURAL_QUERIES, NATURAL_QUERY_VARIABLES } from './support/natural-queries.js';
 
 /** The `Type.field` of every list of objects in the schema that takes no page size (a connection's items aside). */
 function unpagedObjectLists(): string[] {
@@ -75,8 +76,12 @@ describe('the node cap', () => {
     expect(response.data ?? null).toBeNull();
   });
 
-  it('has a default that every natural query stays far under', () => {
-    expect(DEFAULT_LIMITS.maxNodes).toBe(50_000);
+  it('has a default that every natural query stays far under (a quarter of it at most)', async () => {
+    const facts = (await loadStore(DATA_DIR)).costFacts();
+    for (const [name, text] of NATURAL_QUERIES) {
+      const { nodes } = operationCost(schema, parse(text), null, NATURAL_QUERY_VARIABLES, facts);
+      expect(nodes, name).toBeLessThanOrEqual(DEFAULT_LIMITS.maxNodes / 4);
+    }
   });
 });
 
