@@ -17,8 +17,10 @@ import { DEFAULT_MANIFEST_FILE, OPERATIONS_MODES, type OperationsOptions } from 
 export interface QueryLimits {
   /** Deepest selection (introspection exempt). Relay connections add two levels (edges/nodes, node). */
   maxDepth: number;
-  /** Cost computed before execution: every field costs 1, and a list multiplies its selection by its page size. */
+  /** Cost computed before execution (src/plugins/cost.ts): objects 1, scalars 0, a connection 2 plus its page. */
   maxCost: number;
+  /** The most objects a query can return (every list at its page size or its longest), as GitHub's node limit. */
+  maxNodes: number;
   /** Aliased fields per document. */
   maxAliases: number;
   /** Lexical tokens per document. */
@@ -32,11 +34,19 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {
-  // The heaviest legitimate query (operations/EntityPage.graphql) is 6 deep and costs 1,667; it has 2 aliases,
-  // no directives, 196 tokens and 1,672 characters. GraphiQL's introspection query has 184 tokens and 2,075
-  // characters (it is exempt from depth and cost).
-  maxDepth: 12,
-  maxCost: 5_000,
+  // The deepest legitimate query is a natural one with no page argument, 10 deep (Azizi's organizations, their
+  // members, the events they took part in and those events' participants); operations/EntityPage.graphql has
+  // 2 aliases, no directives, 196 tokens and 1,672 characters. GraphiQL's introspection query has 184 tokens and 2,075 characters (it is
+  // exempt from depth and cost). The costliest is a natural analyst query (tests/support/natural-queries.ts):
+  // 50 articles with 100 mentions each and the entity of each mention, 10,152; the limit is about 2.5 times that.
+  maxDepth: 20,
+  maxCost: 25_000,
+  // The node cap guards the machine, not fairness: the most objects one request may build, whatever MAX_COST an
+  // operator sets. An object of this schema takes 100–300 bytes of JSON, and graphql-js builds a few hundred
+  // thousand of them a second on one core of our 2-core machines: 50,000 is a 5–15 MB answer built in a fraction
+  // of a second, far within the execution timeout on a machine shared with other requests (GitHub's 500,000 is
+  // for a fleet). The default cost limit keeps ordinary queries far under it.
+  maxNodes: 50_000,
   // Dashboards combine several aggregates in one request under aliases: room for 10.
   maxAliases: 10,
   maxTokens: 500,
@@ -66,9 +76,9 @@ export interface RateLimitSettings {
 }
 
 /**
- * The budget's defaults. A request costs at most maxCost (5,000) and the heaviest legitimate query 1,667: a
- * budget of 50,000 is ten maximal queries in a row, and a refill of 1,000 a second pays for a maximal query every
- * 5 s (an ordinary one several times a second) indefinitely; a person in GraphiQL, reading each answer, spends
+ * The budget's defaults. A request is charged the objects it returned: at most maxNodes (50,000), about 10,000
+ * for the heaviest natural query: a budget of 50,000 is five of those in a row, and a refill of 1,000 a second
+ * pays for one every 10 s (an ordinary one several times a second) indefinitely; a person in GraphiQL, reading each answer, spends
  * far less. A bucket exists only while it is not full (at most 100 s after its client's last request), so
  * 10,000 buckets (about 3 MB) hold every client active in the last 100 s of any realistic load.
  */
@@ -163,6 +173,13 @@ const SETTINGS = {
     default: String(DEFAULT_LIMITS.maxCost),
     schema: wholeNumber(1, 10_000_000),
     help: 'largest computed query cost accepted',
+  },
+  maxNodes: {
+    flag: 'max-nodes',
+    env: 'MAX_NODES',
+    default: String(DEFAULT_LIMITS.maxNodes),
+    schema: wholeNumber(1, 100_000_000),
+    help: 'most objects a query can return (every list at its page size or its longest in the data)',
   },
   maxAliases: {
     flag: 'max-aliases',
@@ -473,6 +490,7 @@ export function limitsOf(config: Config): QueryLimits {
   return {
     maxDepth: config.maxDepth,
     maxCost: config.maxCost,
+    maxNodes: config.maxNodes,
     maxAliases: config.maxAliases,
     maxTokens: config.maxTokens,
     maxDirectives: config.maxDirectives,

@@ -9,7 +9,11 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The query is deeper than the published limit. */
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
-  /** The query's computed cost is over the published limit (`extensions.cost` has both). */
+  /**
+   * The query's computed cost is over the published limit (`extensions.cost` has both, and `largest`, the field
+   * that contributes most), or it can return more objects than the node cap (`extensions.nodes` has both): the
+   * remedy is the same, smaller pages or fewer nested lists.
+   */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The document uses more aliases than the published limit. */
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',

@@ -117,7 +117,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       ...documentLimitPlugins(limits, options.introspection),
       persistedQueriesPlugin(options.operations.mode, trusted, caches.persistedQueries),
       knownOperationTypesPlugin(),
-      costPlugin(limits.maxCost, caches.cost),
+      costPlugin(limits, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),

@@ -33,8 +33,8 @@ describe('an argument that fails its check', () => {
   it('answers its BAD_USER_INPUT with the cost of the operation, a page over the maximum priced at the maximum', async () => {
     const response = await api.query('{ articles(first: 1000) { nodes { headline } } }');
     expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    // articles (1) + 100 × (nodes 1 + headline 1)
-    expect(response.extensions?.cost).toEqual({ requested: 1 + 100 * 2, limit: DEFAULT_LIMITS.maxCost });
+    // the articles connection 2 + 100 × an article 1 (headline is a scalar: 0); nothing returned
+    expect(response.extensions?.cost).toEqual({ requested: 2 + 100 * 1, actual: 0, limit: DEFAULT_LIMITS.maxCost });
   });
 
   it('prices a null given for a non-null argument by the field alone, and still checks the rest', async () => {

@@ -106,8 +106,8 @@ describe('a text filter under 100 parents', () => {
     expect(counts.termsScanned).toBeLessThanOrEqual(MAX_QUERY_WORDS);
     // At most one posting per word, field (headline, body) and article.
     expect(counts.postingsScanned).toBeLessThanOrEqual(MAX_QUERY_WORDS * 2 * ARTICLES);
-    // persons: 1 + 100 × (nodes 1 + (slug 1 + articles 1 + text)), the text priced per parent.
-    expect(result.extensions?.cost?.requested).toBe(1 + 100 * (1 + 1 + 1 + TEXT_ARGUMENT_COST));
+    // the persons connection 2 + 100 × (a person 1 + its articles connection 2 + text), the text priced per parent.
+    expect(result.extensions?.cost?.requested).toBe(2 + 100 * (1 + 2 + TEXT_ARGUMENT_COST));
   });
 
   it('answers each parent as its own list intersected with the matches, whole words for short words', async () => {

@@ -790,19 +790,19 @@ const QUERY: GraphQLObjectType = (() => {
 /** Builds every selection-set generator now (they are otherwise built on first use, in the middle of a run). */
 export function buildAllGenerators(): number {
   for (const chaos of [false, true]) {
-    for (let depth = 0; depth <= 15; depth++)
+    for (let depth = 0; depth <= DEFAULT_LIMITS.maxDepth + 3; depth++)
       for (let bush = 0; bush <= 2; bush++) selectionSet(QUERY, depth, bush, chaos);
   }
   return selectionMemo.size;
 }
 
-/** A selection on Query, 0–15 levels deep. */
+/** A selection on Query, 0 to 3 levels over the depth limit deep. */
 const rootSelection = (chaos: boolean): fc.Arbitrary<Piece> =>
   fc
     .tuple(
       fc.oneof(
-        { weight: 5, arbitrary: fc.integer({ min: 0, max: 11 }) },
-        { weight: 1, arbitrary: fc.integer({ min: 12, max: 15 }) },
+        { weight: 5, arbitrary: fc.integer({ min: 0, max: DEFAULT_LIMITS.maxDepth - 1 }) },
+        { weight: 1, arbitrary: fc.integer({ min: DEFAULT_LIMITS.maxDepth, max: DEFAULT_LIMITS.maxDepth + 3 }) },
       ),
       fc.integer({ min: 0, max: 2 }),
     )

@@ -117,25 +117,24 @@ describe('depth limit', () => {
     let selection = 'name';
     for (let i = 0; i < 5; i++) selection = `affiliations { organization { members { person { ${selection} } } } }`;
     const result = await api.query(`{ persons { nodes { ${selection} } } }`);
-    expect(result.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 12 });
-    expect(result.errors?.[0]?.message).toMatch(/^Query depth limit of 12 exceeded, found \d+\.$/);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 20 });
+    expect(result.errors?.[0]?.message).toMatch(/^Query depth limit of 20 exceeded, found \d+\.$/);
     expect(result.data).toBeUndefined();
     expect(api.counter.total()).toBe(0);
   });
 
   it('counts fragments too', async () => {
     const result = await api.query(`
-      fragment Deep on Organization { members { person { affiliations { organization { members { person { affiliations { organization { name } } } } } } } } }
+      fragment Deep on Organization { members { person { affiliations { organization { members { person { affiliations { organization { members { person { affiliations { organization { members { person { affiliations { organization { name } } } } } } } } } } } } } } } } }
       { persons { nodes { affiliations { organization { ...Deep } } } } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
   });
 
   it('accepts a query at the limit, and exempts introspection', async () => {
-    // Twelve levels of nested lists are far over the cost limit: raise it to test depth alone.
-    const deep = await createTestApi(undefined, { maxCost: 10_000_000 });
-    const atLimit = await deep.query(
-      '{ persons { nodes { affiliations { organization { members { person { affiliations { organization { members { person { name } } } } } } } } } } }',
-    );
+    // Twenty levels of nested lists are over the cost limit: raise it to test depth alone.
+    const deep = await createTestApi(undefined, { maxCost: 10_000_000, maxNodes: 100_000_000 });
+    const hop = (inner: string) => `affiliations { organization { members { person { ${inner} } } } }`;
+    const atLimit = await deep.query(`{ persons { nodes { ${hop(hop(hop(hop('affiliations { role }'))))} } } }`);
     expect(atLimit.errors).toBeUndefined();
     const introspection = await api.query(getIntrospectionQuery({ descriptions: true }));
     expect(introspection.errors).toBeUndefined();

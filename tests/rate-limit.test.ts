@@ -17,8 +17,11 @@ import {
 import { type RunningServer, startServer } from '../src/server.js';
 import { createTestApi, testConfig } from './helpers.js';
 
-/** Costs 11 (a connection of 5 persons); the README's smallest query costs 2. */
-const PERSONS = '{ persons(first: 5) { nodes { name } } }';
+/**
+ * Returns 11 objects (a connection, 5 edges, 5 persons), which it is charged; requested 12 (the connection 2, and
+ * 5 × an edge and its node). The README's smallest query returns 1.
+ */
+const PERSONS = '{ persons(first: 5) { edges { node { name } } } }';
 const PERSONS_COST = 11;
 const INTROSPECTION = '{ __schema { types { name } } }';
 
@@ -81,8 +84,8 @@ describe('the per-client budget', () => {
     const api = await budgetApi();
     const response = await api.send(PERSONS);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { extensions: { cost: { requested: number } } };
-    expect(body.extensions.cost.requested).toBe(PERSONS_COST);
+    const body = (await response.json()) as { extensions: { cost: { requested: number; actual: number } } };
+    expect(body.extensions.cost).toMatchObject({ requested: 12, actual: PERSONS_COST });
     expect(budgetHeaders(response)).toEqual({ limit: '30', remaining: '19', reset: '6', retryAfter: null });
   });
 
@@ -206,16 +209,18 @@ describe('the per-client budget', () => {
     expect(api.yoga.cacheSizes().rateLimit?.entries).toBe(0);
   });
 
-  it('charges a QUERY_TOO_COMPLEX refusal its reported cost, with at most one budget of debt', async () => {
+  it('charges a QUERY_TOO_COMPLEX refusal what it returned, nothing (as refusals by earlier limits), and debt at most one budget', async () => {
     const api = await budgetApi();
     const huge =
       '{ persons(first: 100) { nodes { articles(first: 100) { nodes { persons(first: 100) { nodes { name } } } } } } }';
     const refused = await api.send(huge);
-    const body = (await refused.json()) as { errors: { extensions: { code: string } }[] };
+    const body = (await refused.json()) as { errors: { extensions: { code: string; cost: { actual: number } } }[] };
     expect(body.errors[0]?.extensions.code).toBe(ErrorCode.QUERY_TOO_COMPLEX);
-    // From 30 to -30, not -2,020,171: the wait is at most two budgets' refill (30 s here).
-    expect(budgetHeaders(refused)).toMatchObject({ remaining: '0', reset: '30' });
-    expect(budgetHeaders(await api.send(PERSONS))).toMatchObject({ retryAfter: '16' });
+    expect(body.errors[0]?.extensions.cost.actual).toBe(0);
+    expect(budgetHeaders(refused)).toMatchObject({ remaining: '30', reset: '0' });
+    // A charge over the budget (a response far larger than the bucket) leaves at most one budget of debt.
+    const budgets = new ClientBudgets(30, 2, rateLimitBuckets(10));
+    expect(budgets.charge('client', 2_020_171, 0)).toBe(-30);
   });
 
   it('limits the GraphQL endpoint only: /health answers a client whose budget is spent', async () => {

@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { DEFAULT_LIMITS, loadConfig } from '../src/config.js';
 import { loadStore } from '../src/data/load-store.js';
 import { DataHolder } from '../src/data/reloader.js';
 import type { NewsDataSource } from '../src/data/source.js';
@@ -76,7 +76,7 @@ describe('the response cache', () => {
     expect(first.body).toBe((await send(uncached.yoga, PAGE)).body);
     const parsed = JSON.parse(first.body) as { extensions: Record<string, unknown> };
     expect(parsed.extensions).toEqual({
-      cost: { requested: expect.any(Number), limit: 5000 },
+      cost: { requested: expect.any(Number), actual: expect.any(Number), limit: DEFAULT_LIMITS.maxCost },
       dataVersion: api.store.version,
     });
   });
@@ -192,9 +192,10 @@ describe('the response cache', () => {
   it('keeps at most RESPONSE_CACHE_MAX_BYTES bytes of JSON, and no answer over a quarter of it', async () => {
     // Five documents with answers of the same size; room for four of them.
     const documents = [1, 2, 3, 4, 5].map((n) => `query Q${n} { stats { articles } }`);
-    // An entry counts its JSON and its key (data version, document number, operation name, variables).
+    // An entry counts its JSON, its key (data version, document number, operation name, variables), and 16 bytes
+    // for the count of its objects.
     const { version } = (await cachedApi(0)).store;
-    const size = JSON.stringify({ stats: { articles: 2 } }).length + `${version}|0|null|null`.length;
+    const size = JSON.stringify({ stats: { articles: 2 } }).length + `${version}|0|null|null`.length + 16;
     const api = await cachedApi(100, {}, 4 * size + 3);
     for (const document of documents) expect((await callsOf(api, document)).calls).toBe(1);
     for (const document of documents.slice(1)) expect((await callsOf(api, document)).calls).toBe(0);

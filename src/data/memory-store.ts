@@ -21,16 +21,18 @@ import {
   type MentionRecord,
 } from './records.js';
 import type { RequestWork } from './request-work.js';
-import { SearchIndex, SearchIndexBuild } from './search-index.js';
+import { MAX_HIGHLIGHTS_PER_FIELD, SearchIndex, SearchIndexBuild } from './search-index.js';
 import {
   type ArticleQuery,
   type CoMention,
   type CorpusStats,
+  type CostFacts,
   type EntityCount,
   type EntityQuery,
   type MentionCounts,
   type NewsDataSource,
   QueryLimitError,
+  type RelationshipList,
   type SearchHighlight,
   type SearchHit,
   type SearchTarget,
@@ -401,6 +403,60 @@ function indexMentionsOfAnyDataset(
   return { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity };
 }
 
+/** The 99th-percentile length (nearest rank) and the longest of the non-empty lists among `lists`, at least 1. */
+function listLengths(lists: Iterable<{ length: number }>): { p99: number; longest: number } {
+  const lengths = [...lists].map((list) => list.length).filter((n) => n > 0);
+  if (lengths.length === 0) return { p99: 1, longest: 1 };
+  lengths.sort((a, b) => a - b);
+  return {
+    p99: Math.max(1, lengths[Math.ceil(lengths.length * 0.99) - 1] as number),
+    longest: lengths.at(-1) as number,
+  };
+}
+
+/** The relationship indexes a query can ask for whole, by the cost model's names. */
+const WHOLE_LISTS = [
+  'affiliationsByPerson',
+  'affiliationsByOrganization',
+  'participationsByPerson',
+  'participationsByEvent',
+  'involvementsByOrganization',
+  'involvementsByEvent',
+  'organizationRelations',
+  'eventRelations',
+] as const satisfies readonly RelationshipList[];
+
+function computeCostFacts(
+  index: { [K in (typeof WHOLE_LISTS)[number]]: Map<string, { evidence: unknown[] }[]> },
+  newestFirst: (ArticleRecord | undefined)[],
+  mostAliases: number,
+): CostFacts {
+  const lengths = Object.fromEntries(WHOLE_LISTS.map((name) => [name, listLengths(index[name].values())])) as Record<
+    (typeof WHOLE_LISTS)[number],
+    { p99: number; longest: number }
+  >;
+  const evidence = listLengths(
+    WHOLE_LISTS.flatMap((name) =>
+      [...index[name].values()].flatMap((group) => group.map((relationship) => relationship.evidence)),
+    ),
+  );
+  const of = (pick: 'p99' | 'longest') =>
+    ({
+      ...Object.fromEntries(WHOLE_LISTS.map((name) => [name, lengths[name][pick]])),
+      evidence: evidence[pick],
+    }) as Record<RelationshipList, number>;
+  const newest = newestFirst[0];
+  const oldest = newestFirst.at(-1);
+  return {
+    listLengths: of('p99'),
+    longestLists: of('longest'),
+    // An article's headline and body; an entity's name and each of its aliases.
+    highlightsPerHit: MAX_HIGHLIGHTS_PER_FIELD * Math.max(2, 1 + mostAliases),
+    published:
+      newest && oldest ? { first: dayRange(oldest.publishedAt).first, last: dayRange(newest.publishedAt).first } : null,
+  };
+}
+
 export class MemoryStore implements NewsDataSource {
   readonly version: string;
   private readonly data: Dataset;
@@ -441,6 +497,8 @@ export class MemoryStore implements NewsDataSource {
   private readonly rankCache = new WeakMap<readonly string[], Map<string, number>>();
   /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
   private readonly coMentionCache = new Map<string, CoMention[]>();
+  /** What the cost model reads of the data: computed on first use (one pass over the relationship indexes). */
+  private costFactsMemo: CostFacts | null = null;
   /** Settled once the index is built (in a worker thread for a large corpus: see MemoryStore.create). */
   private readonly searchIndex: Promise<SearchIndex>;
 
@@ -543,6 +601,15 @@ export class MemoryStore implements NewsDataSource {
   }
   async eventsBySlug(slugs: readonly string[]) {
     return lookupMany(this.entities.Event, slugs);
+  }
+
+  costFacts(): CostFacts {
+    this.costFactsMemo ??= computeCostFacts(
+      this.index,
+      this.articleOrder.map((slug) => this.articles.get(slug)),
+      [...this.entitiesByKey.values()].reduce((most, entity) => Math.max(most, entity.aliases.length), 0),
+    );
+    return this.costFactsMemo;
   }
 
   async affiliationsByPerson(slugs: readonly string[]) {

@@ -31,7 +31,7 @@ import {
 } from './text-index.js';
 
 /** Highlights listed per field of one hit, at most: enough to show where, without copying a long body. */
-const MAX_HIGHLIGHTS_PER_FIELD = 5;
+export const MAX_HIGHLIGHTS_PER_FIELD = 5;
 /** Ranking tiers: an exact name or alias, then a match in a name, alias or headline, then body only. */
 const EXACT_TIER = 2_000_000;
 const TITLE_TIER = 1_000_000;

@@ -128,9 +128,39 @@ export class QueryLimitError extends Error {
   override name = 'QueryLimitError';
 }
 
+/** The relationship lists a query can ask for whole (without a page size), as the cost model names them. */
+export type RelationshipList =
+  | 'affiliationsByPerson'
+  | 'affiliationsByOrganization'
+  | 'participationsByPerson'
+  | 'participationsByEvent'
+  | 'involvementsByOrganization'
+  | 'involvementsByEvent'
+  | 'organizationRelations'
+  | 'eventRelations'
+  | 'evidence';
+
+/**
+ * What the cost model needs to know of the data to price a query before it runs: the 99th-percentile length of
+ * each list a query can ask for whole (at least 1) and the longest, the most search highlights a hit has, and the days of the first and last article (where an open
+ * timeline starts and ends). Computed once per data version.
+ */
+export interface CostFacts {
+  listLengths: Readonly<Record<RelationshipList, number>>;
+  /** The longest of each list (at least 1): what the node cap, a bound on the objects returned, reads. */
+  longestLists: Readonly<Record<RelationshipList, number>>;
+  /** The most highlights one search hit can have (5 per field: headline and body, or the name and each alias). */
+  highlightsPerHit: number;
+  /** "YYYY-MM-DD" of the first and last article; null for an empty corpus. */
+  published: { first: string; last: string } | null;
+}
+
 export interface NewsDataSource extends EntitiesBySlug {
   /** Content hash of the data this source serves. */
   readonly version: string;
+
+  /** What the cost model reads of the data (see CostFacts); synchronous: prices are computed before execution. */
+  costFacts(): CostFacts;
 
   articlesBySlug(slugs: readonly string[]): Promise<(ArticleRecord | null)[]>;
 

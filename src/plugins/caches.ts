@@ -6,9 +6,10 @@
 import type { DocumentNode } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import { BoundedCache } from '../bounded-cache.js';
+import type { OperationPrice } from './cost.js';
 import { tokenCount } from './documents.js';
 import type { JitQuery } from './jit-executor.js';
-import type { ResponseCacheLimits } from './response-cache.js';
+import type { CachedAnswer, ResponseCacheLimits } from './response-cache.js';
 
 /**
  * What a cached document costs on the heap, per lexical token: a parsed document measured 290-490 bytes per
@@ -31,9 +32,9 @@ export function createCaches(
   const caches = {
     response:
       responseLimits.maxEntries > 0 && responseLimits.maxBytes > 0
-        ? new BoundedCache<string>(responseLimits.maxEntries, responseLimits.maxBytes)
+        ? new BoundedCache<CachedAnswer>(responseLimits.maxEntries, responseLimits.maxBytes)
         : null,
-    cost: new BoundedCache<number>(10_000, 4 * 1024 * 1024),
+    cost: new BoundedCache<OperationPrice>(10_000, 4 * 1024 * 1024),
     // yoga's default: 1,024 documents, however large; here also at most 64 MB of them.
     documents: new BoundedCache<DocumentNode>(1_024, 64 * 1024 * 1024),
     parseErrors: new BoundedCache<unknown>(1_024, 8 * 1024 * 1024),

@@ -2,6 +2,7 @@
 import type { ExecutionArgs, ExecutionResult, execute } from 'graphql';
 import { type BoundedCache, byteLength } from '../bounded-cache.js';
 import { contextOf } from '../context.js';
+import { countObjects, OBJECTS_RETURNED } from './cost.js';
 import { declaredVariablesKey, documentNumbering } from './documents.js';
 
 /** An executor: graphql-js's or graphql-jit's, or one wrapping them. */
@@ -13,6 +14,12 @@ export interface ResponseCacheLimits {
   maxEntries: number;
   /** Most bytes of JSON kept, in all (the `data` of the answers, and their keys), as they take on the heap. */
   maxBytes: number;
+}
+
+/** A kept answer: the JSON of its `data`, and the objects it holds (its `extensions.cost.actual`). */
+export interface CachedAnswer {
+  dataJson: string;
+  objects: number;
 }
 
 /** A response served from the cache: its `data` is this marker, which `stringify` replaces with the cached JSON. */
@@ -29,7 +36,7 @@ const CACHED_DATA: Record<string, never> = Object.freeze({});
  * the key, and a new version empties the cache: a reload never serves an answer computed from other data.
  * The schema has no mutations and the answers depend on nothing else in the request.
  */
-export function cachedExecutor(executeFn: Execute, cache: BoundedCache<string> | null): Execute {
+export function cachedExecutor(executeFn: Execute, cache: BoundedCache<CachedAnswer> | null): Execute {
   if (!cache) return executeFn;
   const documentNumber = documentNumbering();
   let version: string | undefined;
@@ -51,9 +58,10 @@ export function cachedExecutor(executeFn: Execute, cache: BoundedCache<string> |
     const keep = (result: ExecutionResult) => {
       if (result.errors !== undefined || dataVersion !== version) return result;
       // The JSON is made now rather than when yoga serializes the response: it is the same work, done once.
-      const dataJson = JSON.stringify(result.data);
-      cache.set(key, dataJson, byteLength(dataJson));
-      return withCachedJson(result, dataJson);
+      // So is the count of its objects, which the cost plugin reports and a hit cannot recount.
+      const answer = { dataJson: JSON.stringify(result.data), objects: countObjects(result.data) };
+      cache.set(key, answer, byteLength(answer.dataJson) + 16);
+      return withCachedJson(result, answer);
     };
     const result = executeFn(args);
     return 'then' in result ? result.then(keep) : keep(result);
@@ -65,7 +73,7 @@ export function cachedExecutor(executeFn: Execute, cache: BoundedCache<string> |
  * serializers): `dataJson`, the JSON of `data`, is reused, and the rest of the response (the extensions that
  * plugins add to every response) is serialized as JSON.stringify would, key by key in the same order.
  */
-function withCachedJson(result: ExecutionResult, dataJson: string): ExecutionResult {
+function withCachedJson(result: ExecutionResult, { dataJson, objects }: CachedAnswer): ExecutionResult {
   const { data } = result;
   const stringify = (response: Record<string, unknown>): string => {
     if (typeof response.toJSON === 'function') return JSON.stringify(response);
@@ -78,5 +86,5 @@ function withCachedJson(result: ExecutionResult, dataJson: string): ExecutionRes
     }
     return json ? `${json}}` : '{}';
   };
-  return { ...result, stringify } as ExecutionResult;
+  return { ...result, stringify, [OBJECTS_RETURNED]: objects } as ExecutionResult;
 }

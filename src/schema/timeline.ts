@@ -5,7 +5,7 @@ import { badUserInput } from '../errors.js';
 import { oneOf } from './shared/entity-lists.js';
 import { entityKeyOfId, idOfType, publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 
-const MAX_BUCKETS = 2000;
+export const MAX_BUCKETS = 2000;
 
 export const TimeIntervalEnum = builder.enumType('TimeInterval', {
   description: 'The width of a timeline bucket.',

@@ -6,8 +6,8 @@ import { EntityRef, EntityTypeEnum } from './entity.js';
 import { publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 import { loadRequired } from './shared/references.js';
 
-const DEFAULT_TOP = 10;
-const MAX_TOP = 100;
+export const DEFAULT_TOP = 10;
+export const MAX_TOP = 100;
 
 export const EntityCountRef = builder.objectRef<EntityCount>('EntityCount');
 
