@@ -2,7 +2,16 @@
  * The embedded store: a validated Dataset held in memory, with every index the schema needs
  * built once at start-up, answering the batch interface without scanning mentions per request.
  */
-import { bucketCount, buckets, dayRange, lowerBound, overlaps, upperBound, windowRange } from './dates.js';
+import {
+  bucketCount,
+  buckets,
+  type DayRange,
+  dayRange,
+  lowerBound,
+  overlaps,
+  upperBound,
+  windowRange,
+} from './dates.js';
 import {
   byEntityType,
   ENTITY_TYPE_INFO,
@@ -457,6 +466,12 @@ function computeCostFacts(
   };
 }
 
+/** What a query's conditions need computed once, not per entity: the folded location, the date window. */
+interface PreparedConditions {
+  locationNeedle: string | null;
+  window: DayRange | null;
+}
+
 export class MemoryStore implements NewsDataSource {
   readonly version: string;
   private readonly data: Dataset;
@@ -779,53 +794,66 @@ export class MemoryStore implements NewsDataSource {
           .map((k) => k.slug)
       : this.entityNameOrder[query.type];
     const nameNeedle = query.nameContains ? foldForSearch(query.nameContains) : null;
-    const matchesType = this.typeFilters(query)[query.type] as (entity: EntityRecord, slug: string) => boolean;
+    const matchesType = this.typeFilters[query.type] as (
+      entity: EntityRecord,
+      slug: string,
+      query: EntityQuery,
+      prepared: PreparedConditions,
+    ) => boolean;
+    const prepared: PreparedConditions = {
+      locationNeedle: query.location ? foldForSearch(query.location) : null,
+      window: query.from || query.to ? windowRange(query.from, query.to) : null,
+    };
     const selected = base.filter((slug) => {
       const entity = this.entitiesByKey.get(`${query.type}:${slug}`);
       if (!entity) return false;
       if (nameNeedle && !this.foldedNames(`${query.type}:${slug}`, entity).some((n) => n.includes(nameNeedle)))
         return false;
-      return matchesType(entity, slug);
+      return matchesType(entity, slug, query, prepared);
     });
     return query.order ? this.orderEntities(query.type, selected, query.order) : selected;
   }
 
-  /** The conditions of a query that only one type has (nationality, kind, dates…), one entry per type. */
-  private typeFilters(query: EntityQuery): {
-    [T in EntityType]: (entity: EntityRecordOf<T>, slug: string) => boolean;
-  } {
-    const locationNeedle = query.location ? foldForSearch(query.location) : null;
-    const window = query.from || query.to ? windowRange(query.from, query.to) : null;
-    return {
-      Person: (person, slug) => {
-        if (query.nationality && !person.nationalities.includes(query.nationality)) return false;
-        return (
-          !query.affiliatedWith ||
-          (this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith) ?? false)
-        );
-      },
-      Organization: (organization, slug) => {
-        if (query.kind && organization.kind !== query.kind) return false;
-        if (query.country && organization.country !== query.country) return false;
-        return !query.partOf || (this.ancestors.get(slug)?.includes(query.partOf) ?? false);
-      },
-      Event: (event, slug) => {
-        if (query.kind && event.kind !== query.kind) return false;
-        if (locationNeedle && !foldForSearch(event.location ?? '').includes(locationNeedle)) return false;
-        if (query.involves && !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves))
-          return false;
-        if (window) {
-          if (!event.startDate) return false;
-          const span = {
-            first: dayRange(event.startDate).first,
-            last: dayRange(event.endDate ?? event.startDate).last,
-          };
-          if (!overlaps(span, window)) return false;
-        }
-        return true;
-      },
-    };
-  }
+  /**
+   * The conditions of a query that only one type has (nationality, kind, dates…), one entry per type. Made once
+   * per store, not per query: a page of articles runs one query per article and type.
+   */
+  private readonly typeFilters: {
+    [T in EntityType]: (
+      entity: EntityRecordOf<T>,
+      slug: string,
+      query: EntityQuery,
+      prepared: PreparedConditions,
+    ) => boolean;
+  } = {
+    Person: (person, slug, query) => {
+      if (query.nationality && !person.nationalities.includes(query.nationality)) return false;
+      return (
+        !query.affiliatedWith ||
+        (this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith) ?? false)
+      );
+    },
+    Organization: (organization, slug, query) => {
+      if (query.kind && organization.kind !== query.kind) return false;
+      if (query.country && organization.country !== query.country) return false;
+      return !query.partOf || (this.ancestors.get(slug)?.includes(query.partOf) ?? false);
+    },
+    Event: (event, slug, query, { locationNeedle, window }) => {
+      if (query.kind && event.kind !== query.kind) return false;
+      if (locationNeedle && !foldForSearch(event.location ?? '').includes(locationNeedle)) return false;
+      if (query.involves && !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves))
+        return false;
+      if (window) {
+        if (!event.startDate) return false;
+        const span = {
+          first: dayRange(event.startDate).first,
+          last: dayRange(event.endDate ?? event.startDate).last,
+        };
+        if (!overlaps(span, window)) return false;
+      }
+      return true;
+    },
+  };
 
   private orderEntities(type: EntityType, slugs: string[], order: NonNullable<EntityQuery['order']>): string[] {
     const sign = order.direction === 'ASC' ? 1 : -1;
