@@ -50,7 +50,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 import { MAX_NODES as MAX_IDS } from '../schema/node.js';
 import { MAX_BUCKETS } from '../schema/timeline.js';
 import { DEFAULT_TOP, MAX_TOP } from '../schema/top-entities.js';
-import { declaredVariablesKey, documentNumbering, isIntrospectionOnly } from './documents.js';
+import { declaredVariablesKeyOf, documentNumbering, isIntrospectionOnly } from './documents.js';
 
 /**
  * What a text argument adds to its field, per parent: `search(query:)`, an article filter's `text` (the index
@@ -337,7 +337,7 @@ export function costPlugin(limits: CostLimits, cache: BoundedCache<OperationPric
     const { document, operationName } = args;
     const { source, dataVersion } = contextOf(args);
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const variablesKey = declaredVariablesKey(document, operationName, variables);
+    const variablesKey = declaredVariablesKeyOf(args);
     const key = `${dataVersion}|${documentNumber(document)}|${JSON.stringify(operationName ?? null)}|${variablesKey}`;
     const cached = variablesKey === null ? undefined : cache.get(key);
     if (cached !== undefined) return cached;

@@ -3,7 +3,7 @@
  * so the same query text is the same DocumentNode), its token count, whether it is introspection only, and the
  * part of the variables that can change its answer.
  */
-import { type DocumentNode, getOperationAST, Kind } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST, Kind } from 'graphql';
 
 /** Numbers documents as they are first seen, without keeping them alive (a WeakMap): cache keys name them by it. */
 export function documentNumbering(): (document: DocumentNode) => number {
@@ -44,7 +44,7 @@ export function isIntrospectionOnly(document: DocumentNode): boolean {
  * otherwise one document with a large unused variable makes any number of distinct keys. Null when the
  * operation is not in the document (execution reports that).
  */
-export function declaredVariablesKey(
+function declaredVariablesKey(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
@@ -57,4 +57,27 @@ export function declaredVariablesKey(
     if (variables && Object.hasOwn(variables, name)) declared[name] = variables[name];
   }
   return JSON.stringify(declared);
+}
+
+/** Each request's declared-variables key, by its context (one object per request). */
+const declaredKeysByRequest = new WeakMap<
+  object,
+  { document: DocumentNode; operationName: string | null | undefined; key: string | null }
+>();
+
+/**
+ * declaredVariablesKey of an execution, computed once per request: the cost limit and the response cache both key
+ * on it, and it looks up the operation and serializes the variables.
+ */
+export function declaredVariablesKeyOf(args: ExecutionArgs): string | null {
+  const request = typeof args.contextValue === 'object' && args.contextValue !== null ? args.contextValue : null;
+  const known = request ? declaredKeysByRequest.get(request) : undefined;
+  if (known && known.document === args.document && known.operationName === args.operationName) return known.key;
+  const key = declaredVariablesKey(
+    args.document,
+    args.operationName,
+    args.variableValues as Readonly<Record<string, unknown>> | null | undefined,
+  );
+  if (request) declaredKeysByRequest.set(request, { document: args.document, operationName: args.operationName, key });
+  return key;
 }

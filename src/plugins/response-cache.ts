@@ -3,7 +3,7 @@ import type { ExecutionArgs, ExecutionResult, execute } from 'graphql';
 import { type BoundedCache, byteLength } from '../bounded-cache.js';
 import { contextOf } from '../context.js';
 import { countObjects, OBJECTS_RETURNED } from './cost.js';
-import { declaredVariablesKey, documentNumbering } from './documents.js';
+import { declaredVariablesKeyOf, documentNumbering } from './documents.js';
 
 /** An executor: graphql-js's or graphql-jit's, or one wrapping them. */
 export type Execute = (args: ExecutionArgs) => ReturnType<typeof execute>;
@@ -46,11 +46,7 @@ export function cachedExecutor(executeFn: Execute, cache: BoundedCache<CachedAns
       cache.clear();
       version = dataVersion;
     }
-    const variablesKey = declaredVariablesKey(
-      args.document,
-      args.operationName,
-      args.variableValues as Record<string, unknown> | undefined,
-    );
+    const variablesKey = declaredVariablesKeyOf(args);
     if (variablesKey === null) return executeFn(args);
     const key = `${dataVersion}|${documentNumber(args.document)}|${JSON.stringify(args.operationName ?? null)}|${variablesKey === '{}' ? 'null' : variablesKey}`;
     const hit = cache.get(key);
