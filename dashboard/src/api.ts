@@ -7,7 +7,7 @@
  * itself with its hash, by POST, which registers it. Every refusal becomes a QueryError with the server's code.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import manifest from '../../client/persisted-operations.json';
+import manifest from '../../client/persisted-operations.json' with { type: 'json' };
 
 /** The CSRF-prevention header the server requires on GET requests (src/plugins/graphql-over-http.ts). */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';

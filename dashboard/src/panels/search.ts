@@ -6,8 +6,8 @@
  */
 import { DashboardSearchDocument } from '../../../client/generated.js';
 import type { Client } from '../api.js';
+import { describeError } from '../describe-error.js';
 import { formatNumber, h, replaceChildren, typeLabel, uniqueId } from '../dom.js';
-import { describeError } from '../panel.js';
 import { TYPE_COLOURS } from './network.js';
 
 export interface Pick {
