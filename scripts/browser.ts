@@ -37,17 +37,24 @@ export interface DashboardSession {
   outsideRequests: string[];
 }
 
+export interface OpenOptions {
+  /** Default: a laptop's, 1440 × 1000. */
+  viewport?: { width: number; height: number };
+  /** Called with the page before it navigates (to watch its requests from the first). */
+  beforeNavigation?: (page: Page) => void;
+}
+
 /**
  * A fresh browser context (no cache, no history) on `${origin}/dashboard${query}`, waiting for the page's first
- * response only. The viewport is a laptop's.
+ * response only.
  */
 export async function openDashboard(
   browser: Browser,
   origin: string,
   query = '',
-  viewport = { width: 1440, height: 1000 },
+  options: OpenOptions = {},
 ): Promise<DashboardSession & { status: number | undefined }> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 1000 } });
   const problems: string[] = [];
   const outsideRequests: string[] = [];
   await context.route('**/*', (route) => {
@@ -66,6 +73,7 @@ export async function openDashboard(
       console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
     );
   });
+  options.beforeNavigation?.(page);
   const response = await page.goto(`${origin}/dashboard${query}`, { waitUntil: 'domcontentloaded' });
   return { context, page, problems, outsideRequests, status: response?.status() };
 }

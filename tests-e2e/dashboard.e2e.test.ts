@@ -4,7 +4,8 @@
  * origin and no console error; search, the network and the evidence respond to a reader; a refused query or a
  * server gone away shows a message in the panel, never a blank page. Screenshots go to test-output/e2e/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { type DashboardSession, launchChromium, openDashboard, waitUntilDrawn } 
 import { configFor } from '../src/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
 
+const require = createRequire(import.meta.url);
 const repo = path.resolve(import.meta.dirname, '..');
 const outputDir = path.join(repo, 'test-output/e2e');
 const UI_TIMEOUT = 30_000;
@@ -254,6 +256,32 @@ describe('the dashboard on the fixtures', () => {
       const shown = await evidence.locator('.article-body p').allTextContents();
       expect(shown.join('\n\n')).toBe(api.article.body);
       await evidence.screenshot({ path: path.join(outputDir, 'dashboard-evidence.png') });
+    });
+  });
+
+  it('passes the WCAG 2 A and AA checks of axe-core (labels, names, contrast), charts and tables alike', async () => {
+    await withDashboard('dashboard-a11y', `?entity=${MAJID}&with=${QUDS}`, async ({ page }) => {
+      await expectAllPanels(page);
+      // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+      await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+      const audit = () =>
+        page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
+          type AxeResults = { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+          const results = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+          return results.violations.map(
+            (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+          );
+        });
+      expect(await audit(), 'with the charts').toEqual([]);
+      for (const panel of ['timeline', 'network']) {
+        await page.locator(`[data-panel="${panel}"]`).getByRole('button', { name: 'Table' }).click();
+      }
+      expect(await audit(), 'with the tables').toEqual([]);
+      // The search list open.
+      await page.getByRole('combobox', { name: 'Follow an entity' }).fill('peru');
+      await page.getByRole('option').first().waitFor({ timeout: UI_TIMEOUT });
+      expect(await audit(), 'with the search list open').toEqual([]);
     });
   });
 

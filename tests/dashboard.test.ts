@@ -3,12 +3,12 @@
  * and the relationships), against the fixtures through the yoga instance. The browser test (tests-e2e/) checks
  * what is drawn.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as generated from '../client/generated.js';
 import {
   DashboardArticleDocument,
@@ -27,7 +27,8 @@ import { DEFAULT_STATE, readState, writeState } from '../dashboard/src/state.js'
 import { loadStore } from '../src/data/load-store.js';
 import type { MemoryStore } from '../src/data/memory-store.js';
 import { documentHash } from '../src/plugins/persisted-queries.js';
-import { DATA_DIR, globalId, type TestAppOptions, testApp } from './helpers.js';
+import { startServer } from '../src/server.js';
+import { DATA_DIR, globalId, type TestAppOptions, testApp, testConfig } from './helpers.js';
 
 const MAJID = globalId('Person', 'majid-azizi');
 const QUDS = globalId('Organization', 'quds-force');
@@ -339,5 +340,37 @@ describe('relationships', () => {
     const pair = await client(DashboardPairDocument, { id: MAJID, other: QUDS });
     expect(pair.data.other).toMatchObject({ __typename: 'Organization', name: 'Quds Force' });
     expect(pair.data.sharedArticles.totalCount).toBe(2);
+  });
+});
+
+describe("the README's example of a dashboard of one's own", () => {
+  it('prints what the README says, against a running server', async () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
+    const section = readme.split('\n## A dashboard of your own\n')[1]?.split('\n## ')[0] ?? '';
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const expected = [...code.matchAll(/^\/\/ (.*)$/gm)].map((match) => match[1]);
+    expect(expected.length).toBeGreaterThan(0);
+    const server = await startServer(testConfig({ shutdownDrainMs: 0 }));
+    const file = path.resolve(import.meta.dirname, `../test-output/readme-dashboard-example-${process.pid}.ts`);
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+      logged.push(parts.join(' '));
+    });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(
+        file,
+        code
+          .replaceAll("'./client/", "'../client/")
+          .replaceAll("'./dashboard/", "'../dashboard/")
+          .replace('http://localhost:4000/graphql', server.url),
+      );
+      await import(file);
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+      await server.close();
+    }
+    expect(logged).toEqual(expected);
   });
 });

@@ -193,7 +193,8 @@ async function render(previous: DashboardState | null, next: DashboardState) {
       const first = await top.first(next);
       if (state !== next) return;
       if (first) {
-        navigate({ entity: first }, true);
+        names.set(first.id, first.name);
+        navigate({ entity: first.id }, true);
         return;
       }
     } catch {
@@ -213,9 +214,13 @@ async function render(previous: DashboardState | null, next: DashboardState) {
   // Asked for now, beside the network: the evidence panel and the choice of a pair both need them.
   if (reloadNetwork && next.entity) evidence.relationships(next.entity).catch(() => undefined);
   if (!reloadNetwork) network.markPair(next.with);
-  const entityName = next.entity ? names.get(next.entity) : null;
-  if (reloadTimeline && (entityName || !next.entity || next.scope === 'corpus')) {
-    void timeline.load(next, entityName ?? null);
+  if (reloadTimeline) {
+    const known = next.entity ? names.get(next.entity) : null;
+    // An entity named only by the URL: its name comes with the network's answer.
+    void timeline.load(
+      next,
+      known ?? (next.entity ? networkLoaded.then((network) => network?.centre.name ?? null) : null),
+    );
   }
   const loaded = await networkLoaded;
   if (state !== next) return;
@@ -225,9 +230,6 @@ async function render(previous: DashboardState | null, next: DashboardState) {
     search.show(loaded.centre.name);
   } else if (reloadNetwork) {
     showFollowing(null);
-  }
-  if (reloadTimeline && !(entityName || !next.entity || next.scope === 'corpus')) {
-    void timeline.load(next, next.entity ? (names.get(next.entity) ?? null) : null);
   }
   if (!next.with && next.entity) {
     // No pair named: the strongest co-mention the articles state a relationship with, else any entity they state

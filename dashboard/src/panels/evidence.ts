@@ -85,10 +85,15 @@ export function evidencePanel(client: Client, actions: EvidenceActions) {
     return panel.load(async (signal) => {
       panel.heading.textContent = 'Evidence';
       if (!entity) return { empty: 'Pick an entity to see what the articles say about it.' };
-      const [stated, pair] = await Promise.all([
-        relationships(entity),
-        other ? client(DashboardPairDocument, { id: entity, other, articlesFirst: 10 }, signal) : null,
-      ]);
+      const pairAsked = other ? client(DashboardPairDocument, { id: entity, other, articlesFirst: 10 }, signal) : null;
+      pairAsked?.catch(() => undefined); // awaited below, unless the relationships fail first
+      const stated = await relationships(entity);
+      // The article to show is often known now (the URL's, or the first quote's): it loads beside the pair.
+      const firstQuoted = stated.relationships.find((r) => r.other.id === other)?.evidence[0]?.article.id;
+      const early = other ? (state.article ?? firstQuoted ?? null) : null;
+      const articleAsked = early ? fetchArticle(early, signal) : null;
+      articleAsked?.catch(() => undefined);
+      const pair = await pairAsked;
       if (signal.aborted) return 'ready';
       if (stated.name === null)
         return { empty: 'No person, organization or event has this ID: pick one with the search box.' };
@@ -115,7 +120,7 @@ export function evidencePanel(client: Client, actions: EvidenceActions) {
       const between = stated.relationships.filter((r) => r.other.id === other);
       const shared = pair.data.sharedArticles;
       const quotes = between.flatMap((r) => r.evidence);
-      const articleId = state.article ?? quotes[0]?.article.id ?? shared.nodes[0]?.id ?? null;
+      const articleId = early ?? shared.nodes[0]?.id ?? null;
       const articleButton = (article: { id: string; headline: string }) =>
         h(
           'button',
@@ -183,7 +188,7 @@ export function evidencePanel(client: Client, actions: EvidenceActions) {
         articleView,
       );
       if (!articleId) return 'ready';
-      const fetched = await fetchArticle(articleId, signal);
+      const fetched = await (articleAsked ?? fetchArticle(articleId, signal));
       if (!fetched) {
         replaceChildren(articleView, h('p', { class: 'empty' }, 'This article does not exist (any more).'));
         return 'ready';

@@ -176,9 +176,16 @@ export function networkPanel(client: Client, actions: NetworkActions) {
     return h('div', { class: 'network-box' }, svg, legend);
   }
 
+  /**
+   * Loads and draws the network of the followed entity. Resolves with the network as soon as its answer is in,
+   * before the layout and the drawing (null when there is none): the panels that wait for it go on meanwhile.
+   */
   function load(state: DashboardState): Promise<Network | null> {
-    let result: Network | null = null;
-    return panel
+    let answered: (network: Network | null) => void = () => undefined;
+    const data = new Promise<Network | null>((resolve) => {
+      answered = resolve;
+    });
+    void panel
       .load(async (signal) => {
         if (!state.entity) return { empty: 'Pick an entity to see who appears alongside it.' };
         const { data } = await client(DashboardNetworkDocument, { id: state.entity, first: NETWORK_SIZE }, signal);
@@ -187,17 +194,22 @@ export function networkPanel(client: Client, actions: NetworkActions) {
           return { empty: 'No person, organization or event has this ID: pick one with the search box.' };
         }
         const network = networkOf(node);
-        result = network;
+        answered(network);
         if (network.nodes.length === 1) {
           current = null;
           return { empty: `${node.name} shares no article with any other entity.` };
         }
+        // A turn of the event loop first: those waiting for the answer send their queries before the layout and
+        // the drawing take the main thread.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (signal.aborted) return 'ready';
         layout(network);
         current = { network, pair: state.with };
         draw(network, state.with);
         return 'ready';
       })
-      .then(() => result);
+      .finally(() => answered(null));
+    return data;
   }
 
   /** Marks the evidence pair without drawing the network again. */

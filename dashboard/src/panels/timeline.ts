@@ -169,22 +169,29 @@ export function timelinePanel(client: Client, controls: TimelineControls) {
     );
   }
 
-  function load(state: DashboardState, entityName: string | null) {
+  /**
+   * Loads the timeline of `state`; `entityName` (a name, or a promise of it while another panel's answer brings it)
+   * only labels the chart, so the query does not wait for it.
+   */
+  function load(state: DashboardState, entityName: string | null | Promise<string | null>) {
     intervalSelect.value = state.interval;
     const scope: Scope = state.entity ? state.scope : 'corpus';
     scopeEntity.disabled = !state.entity;
     scopeEntity.checked = scope === 'entity';
     scopeCorpus.checked = scope === 'corpus';
-    replaceChildren(scopeEntityLabel, entityName ?? 'the entity');
+    const named = Promise.resolve(entityName).then(
+      (name) => name,
+      () => null,
+    );
+    void named.then((name) => replaceChildren(scopeEntityLabel, name ?? 'the entity'));
     return panel.load(async (signal) => {
       const entity = scope === 'entity' ? state.entity : null;
-      const { data } = await client(
-        EntityTimelineDocument,
-        { interval: state.interval, entity, from: state.from, to: state.to },
-        signal,
-      );
+      const [{ data }, name] = await Promise.all([
+        client(EntityTimelineDocument, { interval: state.interval, entity, from: state.from, to: state.to }, signal),
+        named,
+      ]);
       const buckets = data.timeline;
-      const who = entity ? (entityName ?? 'the entity') : 'all articles';
+      const who = entity ? (name ?? 'the entity') : 'all articles';
       if (buckets.length === 0 || buckets.every((b) => b.articleCount === 0)) {
         last = null;
         return { empty: `No article ${entity ? `mentions ${who} ` : ''}in this window.` };

@@ -73,9 +73,23 @@ export function topEntitiesPanel(client: Client, onPick: (id: string, name: stri
     );
   }
 
+  /** The ranking of a window, asked once for `first` and `load` alike (the last window's answer is kept). */
+  let lastAnswer: { key: string; answer: Promise<DashboardTopEntitiesQuery> } | null = null;
+  function ranking(state: DashboardState): Promise<DashboardTopEntitiesQuery> {
+    const key = `${state.from} ${state.to}`;
+    if (lastAnswer?.key !== key) {
+      const answer = client(DashboardTopEntitiesDocument, { from: state.from, to: state.to }).then(({ data }) => data);
+      answer.catch(() => {
+        if (lastAnswer?.answer === answer) lastAnswer = null;
+      });
+      lastAnswer = { key, answer };
+    }
+    return lastAnswer.answer;
+  }
+
   function load(state: DashboardState) {
-    return panel.load(async (signal) => {
-      const { data } = await client(DashboardTopEntitiesDocument, { from: state.from, to: state.to }, signal);
+    return panel.load(async () => {
+      const data = await ranking(state);
       if (COLUMNS.every(([key]) => data[key].length === 0)) return { empty: 'No entity is mentioned in this window.' };
       replaceChildren(
         panel.content,
@@ -90,9 +104,9 @@ export function topEntitiesPanel(client: Client, onPick: (id: string, name: stri
   }
 
   /** The entity to follow when the URL names none: the first of the window, persons first. */
-  async function first(state: DashboardState, signal?: AbortSignal): Promise<string | null> {
-    const { data } = await client(DashboardTopEntitiesDocument, { from: state.from, to: state.to }, signal);
-    return (data.persons[0] ?? data.organizations[0] ?? data.events[0])?.entity.id ?? null;
+  async function first(state: DashboardState): Promise<{ id: string; name: string } | null> {
+    const data = await ranking(state);
+    return (data.persons[0] ?? data.organizations[0] ?? data.events[0])?.entity ?? null;
   }
 
   return { panel, load, first };
