@@ -120,6 +120,13 @@ describe('the dashboard client', () => {
     expect(sent.map((request) => request.method)).toEqual(['GET', 'POST', 'GET']);
   });
 
+  it('works with a server that runs only its trusted documents', async () => {
+    const { client, sent } = clientFor({ operations: 'trusted' });
+    const { data } = await client(DashboardPairDocument, { id: MAJID, other: QUDS });
+    expect(data.sharedArticles.totalCount).toBe(2);
+    expect(sent.map((request) => request.method)).toEqual(['GET']);
+  });
+
   it('turns a refusal into a QueryError with its code, and says what to do about it', async () => {
     const tooComplex = await refusal(clientFor({ maxCost: 10 }).client(DashboardNetworkDocument, { id: MAJID }));
     expect(tooComplex.code).toBe('QUERY_TOO_COMPLEX');
