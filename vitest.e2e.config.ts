@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests-e2e/**/*.e2e.test.ts'],
+    // The dashboard is served as built: build it from the sources as they are.
+    globalSetup: ['tests-e2e/build-dashboard.ts'],
     // Starting Chromium and loading GraphiQL take seconds; the first run may also fetch GraphiQL's files.
     testTimeout: 120_000,
     hookTimeout: 180_000,

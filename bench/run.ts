@@ -7,7 +7,8 @@
  * process measured one at a time: the physical limit of a JSON API (bare node:http, JSON.stringify of the
  * precomputed response, and the pre-serialized string), mercurius + graphql-jit serving newsgraph's schema,
  * and naive newsgraph (BATCH off); then the data-access calls per operation on the smallest and largest
- * corpus. Writes bench/results/<date>.json (every raw number) and bench/RESULTS.md. `--quick` is a smoke run
+ * corpus; then the time to a fully drawn dashboard on 10,000 articles, in Chromium (bench/dashboard.ts). Writes
+ * bench/results/<date>.json (every raw number) and bench/RESULTS.md. `--quick` is a smoke run
  * (fixtures and 10,000 articles, short durations) whose output goes to bench/.cache/quick/ instead.
  *
  * Never part of `npm test`: nothing here asserts on time.
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../src/config.js';
+import { benchDashboard } from './dashboard.js';
 import { CACHE_DIR, type Corpus, ensureCorpus } from './lib/corpora.js';
 import type { CountedCalls } from './lib/count.js';
 import { type LoadResult, runLoad } from './lib/load.js';
@@ -68,6 +70,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-old-space-size MB  heap limit of every child process (default 8192)
   --quiet-wait S           before each operation, wait up to 10 s for other work on the machine to stop, at
                            most S seconds in all (default 120; --quick: 0; 0: never wait)
+  --dashboard-visits N     visits of the dashboard on 10,000 articles, in Chromium (default 6; --quick: 2; 0: none;
+                           needs 10000 in --sizes)
   --report FILE            only render RESULTS.md again from a results JSON file (no measurement)
   --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/`;
 
@@ -81,6 +85,7 @@ interface Options {
   quietWaitSeconds: number;
   report: string | null;
   quick: boolean;
+  dashboardVisits: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -95,6 +100,7 @@ function parseOptions(argv: string[]): Options {
       'max-old-space-size': { type: 'string' },
       'quiet-wait': { type: 'string' },
       report: { type: 'string' },
+      'dashboard-visits': { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -136,6 +142,14 @@ function parseOptions(argv: string[]): Options {
     quietWaitSeconds: values['quiet-wait'] === '0' ? 0 : seconds(values['quiet-wait'], quick ? 0 : 120, 'quiet-wait'),
     report: values.report ?? null,
     quick,
+    dashboardVisits:
+      values['dashboard-visits'] === '0'
+        ? 0
+        : values['dashboard-visits'] === undefined
+          ? quick
+            ? 2
+            : 6
+          : (list(values['dashboard-visits'], 'dashboard-visits')[0] ?? 6),
   };
 }
 
@@ -155,6 +169,8 @@ function log(line: string): void {
 const heapFlag = `--max-old-space-size=${options.maxOldSpaceSizeMb}`;
 const newsgraphArgs = (directory: string, extra: string[] = []) => [heapFlag, ...serverArgs(directory), ...extra];
 const STARTUP_TIMEOUT_MS = 15 * 60_000;
+/** The corpus the dashboard is timed on. */
+const DASHBOARD_ARTICLES = 10_000;
 
 const servingLine = (line: Record<string, unknown>) =>
   typeof line.msg === 'string' && line.msg.startsWith('newsgraph serving GraphQL') && typeof line.url === 'string'
@@ -581,6 +597,25 @@ async function main(): Promise<void> {
   const runs: CorpusRun[] = [];
   for (const corpus of corpora) runs.push(await benchCorpus(corpus, operations, countSizes.has(corpus.articles)));
 
+  // The time to a fully drawn dashboard, in Chromium, on 10,000 articles (bench/dashboard.ts).
+  const dashboardCorpus = corpora.find((corpus) => corpus.articles === DASHBOARD_ARTICLES);
+  let dashboard: BenchRun['dashboard'];
+  if (options.dashboardVisits === 0) dashboard = { skipped: '--dashboard-visits 0' };
+  else if (!dashboardCorpus) dashboard = { skipped: `no corpus of ${DASHBOARD_ARTICLES} articles in --sizes` };
+  else {
+    log(`dashboard: ${options.dashboardVisits} visits on ${dashboardCorpus.label}`);
+    try {
+      dashboard = await benchDashboard(dashboardCorpus, {
+        visits: options.dashboardVisits,
+        log,
+        logFile: logFile(`dashboard-${dashboardCorpus.articles}`),
+      });
+    } catch (error) {
+      log(`  WARNING: the dashboard was not measured: ${(error as Error).message}`);
+      dashboard = { skipped: (error as Error).message.split('\n')[0] ?? 'failed' };
+    }
+  }
+
   const finishedAt = new Date();
   const date = localDate(startedAt);
   const run: BenchRun = {
@@ -604,6 +639,7 @@ async function main(): Promise<void> {
     },
     corpora: runs,
     callsCompared: runs.filter((r) => r.calls).map((r) => r.articles),
+    dashboard,
   };
 
   const markdownFile = markdownFileFor(options.quick);

@@ -30,6 +30,8 @@ export interface NewsgraphOptions {
   clock?: () => number;
   /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
+  /** The built dashboard served at /dashboard (default dashboard/dist/, written by npm run build:dashboard). */
+  dashboardDir?: string;
 }
 
 export interface Newsgraph {
@@ -75,6 +77,7 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     rateLimit: rateLimitWith(config, options.clock),
     ...httpOptionsOf(config),
     persistedQueryStore: options.persistedQueryStore,
+    dashboardDir: options.dashboardDir,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,

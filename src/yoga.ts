@@ -16,6 +16,7 @@ import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
 import { type CacheSizes, createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
+import { dashboardPagePlugin } from './plugins/dashboard-page.js';
 import { errorCodesPlugin } from './plugins/error-codes.js';
 import { graphiqlPagePlugin } from './plugins/graphiql-page.js';
 import {
@@ -73,6 +74,8 @@ export interface NewsYogaOptions {
   operations: OperationsOptions;
   /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
+  /** The built dashboard served at /dashboard (default dashboard/dist/). */
+  dashboardDir?: string;
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
@@ -110,6 +113,9 @@ export function createNewsYoga(options: NewsYogaOptions) {
       useEngine({
         execute: cachedExecutor(options.jit ? jitExecutor(1, caches.jit) : execute, caches.response),
       }),
+      // The dashboard's page and assets, answered before any plugin reads GraphQL parameters: its URLs carry
+      // its own state.
+      dashboardPagePlugin(options.dashboardDir),
       // Before any plugin that can answer a request by itself: a client over its budget gets nothing else.
       ...(options.rateLimit && buckets ? [rateLimitPlugin(options.rateLimit, buckets, countError)] : []),
       errorCodesPlugin(limits, countError),

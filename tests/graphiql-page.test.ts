@@ -2,7 +2,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from '../src/graphiql.js';
-import { acceptedCodings } from '../src/plugins/graphiql-page.js';
 import { createTestApi } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
@@ -78,20 +77,5 @@ describe('the GraphiQL page', () => {
     );
     expect(response.headers.get('content-encoding')).toBeNull();
     expect((await response.json()).data).toEqual({ stats: { articles: 2 } });
-  });
-});
-
-describe('Accept-Encoding', () => {
-  it.each([
-    ['gzip, br', 'br', true],
-    ['gzip;q=1.0, br;q=0', 'br', false],
-    ['gzip;q=0.5', 'gzip', true],
-    ['*', 'gzip', true],
-    ['*;q=0, gzip', 'br', false],
-    ['identity', 'gzip', false],
-    ['', 'gzip', false],
-    ['br;q=abc', 'br', false],
-  ] as const)('%j accepts %s: %s', (header, coding, accepted) => {
-    expect(acceptedCodings(header)(coding)).toBe(accepted);
   });
 });

@@ -41,6 +41,7 @@ const facts = (await loadStore(DATA_DIR)).costFacts();
 /** Values for the required variables of the operations, so their cost can be computed. */
 const SAMPLE_VARIABLES = {
   id: globalId('Person', 'majid-azizi'),
+  other: globalId('Organization', 'quds-force'),
   slug: 'majid-azizi',
   query: 'quds',
   ...NATURAL_QUERY_VARIABLES,

@@ -1,5 +1,6 @@
 /** The machine's description and bench/RESULTS.md, rendered from the raw results of one run. */
 import os from 'node:os';
+import type { DashboardRun } from '../dashboard.js';
 import type { LoadResult } from './load.js';
 import type { BenchRun, CorpusRun, Machine, OperationCalls, ServerName, ServerRun } from './results.js';
 import { SERVER_LABELS } from './results.js';
@@ -443,6 +444,11 @@ export function renderMarkdown(run: BenchRun, command: string): string {
 
   const largest = run.corpora[run.corpora.length - 1];
   if (largest) out.push(...renderTargets(largest, counted, settings.connections));
+  if (run.dashboard && 'skipped' in run.dashboard) {
+    out.push('## Dashboard', '', `Not measured in this run: ${run.dashboard.skipped}`, '');
+  } else if (run.dashboard) {
+    out.push(dashboardMarkdown(run.dashboard));
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -542,4 +548,38 @@ function renderTargets(c: CorpusRun, counted: CorpusRun[], connections: number[]
   );
   out.push('');
   return out;
+}
+
+/** The section of bench/RESULTS.md. */
+export function dashboardMarkdown(run: DashboardRun): string {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const total = run.bundle.reduce(
+    (sum, file) => ({ bytes: sum.bytes + file.bytes, gzip: sum.gzip + file.gzip, brotli: sum.brotli + file.brotli }),
+    { bytes: 0, gzip: 0, brotli: 0 },
+  );
+  const lines = [
+    '## Dashboard',
+    '',
+    `Time to a fully drawn dashboard on ${run.articles.toLocaleString('en-US')} generated articles (bench/dashboard.ts): ` +
+      'headless Chromium opens /dashboard with no state in the URL, in a fresh browser context each time, and the ' +
+      'time runs from navigation to every panel drawn (stats, timeline canvas, rankings, network SVG, evidence with ' +
+      'its highlighted article). The first visit is also the server\u2019s first after start-up (its response cache ' +
+      `empty); the others find it warm. Ended at \`${run.url}\`.`,
+    '',
+    '| visit | drawn (ms) | requests | of which GraphQL | response bytes |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...run.visits.map(
+      (visit, i) =>
+        `| ${i === 0 ? '1 (server cold)' : String(i + 1)} | ${visit.drawnMs.toFixed(0)} | ${visit.requests} | ${visit.graphqlRequests} | ${visit.responseBytes.toLocaleString('en-US')} |`,
+    ),
+    '',
+    `Cold: ${run.coldMs.toFixed(0)} ms; warm median: ${run.warmMedianMs.toFixed(0)} ms.`,
+    '',
+    '| file | raw | gzip | brotli |',
+    '| --- | ---: | ---: | ---: |',
+    ...run.bundle.map((file) => `| ${file.file} | ${kb(file.bytes)} | ${kb(file.gzip)} | ${kb(file.brotli)} |`),
+    `| total | ${kb(total.bytes)} | ${kb(total.gzip)} | ${kb(total.brotli)} |`,
+    '',
+  ];
+  return lines.join('\n');
 }

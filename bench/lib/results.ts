@@ -1,4 +1,5 @@
 /** The shape of bench/results/<date>.json: every raw number of one run. */
+import type { DashboardRun } from '../dashboard.js';
 import type { LoadResult } from './load.js';
 import type { CorpusFacts } from './operations.js';
 
@@ -124,4 +125,6 @@ export interface BenchRun {
   corpora: CorpusRun[];
   /** Sizes whose data-access calls are compared (smallest and largest run). */
   callsCompared: number[];
+  /** The time to a fully drawn dashboard (bench/dashboard.ts), or why it was not measured. */
+  dashboard?: DashboardRun | { skipped: string };
 }
