@@ -4,7 +4,14 @@
  * `after` and `before` are found by binary search on the positions, never by a scan: a page costs two searches
  * and its own items, however long the list.
  */
-import { comparePositions, type Page, type PageItem, type Position, type SortDirection, type Window } from './contract.js';
+import {
+  comparePositions,
+  type Page,
+  type PageItem,
+  type Position,
+  type SortDirection,
+  type Window,
+} from './contract.js';
 
 /** Where a window falls in a list of `length` items: the page is [start, end). */
 export interface WindowSlice {
