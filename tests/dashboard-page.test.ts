@@ -10,7 +10,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../scripts/build-dashboard.js';
 import { loadStore } from '../src/data/load-store.js';
-import type { MemoryStore } from '../src/data/memory-store.js';
+import type { MemoryStore } from '../src/data/memory/memory-store.js';
 import { DASHBOARD_CSP } from '../src/plugins/dashboard-page.js';
 import { DATA_DIR, testApp } from './helpers.js';
 

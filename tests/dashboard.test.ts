@@ -25,7 +25,7 @@ import { layout, networkOf } from '../dashboard/src/model/network.js';
 import { relationshipsOf } from '../dashboard/src/model/relationships.js';
 import { DEFAULT_STATE, readState, writeState } from '../dashboard/src/state.js';
 import { loadStore } from '../src/data/load-store.js';
-import type { MemoryStore } from '../src/data/memory-store.js';
+import type { MemoryStore } from '../src/data/memory/memory-store.js';
 import { documentHash } from '../src/plugins/persisted-queries.js';
 import { startServer } from '../src/server.js';
 import { DATA_DIR, globalId, type TestAppOptions, testApp, testConfig } from './helpers.js';

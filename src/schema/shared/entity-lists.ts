@@ -5,13 +5,22 @@
  * its fields and its filter fields, with the query conditions they make.
  */
 import type { InputFieldMap, InputObjectRef, ObjectRef } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../builder.js';
 import type { Loaders } from '../../context.js';
+import {
+  type EntityFilterOf,
+  type EntityListQuery,
+  type EntityOrderField,
+  entityOrderKey,
+  entityOrderOf,
+  type SharedEntityFilter,
+} from '../../data/contract.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../../data/records.js';
-import type { EntityOrderField, EntityQuery } from '../../data/source.js';
+import { emptyPage } from '../../data/windows.js';
 import type { PageArgs } from '../../pagination.js';
-import { connectionFromKeys } from './connections.js';
+import { loadAll, pagedConnection } from './connections.js';
 import { ENTITY_ORDER_FIELDS, entityOrder, entityOrderInput, idOfType, searchTextSchema, slugOfId } from './filters.js';
 import { lookupField } from './lookup.js';
 
@@ -77,14 +86,17 @@ interface SharedFilter {
 }
 
 /** The query conditions an entity type's own filter fields make. */
-type OwnConditions = Omit<EntityQuery, 'type' | 'nameContains' | 'mentionedIn' | 'order'>;
+type OwnConditions<T extends EntityType> = Omit<EntityFilterOf<T>, keyof SharedEntityFilter>;
+
+/** An entity list's query before its window (the window comes from each field's page arguments). */
+type ListQuery<T extends EntityType> = Omit<EntityListQuery<T>, 'window'>;
 
 export interface EntityListOptions<T extends EntityType, Filter extends SharedFilter> {
   type: T;
   ref: ObjectRef<Types, EntityRecordOf<T>>;
   filter: InputObjectRef<Types, Filter>;
   /** The conditions of the type's own filter fields, from the filter as given (or none). */
-  conditions: (filter: Filter | null | undefined) => OwnConditions;
+  conditions: (filter: Filter | null | undefined) => OwnConditions<T>;
   /** Order fields beyond the ones every entity has (name, article and mention counts). */
   orderFields?: Partial<Record<EntityOrderField, { description: string }>>;
 }
@@ -123,15 +135,17 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
   const orderInput = entityOrderInput(`${type}Order`, plural, orderFieldEnum);
   const connection = connectionObjectOf(type, options.ref);
 
-  /** The data-source query for a list of the type. */
+  /** The data-source query for a list of the type: of the article `mentionedIn`, or the one the filter names. */
   const queryOf = (
     filter: Filter | null | undefined,
     orderBy: typeof orderInput.$inferInput | null | undefined,
-  ): EntityQuery => ({
-    type,
-    nameContains: filter?.nameContains ?? null,
-    ...options.conditions(filter),
-    mentionedIn: slugOfId(filter?.mentionedIn),
+    mentionedIn: string | null,
+  ): ListQuery<T> => ({
+    filter: {
+      nameContains: filter?.nameContains ?? null,
+      ...options.conditions(filter),
+      mentionedIn,
+    } as EntityFilterOf<T>,
     order: entityOrder(orderBy),
   });
   const list = { options, orderInput, connection, queryOf };
@@ -147,7 +161,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
       t,
       list,
       `${capitalized(plural)}, by name unless \`orderBy\` says otherwise; \`filter\` narrows the list.`,
-      (_parent, query, loaders) => loaders.entityQuery.load(query),
+      () => null,
     ),
   }));
 
@@ -159,7 +173,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
         t,
         list,
         `${capitalized(plural)} the article mentions: in order of first mention, unless \`orderBy\` says otherwise.`,
-        (article, query, loaders) => mentionedIn(loaders, article.slug, query),
+        (article) => article.slug,
       ),
   };
 }
@@ -172,25 +186,47 @@ function connectionObjectOf<T extends EntityType>(type: T, ref: ObjectRef<Types,
   });
 }
 
-/** The entities of a query that this article mentions; none when the filter asks for another article. */
-function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<readonly string[]> {
-  if (query.mentionedIn && query.mentionedIn !== articleSlug) return Promise.resolve([]);
-  return loaders.entityQuery.load({ ...query, mentionedIn: articleSlug });
-}
-
 interface ListParts<T extends EntityType, Filter extends SharedFilter, Order> {
   options: EntityListOptions<T, Filter>;
   orderInput: InputObjectRef<Types, Order>;
   connection: ReturnType<typeof connectionObjectOf<T>>;
-  queryOf: (filter: Filter | null | undefined, orderBy: Order | null | undefined) => EntityQuery;
+  queryOf: (
+    filter: Filter | null | undefined,
+    orderBy: Order | null | undefined,
+    mentionedIn: string | null,
+  ) => ListQuery<T>;
 }
 
-/** A connection field over the type's entities that `select` picks for a parent, filtered and ordered. */
+/**
+ * A page of the type's entities that `query` selects, in its order, with their records; an empty list when
+ * `empty` (the filter asked for what the parent cannot have: another article's entities).
+ */
+function entityConnection<T extends EntityType>(
+  type: T,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  loaders: Loaders,
+  query: ListQuery<T>,
+  empty: boolean,
+) {
+  return pagedConnection(
+    args,
+    info,
+    entityOrderKey(entityOrderOf(query)),
+    (window) => (empty ? Promise.resolve(emptyPage<string>()) : loaders.listOfType(type).load({ ...query, window })),
+    (slugs) => loadAll(loaders.ofType(type), slugs),
+  );
+}
+
+/**
+ * A connection field over the type's entities, filtered and ordered: all of them, or those mentioned in the
+ * article `articleOf` names for a parent.
+ */
 function listField<Parent, T extends EntityType, Filter extends SharedFilter, Order>(
   t: PothosSchemaTypes.RootFieldBuilder<Types, Parent, 'Object' | 'Query'>,
   list: ListParts<T, Filter, Order>,
   description: string,
-  select: (parent: Parent, query: EntityQuery, loaders: Loaders) => Promise<readonly string[]>,
+  articleOf: (parent: Parent) => string | null,
 ) {
   const { options } = list;
   return t.connection(
@@ -205,13 +241,19 @@ function listField<Parent, T extends EntityType, Filter extends SharedFilter, Or
         }),
         orderBy: t.arg({ type: list.orderInput, required: false, description: 'Sort order.' }),
       },
-      resolve: async (parent, args, { loaders }) => {
+      resolve: (parent, args, { loaders }, info) => {
         // Pothos cannot spell out the arguments' type for a generic filter; these are the two declared above.
         const { filter, orderBy } = args as PageArgs & { filter?: Filter | null; orderBy?: Order | null };
-        return connectionFromKeys(
+        const asked = slugOfId(filter?.mentionedIn);
+        const article = articleOf(parent as Parent);
+        const query = list.queryOf(filter, orderBy, article ?? asked);
+        return entityConnection(
+          options.type,
           args,
-          await select(parent as Parent, list.queryOf(filter, orderBy), loaders),
-          loaders.ofType(options.type),
+          info,
+          loaders,
+          query,
+          article !== null && asked !== null && asked !== article,
         );
       },
     },
