@@ -65,9 +65,18 @@ const LOADER_METHODS = {
   coMentionsByEntity: 'coMentionsByEntity',
   articleQuery: 'queryArticles',
   entityQuery: 'queryEntities',
+  claimsByEntity: 'claimsByEntity',
+  claimsByArticle: 'claimsByArticle',
+  claimQuery: 'queryClaims',
+  match: 'match',
 } as const satisfies Record<string, BatchMethod>;
 
-const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>(['articleQuery', 'entityQuery']);
+const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>([
+  'articleQuery',
+  'entityQuery',
+  'claimQuery',
+  'match',
+]);
 
 /** A batch method of the source: many keys in (and the request's work, if it wants it), one value per key out. */
 type BatchMethod = {

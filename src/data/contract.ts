@@ -14,11 +14,14 @@
  * Every batch method answers in key (query) order, with null or an empty page for what it does not know.
  */
 
+import type { ClaimFilter } from './claims.js';
 import type { TimeInterval } from './dates.js';
 import type { EntityPlural, EntityRecordOf, EntityType } from './entity-types.js';
+import type { MatchCandidate, MatchQuery } from './match.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
+  ClaimRecord,
   EntityKey,
   EventRelationRecord,
   InvolvementRecord,
@@ -260,6 +263,8 @@ export type CorpusStats = {
   articles: number;
   mentions: number;
   relationships: number;
+  /** Claims of attribute values (issue 14). */
+  claims: number;
 } & { [T in EntityType as EntityPlural<T>]: number };
 
 export interface MentionCounts {
@@ -298,7 +303,11 @@ export type RelationshipList =
   | 'involvementsByEvent'
   | 'organizationRelations'
   | 'eventRelations'
-  | 'evidence';
+  | 'evidence'
+  // Claims (issue 14): an entity's and an article's claims, and the quotes of one claim.
+  | 'claimsByEntity'
+  | 'claimsByArticle'
+  | 'claimEvidence';
 
 /** What the cost model reads of the data before a query runs; computed once per data version (synchronous). */
 export interface CostFacts {
@@ -366,4 +375,25 @@ export interface NewsDataSource extends EntitiesBySlug, EntityLists {
     entity?: string | null;
     maxBuckets: number;
   }): Promise<TimeBucket[]>;
+
+  // ───────────── claims and matching (issue 14) ─────────────
+
+  /**
+   * Each entity's claims (keys `Person:slug`), whole (a few per entity), newest article first: the claim order
+   * below. A claim's `superseded` is as the loader computed it (claims.ts).
+   */
+  claimsByEntity(entityKeys: readonly string[]): Promise<ClaimRecord[][]>;
+  /** Each article's claims, whole, in reading order (by the first quote's offset, then the claim order). */
+  claimsByArticle(articleSlugs: readonly string[]): Promise<ClaimRecord[][]>;
+  /**
+   * The claims a filter selects, paged. Claim order: newest article first, a position being claimPosition(claim)
+   * (claims.ts): [asOf DESC, article slug, first quote's start, entity key, property rank, value text].
+   */
+  listClaims(queries: readonly { filter: ClaimFilter; window: Window }[]): Promise<Page<ClaimRecord>[]>;
+  /**
+   * Ranked candidates for each name, best first, `limit` at most, none under MIN_CANDIDATE_SCORE (match.ts).
+   * Candidate retrieval is the backend's (the memory store's name index; pg_trgm similarity in PostgreSQL);
+   * scoring is shared (scoreCandidate in match.ts), so every backend ranks alike.
+   */
+  match(queries: readonly MatchQuery[], work?: RequestWork): Promise<MatchCandidate[][]>;
 }

@@ -5,11 +5,14 @@
  * much work takes the request's RequestWork: it checks the request's deadline as it goes.
  */
 
+import type { ClaimFilter } from './claims.js';
 import type { TimeInterval } from './dates.js';
 import type { EntityPlural, EntityRecordOf, EntityType } from './entity-types.js';
+import type { MatchCandidate, MatchQuery } from './match.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
+  ClaimRecord,
   EntityKey,
   EventRelationRecord,
   InvolvementRecord,
@@ -95,6 +98,8 @@ export type CorpusStats = {
   articles: number;
   mentions: number;
   relationships: number;
+  /** Claims of attribute values (issue 14). */
+  claims: number;
 } & { [T in EntityType as EntityPlural<T>]: number };
 
 /** One batch method per entity type (`personsBySlug`…): records by slug, null for an unknown slug. */
@@ -138,7 +143,11 @@ export type RelationshipList =
   | 'involvementsByEvent'
   | 'organizationRelations'
   | 'eventRelations'
-  | 'evidence';
+  | 'evidence'
+  // Claims (issue 14): an entity's and an article's claims, and the quotes of one claim.
+  | 'claimsByEntity'
+  | 'claimsByArticle'
+  | 'claimEvidence';
 
 /**
  * What the cost model needs to know of the data to price a query before it runs: the 99th-percentile length of
@@ -225,4 +234,19 @@ export interface NewsDataSource extends EntitiesBySlug {
   }): Promise<TimeBucket[]>;
   /** For each entity, the other entities mentioned in the same articles, strongest first. */
   coMentionsByEntity(entityKeys: readonly string[], work?: RequestWork): Promise<CoMention[][]>;
+
+  // ───────────── claims and matching (issue 14) ─────────────
+
+  /** Each entity's claims (keys `Person:slug`), newest article first: [asOf DESC, article slug, quote start]. */
+  claimsByEntity(entityKeys: readonly string[]): Promise<ClaimRecord[][]>;
+  /** Each article's claims, in reading order (by the first quote's offset). */
+  claimsByArticle(articleSlugs: readonly string[]): Promise<ClaimRecord[][]>;
+  /** The claims each filter selects, newest article first (as claimsByEntity orders them). */
+  queryClaims(filters: readonly ClaimFilter[]): Promise<ClaimRecord[][]>;
+  /**
+   * Ranked candidates for each name an outside system holds, best first, `limit` at most, none under
+   * MIN_CANDIDATE_SCORE (src/data/match.ts). A backend finds the candidates its own way (an index of names, or
+   * pg_trgm); every backend scores them with match.ts, so scores agree across backends.
+   */
+  match(queries: readonly MatchQuery[], work?: RequestWork): Promise<MatchCandidate[][]>;
 }
