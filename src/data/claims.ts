@@ -4,22 +4,14 @@
  * it can be: a database backend orders by claimPosition and reads `superseded` as the loader computed it.
  */
 import { CLAIM_PROPERTIES, CLAIM_PROPERTY_NAMES, type ClaimProperty } from './claim-properties.js';
-import { comparePositions, type Page, type Position, type SortDirection, type Window } from './contract.js';
+import { CLAIMS, type ClaimFilter, claimPosition, comparePositions, type Page, type Window } from './contract.js';
 import { ENTITY_TYPE_INFO, type EntityType } from './entity-types.js';
 import type { FixtureFileName, FixtureRecord } from './fixture-schemas.js';
 import type { ArticleRecord, ClaimRecord, EntityRecord, EvidenceRecord } from './records.js';
 import { EVENT_KINDS, ORGANIZATION_KINDS } from './vocabulary.js';
+import { pageOfSorted } from './windows.js';
 
 export type ClaimFixture = FixtureRecord<'claims.json'>;
-
-/** Which claims a list holds: every condition given must hold. */
-export interface ClaimFilter {
-  /** An entity key (`Person:majid-azizi`). */
-  entity?: string | null;
-  /** An article slug. */
-  article?: string | null;
-  property?: ClaimProperty | null;
-}
 
 /** A claim's `asOf`: the article's publication date without its time of day, at the precision it has. */
 export function asOfDate(publishedAt: string): string {
@@ -32,28 +24,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const entityKeyOf = (claim: ClaimRecord) => `${claim.entity.type}:${claim.entity.slug}`;
 const startOf = (claim: ClaimRecord) => claim.evidence[0]?.start ?? 0;
 
-/**
- * A claim's position in the entity and corpus lists (the contract's claim order): newest article first
- * (`asOf`, by code units, descending), then the article's slug, the first quote's offset, the entity key, the
- * property (in ClaimProperty order) and the value's text. Two claims never share a position.
- */
-export function claimPosition(claim: ClaimRecord): Position {
-  return [
-    claim.asOf,
-    claim.article,
-    startOf(claim),
-    entityKeyOf(claim),
-    PROPERTY_RANK.get(claim.property) ?? 0,
-    String(claim.value),
-  ];
-}
-
-/** The directions of claimPosition's parts: the date descending, the rest ascending. */
-export const CLAIM_POSITION_DIRECTIONS: readonly SortDirection[] = ['DESC', 'ASC', 'ASC', 'ASC', 'ASC', 'ASC'];
-
 /** Newest article first (claimPosition's order). */
 export function compareNewestFirst(a: ClaimRecord, b: ClaimRecord): number {
-  return comparePositions(claimPosition(a), claimPosition(b), CLAIM_POSITION_DIRECTIONS);
+  return comparePositions(claimPosition(a), claimPosition(b), CLAIMS.directions);
 }
 
 /**
@@ -284,43 +257,6 @@ export function checkAttributeClaims(
   }
 }
 
-/** The page of `list` (in its order, with `positionOf` and `directions`) that a keyset window selects. */
-export function pageOfSorted<T>(
-  list: readonly T[],
-  window: Window,
-  positionOf: (item: T) => Position,
-  directions: readonly SortDirection[],
-): Page<T> {
-  // The first index whose item is after `bound` (strictly), by binary search.
-  const firstAfter = (bound: Position) => {
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (comparePositions(positionOf(list[mid] as T), bound, directions) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
-  const firstAtOrAfter = (bound: Position) => {
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (comparePositions(positionOf(list[mid] as T), bound, directions) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
-  const from = window.after ? firstAfter(window.after) : 0;
-  const to = Math.max(from, window.before ? firstAtOrAfter(window.before) : list.length);
-  const size = Math.max(0, window.size);
-  const start = window.direction === 'FORWARD' ? from : Math.max(from, to - size);
-  const end = window.direction === 'FORWARD' ? Math.min(to, from + size) : to;
-  const items = list.slice(start, end).map((item) => ({ item, position: positionOf(item) }));
-  return { items, totalCount: list.length, hasBefore: start > 0, hasAfter: end < list.length };
-}
-
 /** The claims of a data set, indexed: by entity and by corpus newest first, by article in reading order. */
 export class ClaimIndex {
   /** Every claim, newest article first (claimPosition's order). */
@@ -330,7 +266,7 @@ export class ClaimIndex {
 
   constructor(claims: readonly ClaimRecord[]) {
     const keyed = claims.map((claim) => ({ claim, position: claimPosition(claim) }));
-    keyed.sort((a, b) => comparePositions(a.position, b.position, CLAIM_POSITION_DIRECTIONS));
+    keyed.sort((a, b) => comparePositions(a.position, b.position, CLAIMS.directions));
     this.all = keyed.map(({ claim }) => claim);
     for (const claim of this.all) {
       const key = entityKeyOf(claim);
@@ -375,7 +311,7 @@ export class ClaimIndex {
 
   /** The window's page of the claims a filter selects (the contract's keyset paging). */
   page(filter: ClaimFilter, window: Window): Page<ClaimRecord> {
-    return pageOfSorted(this.select(filter), window, claimPosition, CLAIM_POSITION_DIRECTIONS);
+    return pageOfSorted(this.select(filter), claimPosition, CLAIMS.directions, window);
   }
 
   /** The lengths of the lists a query can ask for whole: claims per entity, per article, and quotes per claim. */

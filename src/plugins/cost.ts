@@ -43,9 +43,9 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { BoundedCache } from '../bounded-cache.js';
 import { contextOf } from '../context.js';
+import type { CostFacts, RelationshipList } from '../data/contract.js';
 import { bucketCount, dayRange, type TimeInterval } from '../data/dates.js';
 import { ENTITY_TYPES } from '../data/entity-types.js';
-import type { CostFacts, RelationshipList } from '../data/source.js';
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 import { CLAIM_TYPE_NAMES } from '../schema/claim.js';

@@ -9,6 +9,7 @@
 import type { ArgBuilder } from '@pothos/core';
 import { builder } from '../builder.js';
 import { CLAIM_PROPERTIES, type ClaimProperty, type ClaimValueKind } from '../data/claim-properties.js';
+import { CLAIMS } from '../data/contract.js';
 import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { ClaimRecord } from '../data/records.js';
 import type { EventKind, OrganizationKind } from '../data/vocabulary.js';
@@ -17,7 +18,7 @@ import { EntityRef } from './entity.js';
 import { EventKindEnum } from './event.js';
 import { EvidenceRef } from './evidence.js';
 import { OrganizationKindEnum } from './organization.js';
-import { connectionFromItems } from './shared/connections.js';
+import { pagedConnection } from './shared/connections.js';
 import { REDUCED_PRECISION_DATE } from './shared/dates.js';
 import { describedValues } from './shared/enums.js';
 import { entityKeyOfId, idOfType, slugOfId } from './shared/filters.js';
@@ -215,15 +216,14 @@ builder.queryFields((t) => ({
       args: {
         filter: t.arg({ type: ClaimFilterInput, required: false, description: 'Only claims that match.' }),
       },
-      resolve: async (_root, args, { loaders }) =>
-        connectionFromItems(
-          args,
-          await loaders.claimQuery.load({
-            entity: args.filter?.entity ? entityKeyOfId(args.filter.entity) : null,
-            article: slugOfId(args.filter?.article),
-            property: args.filter?.property ?? null,
-          }),
-        ),
+      resolve: (_root, args, { loaders }, info) => {
+        const filter = {
+          entity: args.filter?.entity ? entityKeyOfId(args.filter.entity) : null,
+          article: slugOfId(args.filter?.article),
+          property: args.filter?.property ?? null,
+        };
+        return pagedConnection(args, info, CLAIMS, (window) => loaders.claimList.load({ filter, window }));
+      },
     },
     ClaimConnection,
   ),

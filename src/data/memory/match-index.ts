@@ -3,7 +3,7 @@
  * forms, for match.ts to score. Built once per store, on the first match: exact and reordered keys, content
  * words, and padded trigrams (as pg_trgm makes them) for near misses.
  */
-import type { EntityType } from './entity-types.js';
+import type { EntityType } from '../entity-types.js';
 import {
   allowedEdits,
   type CandidateInput,
@@ -11,8 +11,8 @@ import {
   nameForms,
   type PreparedName,
   prepareName,
-} from './match.js';
-import type { EntityKey, EntityRecord } from './records.js';
+} from '../match.js';
+import type { EntityKey, EntityRecord } from '../records.js';
 
 /** Forms read from one word's postings at most: a word in thousands of names says little about any of them. */
 const MAX_WORD_POSTINGS = 2_000;
