@@ -301,7 +301,7 @@ describe('generate-corpus command line', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^\S+cli: 30 articles, \d+ persons, .* quotes; [\d.]+ MB in [\d.]+ s\n$/);
+    expect(run.stdout).toMatch(/^\S+cli: 30 articles, \d+ persons, .* quotes, \d+ claims; [\d.]+ MB in [\d.]+ s\n$/);
     const [viaCli, viaFunction] = await Promise.all([readFiles(out), readFiles(direct.out)]);
     CORPUS_FILES.forEach((file, i) => {
       expect((viaCli[i] as Buffer).equals(viaFunction[i] as Buffer), file).toBe(true);
