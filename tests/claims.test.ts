@@ -151,14 +151,15 @@ describe('the root claims list', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { claims } = await api.data<{
-        claims: { edges: { cursor: string; node: ServedClaim }[]; pageInfo: { hasNextPage: boolean } };
-      }>(
-        'query($after: String) { claims(first: 4, after: $after) { edges { cursor node { property value article { slug } } } pageInfo { hasNextPage } } }',
-        {
-          after,
-        },
-      );
+      const {
+        claims,
+      }: { claims: { edges: { cursor: string; node: ServedClaim }[]; pageInfo: { hasNextPage: boolean } } } =
+        await api.data(
+          'query($after: String) { claims(first: 4, after: $after) { edges { cursor node { property value article { slug } } } pageInfo { hasNextPage } } }',
+          {
+            after,
+          },
+        );
       seen.push(...claims.edges.map((e) => `${e.node.property}=${e.node.value}@${e.node.article.slug}`));
       if (!claims.pageInfo.hasNextPage) break;
       after = claims.edges.at(-1)?.cursor ?? null;

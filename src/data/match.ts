@@ -57,7 +57,7 @@ export interface MatchCandidate {
 }
 
 /** Words left out when names are compared word by word ("Ministry of the Interior" ~ "Interior Ministry"). */
-const STOP_WORDS = new Set(['a', 'an', 'and', 'of', 'the', 'in', 'for', 'to', 'de', 'del', 'la', 'el', 'al']);
+const STOP_WORDS = new Set(['an', 'and', 'of', 'the', 'in', 'for', 'to', 'de', 'del', 'la', 'el', 'al']);
 
 /**
  * The form names are compared in: folded (case, accents), apostrophes and the dots of an abbreviation dropped
@@ -114,7 +114,7 @@ export function nameForms(entity: EntityRecord): NameForm[] {
 
 /** The edits a near miss may have from a name whose key has `length` characters. */
 export function allowedEdits(length: number): number {
-  return length < 5 ? 0 : length < 10 ? 1 : 2;
+  return length < 5 ? 0 : length < 9 ? 1 : 2;
 }
 
 interface Scored {

@@ -26,8 +26,8 @@ export const MAX_MATCH_NAMES = 100;
 const nameSchema = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(MAX_MATCH_NAME_LENGTH, `must be at most ${MAX_MATCH_NAME_LENGTH} characters`)
+  .min(1, { message: 'must not be empty', abort: true })
+  .max(MAX_MATCH_NAME_LENGTH, { message: `must be at most ${MAX_MATCH_NAME_LENGTH} characters`, abort: true })
   .refine((name) => /[\p{L}\p{N}]/u.test(name), 'must contain a letter or a digit');
 const typesSchema = z.array(z.string()).max(ENTITY_TYPES.length, `at most ${ENTITY_TYPES.length} types`);
 const firstSchema = z
