@@ -185,6 +185,32 @@ describe('generateCorpus', () => {
     expect(data.organizationRelations.some((r) => r.kind === 'PART_OF')).toBe(true);
   });
 
+  it('states every attribute value in an article, some single values disagreeing, the field the newest', () => {
+    expect(data.claims).toHaveLength(corpus.summary.counts['claims.json']);
+    const properties = new Set(data.claims.map((claim) => claim.property));
+    expect([...properties].sort()).toEqual(
+      ['AGE', 'COUNTRY', 'END_DATE', 'LOCATION', 'NATIONALITY', 'ROLE_DESCRIPTION', 'START_DATE', 'TITLE'].sort(),
+    );
+    const bodies = new Map(data.articles.map((a) => [a.slug, a.body]));
+    for (const claim of data.claims) {
+      for (const e of claim.evidence) expect(bodies.get(claim.article)?.slice(e.start, e.end)).toBe(e.quote);
+    }
+    // Disagreements: the older value superseded, the entity showing the newer (the loader accepted the corpus).
+    const superseded = data.claims.filter((claim) => claim.superseded);
+    expect(superseded.length).toBeGreaterThan(0);
+    for (const old of superseded) {
+      const newer = data.claims.find(
+        (claim) =>
+          claim.entity.slug === old.entity.slug &&
+          claim.property === old.property &&
+          !claim.superseded &&
+          claim.value !== old.value,
+      );
+      expect(newer && newer.asOf >= old.asOf).toBe(true);
+    }
+    expect(data.persons.some((p) => p.age !== null) && data.persons.some((p) => p.title !== null)).toBe(true);
+  });
+
   it('grows the record counts with N', async () => {
     const small = await generate(50, 3);
     const large = await generate(500, 3);
