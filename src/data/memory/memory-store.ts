@@ -1211,11 +1211,13 @@ export class MemoryStore implements NewsDataSource {
     this.matchIndexMemo ??= new MatchIndex(allEntities(this.data));
     const index = this.matchIndexMemo;
     const searchIndex = queries.some((query) => query.context) ? await this.searchIndex : null;
+    // The articles of each context word, scanned once for the whole batch (a reconciliation repeats its context).
+    const wordArticles = new Map<string, ReadonlySet<string>>();
     return queries.map((query) => {
       work?.check();
       const prepared = prepareName(query.name);
       const types = query.types?.length ? new Set(query.types) : null;
-      const shareOf = this.contextShare(query.context, searchIndex, work);
+      const shareOf = this.contextShare(query.context, searchIndex, wordArticles, work);
       const scored: MatchCandidate[] = [];
       for (const e of index.candidates(prepared, types)) {
         const candidate = scoreCandidate(prepared, index.input(e, shareOf(index.entity(e))));
@@ -1232,19 +1234,28 @@ export class MemoryStore implements NewsDataSource {
   private contextShare(
     context: string | null | undefined,
     searchIndex: SearchIndex | null,
+    wordArticles: Map<string, ReadonlySet<string>>,
     work: RequestWork | undefined,
   ): (entity: EntityKey) => number | null {
     const words = context && searchIndex ? queryTerms(context) : [];
     if (words.length === 0 || !searchIndex) return () => null;
-    const articlesOf = words.map((word) => this.textMatches(searchIndex, word, work));
+    const articlesOf = words.map((word) => {
+      let articles = wordArticles.get(word);
+      if (!articles) {
+        articles = searchIndex.articleSlugs(word, work);
+        wordArticles.set(word, articles);
+      }
+      return articles;
+    });
     return (entity) => {
       let best = 0;
       for (const article of this.index.articlesByEntity.get(entityKeyString(entity)) ?? []) {
         let found = 0;
         for (const articles of articlesOf) if (articles.has(article)) found++;
-        best = Math.max(best, found / words.length);
+        if (found > best) best = found;
+        if (best === words.length) break;
       }
-      return best;
+      return best / words.length;
     };
   }
 }
