@@ -374,3 +374,44 @@ describe('the loader refuses', () => {
     ]);
   });
 });
+
+describe('the contract’s claim list (listClaims), as any backend must answer it', () => {
+  it('answers every window between any two positions, both ways, with hasBefore and hasAfter', async () => {
+    const [whole] = await api.store.listClaims([{ filter: {}, window: { size: 100, direction: 'FORWARD' } }]);
+    const items = whole?.items ?? [];
+    expect(items).toHaveLength(13);
+    const positions = items.map((entry) => entry.position);
+    for (let i = -1; i < items.length; i++) {
+      for (let j = i + 1; j <= items.length; j++) {
+        for (const direction of ['FORWARD', 'BACKWARD'] as const) {
+          const window = {
+            size: 3,
+            direction,
+            after: i >= 0 ? positions[i] : null,
+            before: j < items.length ? positions[j] : null,
+          };
+          const [page] = await api.store.listClaims([{ filter: {}, window }]);
+          const inside = items.slice(i + 1, j);
+          const expected = direction === 'FORWARD' ? inside.slice(0, 3) : inside.slice(-3);
+          expect(page?.items).toEqual(expected);
+          const start = items.indexOf(expected[0] as (typeof items)[number]);
+          if (expected.length > 0) {
+            expect(page?.hasBefore).toBe(start > 0);
+            expect(page?.hasAfter).toBe(start + expected.length < items.length);
+          }
+          expect(page?.totalCount).toBe(13);
+        }
+      }
+    }
+  });
+
+  it('filters before it pages, and answers an unknown entity or article with an empty page', async () => {
+    const [age, none] = await api.store.listClaims([
+      { filter: { entity: 'Person:lena-marsh', property: 'AGE' }, window: { size: 1, direction: 'FORWARD' } },
+      { filter: { article: 'no-such-article' }, window: { size: 5, direction: 'FORWARD' } },
+    ]);
+    expect(age?.items.map((entry) => entry.item.value)).toEqual([55]);
+    expect(age).toMatchObject({ totalCount: 2, hasBefore: false, hasAfter: true });
+    expect(none).toEqual({ items: [], totalCount: 0, hasBefore: false, hasAfter: false });
+  });
+});
