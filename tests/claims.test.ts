@@ -7,7 +7,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EntityClaimsDocument, type EntityClaimsQuery } from '../client/generated.js';
 import { FixtureError, type FixtureProblem, loadDataset } from '../src/data/load-fixtures.js';
 import { createTestApi, globalId } from './helpers.js';
 
@@ -110,6 +112,25 @@ describe('an entity’s claims', () => {
       ['START_DATE', '2023-06', EVENING, false],
       ['START_DATE', '2023-06', JANUARY, false],
     ]);
+  });
+});
+
+describe('a generated client', () => {
+  it('narrows each claim by __typename to its typed value (operations/EntityClaims.graphql)', async () => {
+    const data = await api.data<EntityClaimsQuery>(print(EntityClaimsDocument), {
+      id: globalId('Person', 'lena-marsh'),
+    });
+    const ages: number[] = [];
+    const countries: string[] = [];
+    const node = data.node;
+    if (node && 'claims' in node) {
+      for (const claim of node.claims) {
+        if (claim.__typename === 'QuantityClaim') ages.push(claim.quantity);
+        if (claim.__typename === 'CountryClaim') countries.push(claim.country);
+      }
+    }
+    expect(ages).toEqual([55, 54]);
+    expect(countries).toEqual(['BR', 'PT']);
   });
 });
 

@@ -43,6 +43,8 @@ const SAMPLE_VARIABLES = {
   id: globalId('Person', 'majid-azizi'),
   slug: 'majid-azizi',
   query: 'quds',
+  // A reconciliation as large as matchMany takes.
+  names: Array.from({ length: 100 }, (_, i) => ({ name: `Name ${i}` })),
   ...NATURAL_QUERY_VARIABLES,
 };
 
