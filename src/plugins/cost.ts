@@ -123,9 +123,14 @@ export const LIST_SIZES: Readonly<Record<string, (args: Record<string, unknown>,
   'Query.topEntities': (args) => both(typeof args.first === 'number' ? clamp(args.first, MAX_TOP) : DEFAULT_TOP),
   'SearchResultEdge.highlights': (_args, facts) => both(facts.highlightsPerHit),
   // Claims (issue 14): an entity's and an article's, whole, and each claim's quotes.
-  ...Object.fromEntries(ENTITY_TYPES.map((type) => [`${type}.claims`, relationshipList('claimsByEntity')])),
+  // (A field of an interface is priced the same when a query selects it on the interface.)
+  ...Object.fromEntries(
+    ['Entity', ...ENTITY_TYPES].map((type) => [`${type}.claims`, relationshipList('claimsByEntity')]),
+  ),
   'Article.claims': relationshipList('claimsByArticle'),
-  ...Object.fromEntries(CLAIM_TYPE_NAMES.map((type) => [`${type}.evidence`, relationshipList('claimEvidence')])),
+  ...Object.fromEntries(
+    ['Claim', ...CLAIM_TYPE_NAMES].map((type) => [`${type}.evidence`, relationshipList('claimEvidence')]),
+  ),
   // Matching: the candidates asked for (`first`), one result per name of a batch.
   'Query.match': (args) => both(candidatesAsked(args)),
   'MatchResult.candidates': (args) => both(candidatesAsked(args)),
