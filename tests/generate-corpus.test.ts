@@ -85,7 +85,7 @@ describe('generateCorpus', () => {
     data = await load(corpus.out);
   });
 
-  it('writes the nine fixture files, which loadDataset accepts with no problems', () => {
+  it('writes the ten fixture files, which loadDataset accepts with no problems', () => {
     const { counts } = corpus.summary;
     expect(Object.keys(counts)).toEqual([...CORPUS_FILES]);
     expect(data.articles).toHaveLength(200);
@@ -97,6 +97,7 @@ describe('generateCorpus', () => {
     expect(data.involvements).toHaveLength(counts['involvements.json']);
     expect(data.organizationRelations).toHaveLength(counts['organization-relations.json']);
     expect(data.eventRelations).toHaveLength(counts['event-relations.json']);
+    expect(data.claims).toHaveLength(counts['claims.json']);
     for (const file of CORPUS_FILES) expect(counts[file], file).toBeGreaterThan(0);
     expect(corpus.summary.droppedQuotes).toBe(0);
   });
