@@ -1,6 +1,6 @@
 /**
  * `npm run generate -- --articles N [--seed S] --out DIR`: writes a deterministic synthetic corpus in the
- * fixture format of data/ (all nine files), for load and scale tests. The same N and seed give
+ * fixture format of data/ (all ten files), for load and scale tests. The same N and seed give
  * byte-identical files: every choice comes from seeded mulberry32 streams, never Math.random or the clock.
  * `loadDataset(DIR)` accepts the result with no problems.
  *
@@ -13,11 +13,17 @@
  * - Relationships are planned before any text is written; each evidence quote is a sentence written into
  *   an article that already mentions one end (the other end joins its cast), checked to occur exactly once.
  * - Articles are generated and written one at a time in 1 MB chunks, so memory stays flat at any N.
+ * - Claims (issue 14): every attribute value (nationalities, age, title, occupation, an organization's country, an
+ *   event's dates and location) is stated by a sentence in 1-2 articles that mention the entity; about a quarter
+ *   of the single-valued ones stated twice disagree (an age a few years off, another country or place, another
+ *   title), and the entity's field is then the newest article's value, as the loader requires.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ClaimProperty } from '../src/data/claim-properties.js';
+import { asOfDate } from '../src/data/claims.js';
 import type { FixtureFileName, FixtureRecord } from '../src/data/fixture-schemas.js';
 import type { EventKind, OrganizationKind } from '../src/data/vocabulary.js';
 
@@ -27,7 +33,7 @@ type OrganizationFixture = FixtureRecord<'organizations.json'>;
 type EventFixture = FixtureRecord<'events.json'>;
 type RelationshipFile = Exclude<
   FixtureFileName,
-  'articles.json' | 'persons.json' | 'organizations.json' | 'events.json'
+  'articles.json' | 'persons.json' | 'organizations.json' | 'events.json' | 'claims.json'
 >;
 
 /** The files written, in the order of data/. */
@@ -41,6 +47,7 @@ export const CORPUS_FILES = [
   'involvements.json',
   'organization-relations.json',
   'event-relations.json',
+  'claims.json',
 ] as const satisfies readonly FixtureFileName[];
 
 export const MAX_ARTICLES = 1_000_000;
@@ -51,6 +58,8 @@ export const MAX_WORDS = 1200;
 /** An article holds at most this many entities (unless coverage needs more) and relationship quotes. */
 const MAX_CAST = 14;
 const MAX_QUOTES_PER_ARTICLE = 8;
+/** An article states at most this many attribute values (claims), unless an entity finds no other host. */
+const MAX_CLAIMS_PER_ARTICLE = 6;
 
 export interface GenerateOptions {
   articles: number;
@@ -636,6 +645,9 @@ function makePersons(count: number, random: Random, mint: WordMint): Entity[] {
       aliases: alias ? [alias] : [],
       description,
       nationalities,
+      // Set from the claims once the articles are written (planClaims, then fieldsFromClaims).
+      age: null,
+      title: null,
     };
     persons.push({ type: 'person', record, alias });
   }
@@ -725,6 +737,66 @@ interface Relationship {
   /** The articles carrying its quotes, and the quotes once written (null if one could not be used). */
   articles: number[];
   quotes: (string | null)[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claims
+
+const TITLES = ['Senator', 'General', 'Minister', 'Judge', 'Colonel', 'Ambassador', 'Governor', 'Admiral'];
+
+/** One attribute value stated in some articles (the same value, or a disagreeing one, in each). */
+interface ClaimPlan {
+  entity: number;
+  property: ClaimProperty;
+  /** The value each host article states. */
+  values: (string | number)[];
+  hosts: number[];
+  /** The quote written into each host, once written (null if it could not be used). */
+  quotes: (string | null)[];
+}
+
+/** "in 2021", "in June 2021", "on June 14, 2021": a reduced-precision date as a sentence gives it. */
+function dateInWords(date: string): string {
+  const [year, month, day] = date.split('-');
+  if (month === undefined) return `in ${year}`;
+  const monthName = MONTHS[Number(month) - 1] as string;
+  return day === undefined ? `in ${monthName} ${year}` : `on ${monthName} ${Number(day)}, ${year}`;
+}
+
+/** The sentence (without its full stop) that states `value` of `property` of the entity named `name`. */
+function claimSentence(property: ClaimProperty, name: string, value: string | number, random: Random): string {
+  const country = () => (COUNTRIES.find(([code]) => code === value) as readonly [string, string, string])[2];
+  switch (property) {
+    case 'NATIONALITY':
+      return random.chance(0.5)
+        ? `${name} is a citizen of ${country()}`
+        : `${name} holds the citizenship of ${country()}`;
+    case 'AGE':
+      return `${name}, ${value}, ${random.pick(VERBS)} ${random.pick(OBJECTS)}`;
+    case 'TITLE':
+      return `${value} ${name} ${random.pick(VERBS)} ${random.pick(OBJECTS)}`;
+    case 'ROLE_DESCRIPTION':
+      return `${name} works as ${withArticle(String(value))}`;
+    case 'COUNTRY':
+      return `The ${name} is based in ${country()}`;
+    case 'START_DATE':
+      return `The ${name} began ${dateInWords(String(value))}`;
+    case 'END_DATE':
+      return `The ${name} ended ${dateInWords(String(value))}`;
+    case 'LOCATION':
+      return `The ${name} took place in ${value}`;
+    default:
+      throw new Error(`no sentence for ${property}`);
+  }
+}
+
+/** A value that disagrees with `value` (another age, country, place or title), or null for none. */
+function disagreeing(property: ClaimProperty, value: string | number, random: Random): string | number | null {
+  if (property === 'AGE') return (value as number) + (random.chance(0.5) ? 1 : -1) * (1 + random.int(3));
+  if (property === 'COUNTRY') return random.pick(COUNTRIES.filter(([code]) => code !== value))[0];
+  if (property === 'LOCATION') return random.pick(COUNTRIES.filter(([, place]) => place !== value))[1];
+  if (property === 'TITLE') return random.pick(TITLES.filter((title) => title !== value));
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -826,6 +898,57 @@ class Prose {
     if (this.random.chance(0.1)) return `${main}: what we know so far`;
     return `${main} ${this.random.pick(HEADLINE_TAILS)}`;
   }
+}
+
+/**
+ * Sets each entity's attribute fields from the claims written: a nationality for every NATIONALITY claim, and a
+ * single-valued field to the value of the newest article that states it (latest `asOf`, then the smallest slug,
+ * as the loader orders claims), null when no claim could be written.
+ */
+function fieldsFromClaims(
+  entities: Entity[],
+  plans: readonly ClaimPlan[],
+  dates: readonly string[],
+  slugs: readonly string[],
+): void {
+  const newer = (a: number, b: number) =>
+    (dates[a] as string) > (dates[b] as string) ||
+    ((dates[a] as string) === (dates[b] as string) && (slugs[a] as string) < (slugs[b] as string));
+  const fields: Partial<Record<ClaimProperty, string>> = {
+    COUNTRY: 'country',
+    START_DATE: 'startDate',
+    END_DATE: 'endDate',
+    LOCATION: 'location',
+    AGE: 'age',
+    TITLE: 'title',
+  };
+  for (const entity of entities) {
+    const record = entity.record as unknown as Record<string, unknown>;
+    if (entity.type === 'person') record.nationalities = [];
+    for (const field of Object.values(fields)) if (field in record) record[field] = null;
+  }
+  const newest = new Map<string, number>();
+  for (const plan of plans) {
+    const record = (entities[plan.entity] as Entity).record as unknown as Record<string, unknown>;
+    plan.hosts.forEach((host, k) => {
+      if (plan.quotes[k] == null) return;
+      const value = plan.values[k];
+      if (plan.property === 'NATIONALITY') {
+        const list = record.nationalities as string[];
+        if (!list.includes(value as string)) list.push(value as string);
+        return;
+      }
+      const field = fields[plan.property];
+      if (!field) return;
+      const key = `${plan.entity}:${field}`;
+      const known = newest.get(key);
+      if (known !== undefined && !newer(host, known)) return;
+      newest.set(key, host);
+      record[field] = value;
+    });
+  }
+  // An end that the claims put before the start is dropped with its claims' effect on the field: by
+  // construction every END_DATE stated is the planned one, never before the planned start.
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1047,6 +1170,44 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
     true,
   );
 
+  // Claims: each attribute value in 1-2 articles that mention the entity, some single values disagreeing.
+  const claimPlans: ClaimPlan[] = [];
+  const claimsIn: number[][] = casts.map(() => []);
+  const claimRandom = new Random(seed, 'claims');
+  const planClaim = (entity: number, property: ClaimProperty, value: string | number) => {
+    const mentioning = articlesOf[entity] as number[];
+    const wanted = mentioning.length > 1 && claimRandom.chance(0.35) ? 2 : 1;
+    const hosts: number[] = [];
+    for (let attempt = 0; attempt < 8 && hosts.length < wanted; attempt++) {
+      const article = mentioning[claimRandom.int(mentioning.length)] as number;
+      if (!hosts.includes(article) && (claimsIn[article] as number[]).length < MAX_CLAIMS_PER_ARTICLE)
+        hosts.push(article);
+    }
+    // An entity whose articles are all full still gets its value stated, in the first that mentions it.
+    if (hosts.length === 0) hosts.push(mentioning[0] as number);
+    const values = hosts.map(() => value);
+    if (hosts.length === 2 && claimRandom.chance(0.25)) values[1] = disagreeing(property, value, claimRandom) ?? value;
+    for (const host of hosts) (claimsIn[host] as number[]).push(claimPlans.length);
+    claimPlans.push({ entity, property, values, hosts, quotes: hosts.map(() => null) });
+  };
+  entities.forEach((entity, i) => {
+    if (entity.type === 'person') {
+      const person = entity.record as PersonFixture;
+      for (const code of person.nationalities) planClaim(i, 'NATIONALITY', code);
+      if (claimRandom.chance(0.3)) planClaim(i, 'AGE', 20 + claimRandom.int(66));
+      if (claimRandom.chance(0.15)) planClaim(i, 'TITLE', claimRandom.pick(TITLES));
+      if (claimRandom.chance(0.3)) planClaim(i, 'ROLE_DESCRIPTION', claimRandom.pick(OCCUPATIONS).toLowerCase());
+    } else if (entity.type === 'organization') {
+      const organization = entity.record as OrganizationFixture;
+      if (organization.country) planClaim(i, 'COUNTRY', organization.country);
+    } else {
+      const event = entity.record as EventFixture;
+      if (event.startDate) planClaim(i, 'START_DATE', event.startDate);
+      if (event.endDate) planClaim(i, 'END_DATE', event.endDate);
+      if (event.location) planClaim(i, 'LOCATION', event.location);
+    }
+  });
+
   // Articles, written as they are made.
   mkdirSync(out, { recursive: true });
   const files = Object.fromEntries(
@@ -1057,6 +1218,8 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
   const slugOf = (i: number) => (entities[i] as Entity).record.slug;
   const step = Math.max(1, Math.ceil(n / 10));
   const articleSlugs: string[] = [];
+  /** Each article's claim date (asOf) and slug: which article is newest decides an attribute's field. */
+  const articleDates: string[] = [];
   let droppedQuotes = 0;
   let quoteCount = 0;
   try {
@@ -1080,6 +1243,14 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
           relationship.label,
         );
         quotes.push([relationship, relationship.articles.indexOf(i), quote]);
+        sentences.push(`${quote}.`);
+      }
+      const claimQuotes: [ClaimPlan, number, string][] = [];
+      for (const index of claimsIn[i] as number[]) {
+        const plan = claimPlans[index] as ClaimPlan;
+        const k = plan.hosts.indexOf(i);
+        const quote = claimSentence(plan.property, nameOf(plan.entity), plan.values[k] as string | number, claimRandom);
+        claimQuotes.push([plan, k, quote]);
         sentences.push(`${quote}.`);
       }
       const lead = sentences.shift() as string;
@@ -1110,6 +1281,11 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
         if (start !== -1 && body.indexOf(quote, start + 1) === -1) relationship.quotes[k] = quote;
         else droppedQuotes++;
       }
+      for (const [plan, k, quote] of claimQuotes) {
+        const start = body.indexOf(quote);
+        if (start !== -1 && body.indexOf(quote, start + 1) === -1) plan.quotes[k] = quote;
+        else droppedQuotes++;
+      }
 
       const dayMs = FIRST_ARTICLE_DAY + text.int(ARTICLE_DAYS) * DAY_MS;
       const day = isoDay(dayMs);
@@ -1135,9 +1311,26 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
       };
       files['articles.json'].add(article);
       articleSlugs.push(article.slug);
+      articleDates.push(asOfDate(publishedAt));
       if ((i + 1) % step === 0 || i + 1 === n) options.onProgress?.({ articlesWritten: i + 1, articlesTotal: n });
     }
 
+    fieldsFromClaims(entities, claimPlans, articleDates, articleSlugs);
+    for (const plan of claimPlans) {
+      const { type, record } = entities[plan.entity] as Entity;
+      const entity = `${type === 'person' ? 'Person' : type === 'organization' ? 'Organization' : 'Event'}:${record.slug}`;
+      plan.hosts.forEach((host, k) => {
+        const quote = plan.quotes[k];
+        if (quote == null) return;
+        const article = articleSlugs[host] as string;
+        files['claims.json'].add({
+          entity,
+          property: plan.property,
+          value: plan.values[k],
+          evidence: [{ article, quote }],
+        });
+      });
+    }
     for (const entity of entities) {
       const file =
         entity.type === 'person'
@@ -1199,7 +1392,7 @@ export async function generateCorpus(options: GenerateOptions): Promise<CorpusSu
 
 const USAGE = `usage: npm run generate -- --articles N [--seed S] --out DIR
 
-Writes a deterministic synthetic corpus in the fixture format of data/ (all nine files) to DIR.
+Writes a deterministic synthetic corpus in the fixture format of data/ (all ten files) to DIR.
 The same N and seed give byte-identical files; npm run validate -- DIR accepts them.
 
   --articles N  how many articles, an integer from 1 to ${MAX_ARTICLES}
@@ -1276,7 +1469,7 @@ async function main(): Promise<void> {
       `${c['events.json']} events, ${relationships} relationships (${c['affiliations.json']} affiliations, ` +
       `${c['participations.json']} participations, ${c['involvements.json']} involvements, ` +
       `${c['organization-relations.json']} organization relations, ${c['event-relations.json']} event relations) ` +
-      `with ${summary.quotes} quotes; ${(summary.totalBytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s`,
+      `with ${summary.quotes} quotes, ${c['claims.json']} claims; ${(summary.totalBytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s`,
   );
 }
 

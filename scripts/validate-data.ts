@@ -13,7 +13,7 @@ try {
     data.eventRelations.length;
   console.log(
     `${directory}: valid (version ${data.version}): ${data.articles.length} articles, ${data.persons.length} persons, ` +
-      `${data.organizations.length} organizations, ${data.events.length} events, ${relationships} relationships, ${data.mentions.length} mentions`,
+      `${data.organizations.length} organizations, ${data.events.length} events, ${relationships} relationships, ${data.mentions.length} mentions, ${data.claims.length} claims`,
   );
 } catch (error) {
   if (!(error instanceof FixtureError)) throw error;

@@ -79,6 +79,10 @@ const LOADER_METHODS = {
   mentionsInArticle: 'listMentionsInArticle',
   mentionsOfEntity: 'listMentionsOfEntity',
   coMentions: 'listCoMentions',
+  claimsByEntity: 'claimsByEntity',
+  claimsByArticle: 'claimsByArticle',
+  claimList: 'listClaims',
+  match: 'match',
 } as const satisfies Record<string, BatchMethod>;
 
 /** Each entity type's list loader's name. */
@@ -90,6 +94,8 @@ const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>([
   'mentionsInArticle',
   'mentionsOfEntity',
   'coMentions',
+  'claimList',
+  'match',
 ]);
 
 /** A batch method of the source: many keys in (and the request's work, if it wants it), one value per key out. */

@@ -25,7 +25,7 @@ import {
   LAST_DAY,
   type TimeInterval,
 } from '../src/data/dates.js';
-import { createTestApi, DATA_DIR, editedFixtures, type GraphQLResponse, globalId } from './helpers.js';
+import { createTestApi, DATA_DIR, editedFixtures, type GraphQLResponse, globalId, restate } from './helpers.js';
 
 type Api = Awaited<ReturnType<typeof createTestApi>>;
 interface Bucket {
@@ -266,10 +266,20 @@ describe('articles and events on the first and last days there are', () => {
     directories.push(articlesDir);
     const { readFile, writeFile } = await import('node:fs/promises');
     const events = JSON.parse(await readFile(`${articlesDir}/events.json`, 'utf8')) as Record<string, unknown>[];
-    Object.assign(events[0] as object, { startDate: '0001', endDate: '9999-12-31' });
+    // The March article is now the newest: the plot's location is its "Lima" (claims.json), no longer "Peru".
+    Object.assign(events[0] as object, { startDate: '0001', endDate: '9999-12-31', location: 'Lima' });
     Object.assign(events[1] as object, { startDate: '9999-12', endDate: null });
     Object.assign(events[2] as object, { startDate: '0001-01-01', endDate: '0001-01' });
     await writeFile(`${articlesDir}/events.json`, JSON.stringify(events, null, 2));
+    for (const [entity, property, value] of [
+      ['Event:peru-assassination-plot', 'START_DATE', '0001'],
+      ['Event:peru-assassination-plot', 'END_DATE', '9999-12-31'],
+      ['Event:arrest-of-majid-azizi', 'START_DATE', '9999-12'],
+      ['Event:apec-meeting-2024', 'START_DATE', '0001-01-01'],
+      ['Event:apec-meeting-2024', 'END_DATE', '0001-01'],
+    ] as const) {
+      await restate(articlesDir, entity, property, value);
+    }
     api = await createTestApi(articlesDir);
   });
   afterAll(async () => {

@@ -3,7 +3,15 @@
  * price follows the data on reload, `actual` counts the objects returned (from the response cache too), and the
  * node cap refuses what the machine should not build. Requests go over HTTP.
  */
-import { getNamedType, getNullableType, isCompositeType, isListType, isObjectType, parse } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  parse,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.js';
 import type { CostFacts } from '../src/data/contract.js';
@@ -13,11 +21,14 @@ import { schema } from '../src/schema/index.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 import { NATURAL_QUERIES, NATURAL_QUERY_VARIABLES } from './support/natural-queries.js';
 
-/** The `Type.field` of every list of objects in the schema that takes no page size (a connection's items aside). */
+/**
+ * The `Type.field` of every list of objects in the schema that takes no page size (a connection's items aside), on
+ * object types and on interfaces (a query may select a field on its interface: `... on Entity { claims }`).
+ */
 function unpagedObjectLists(): string[] {
   const found: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const isList = isListType(getNullableType(field.type));
       const isItems = type.name.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges');
@@ -110,5 +121,32 @@ describe('a reload', () => {
     expect(await ask()).toBe(before); // same data version: the cached price
     version = 'v2';
     expect(await ask()).toBe(1 + 40 * 2);
+  });
+});
+
+describe('claims and matching (issue 14)', () => {
+  it('prices an entity’s and an article’s claims from the data, and a match by its names and candidates', async () => {
+    const facts = (await loadStore(DATA_DIR)).costFacts();
+    const price = (query: string, variables: Record<string, unknown> = {}) =>
+      operationCost(schema, parse(query), null, variables, facts).cost;
+    expect(facts.listLengths.claimsByEntity).toBeGreaterThan(1);
+    // person 1 + claims × (a claim 1 + its quotes × a quote 1)
+    expect(price('{ person(slug: "majid-azizi") { claims { evidence { quote } } } }')).toBe(
+      1 + facts.listLengths.claimsByEntity * (1 + facts.listLengths.claimEvidence),
+    );
+    expect(price('{ article(slug: "x") { claims { value } } }')).toBe(1 + facts.listLengths.claimsByArticle);
+    // Selected on the interfaces, the same.
+    expect(price('{ node(id: "x") { ... on Entity { claims { ... on Claim { evidence { quote } } } } } }')).toBe(
+      1 + facts.listLengths.claimsByEntity * (1 + facts.listLengths.claimEvidence),
+    );
+    // A name to match is a text argument (10), and so is a context; `first` candidates, each priced as a page's
+    // item (2, a list that takes `first`) with its entity (1).
+    expect(price('{ match(name: "Azizi", first: 20) { entity { name } } }')).toBe(10 + 20 * 3);
+    expect(price('{ match(name: "Azizi", context: "Lima") { score } }')).toBe(20 + 5 * 2);
+    const names = Array.from({ length: 150 }, (_, i) => ({ name: `n${i}`, context: 'Lima' }));
+    // Priced at the 100 names a batch may hold (the rest are refused by its check).
+    expect(price('query($names: [MatchInput!]!) { matchMany(names: $names) { name } }', { names })).toBe(
+      100 * 20 + 100,
+    );
   });
 });

@@ -84,10 +84,10 @@ async function problemsOf(directory: string): Promise<FixtureProblem[]> {
 }
 
 describe('docs/data-format.md', () => {
-  it('lists every fixture file, and its example writes each one: records in two, [] in the rest', () => {
+  it('lists every fixture file, and its example writes each one: records in three, [] in the rest', () => {
     const tableFiles = [...doc.matchAll(/^\| `([a-z-]+\.json)` \|/gm)].map(([, file]) => file);
     expect(tableFiles.slice(0, FILE_NAMES.length)).toEqual(FILE_NAMES);
-    expect([...exampleFiles.keys()]).toEqual(['articles.json', 'persons.json']);
+    expect([...exampleFiles.keys()]).toEqual(['articles.json', 'persons.json', 'claims.json']);
     expect([...exampleFiles.keys(), ...emptyFiles].sort()).toEqual([...FILE_NAMES].sort());
     expect(shownOutputs).toHaveLength(2);
   });
@@ -144,7 +144,7 @@ describe('docs/data-format.md', () => {
       files.set('persons.json', [
         { ...person, nationality: ['PE'] },
         { ...person, slug: 'blank', name: '  ' },
-        { ...person, slug: 'nobody', name: 'Nobody Here', aliases: [] },
+        { ...person, slug: 'nobody', name: 'Nobody Here', aliases: [], title: null },
         { ...person, slug: 'withdrawn', nationalities: ['PE', 'UK'] },
       ]);
     });

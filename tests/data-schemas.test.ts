@@ -34,7 +34,7 @@ const realRecords = (file: FixtureFileName): Record<string, unknown>[] =>
 /** One field's zod schema and the JSON Schema validator of the same field, printed from it. */
 function fieldPair(file: FixtureFileName, field: string): { zod: z.ZodType; accepts: (value: unknown) => boolean } {
   const record = FIXTURE_FILES[file];
-  const zod = (record.shape as Record<string, z.ZodType>)[field] as z.ZodType;
+  const zod = ((record as z.ZodObject).shape as Record<string, z.ZodType>)[field] as z.ZodType;
   const properties = (dataSchema(file).items as { properties: Record<string, object> }).properties;
   const validate = ajv.compile(properties[field] as object);
   return { zod, accepts: (value) => validate(value) as boolean };

@@ -8,7 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FixtureError, type FixtureProblem, loadDataset } from '../src/data/load-fixtures.js';
-import { DATA_DIR, editedFixtures } from './helpers.js';
+import { DATA_DIR, editedFixtures, restate } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -209,13 +209,14 @@ describe('record shape', () => {
   );
 
   it('accepts valid reduced-precision dates, including 29 February of a leap year', async () => {
-    const data = await loadDataset(
-      await fixtures('events.json', (records) => {
-        at(records, 2, 'apec-meeting-2024').startDate = '2024-02-29';
-        at(records, 2, 'apec-meeting-2024').endDate = '2024-11';
-        at(records, 3, 'peru-plot-2014').startDate = '2014';
-      }),
-    );
+    const directory = await fixtures('events.json', (records) => {
+      at(records, 2, 'apec-meeting-2024').startDate = '2024-02-29';
+      at(records, 2, 'apec-meeting-2024').endDate = '2024-11';
+      at(records, 3, 'peru-plot-2014').startDate = '2014';
+    });
+    await restate(directory, 'Event:apec-meeting-2024', 'START_DATE', '2024-02-29');
+    await restate(directory, 'Event:apec-meeting-2024', 'END_DATE', '2024-11');
+    const data = await loadDataset(directory);
     expect(data.events.find((e) => e.slug === 'apec-meeting-2024')).toMatchObject({
       startDate: '2024-02-29',
       endDate: '2024-11',
@@ -223,12 +224,12 @@ describe('record shape', () => {
   });
 
   it('reports an endDate before the startDate', async () => {
-    const problems = await problemsOf(
-      await fixtures('events.json', (records) => {
-        at(records, 2, 'apec-meeting-2024').startDate = '2024-11';
-        at(records, 2, 'apec-meeting-2024').endDate = '2024-10-30';
-      }),
-    );
+    const directory = await fixtures('events.json', (records) => {
+      at(records, 2, 'apec-meeting-2024').startDate = '2024-11';
+      at(records, 2, 'apec-meeting-2024').endDate = '2024-10-30';
+    });
+    await restate(directory, 'Event:apec-meeting-2024', 'END_DATE', '2024-10-30');
+    const problems = await problemsOf(directory);
     expect(problems).toEqual([
       problem('events.json', '[2] (slug "apec-meeting-2024")', 'endDate', /"2024-10-30" is before startDate "2024-11"/),
     ]);
@@ -236,14 +237,17 @@ describe('record shape', () => {
 
   it('accepts an endDate at a coarser precision that contains the startDate', async () => {
     // Started 15 November 2024, ended some time in November 2024 (or in 2024): not a contradiction.
-    const data = await loadDataset(
-      await fixtures('events.json', (records) => {
-        at(records, 2, 'apec-meeting-2024').startDate = '2024-11-15';
-        at(records, 2, 'apec-meeting-2024').endDate = '2024-11';
-        at(records, 3, 'peru-plot-2014').startDate = '2014-03';
-        at(records, 3, 'peru-plot-2014').endDate = '2014';
-      }),
-    );
+    const directory = await fixtures('events.json', (records) => {
+      at(records, 2, 'apec-meeting-2024').startDate = '2024-11-15';
+      at(records, 2, 'apec-meeting-2024').endDate = '2024-11';
+      at(records, 3, 'peru-plot-2014').startDate = '2014-03';
+      at(records, 3, 'peru-plot-2014').endDate = '2014';
+    });
+    await restate(directory, 'Event:apec-meeting-2024', 'START_DATE', '2024-11-15');
+    await restate(directory, 'Event:apec-meeting-2024', 'END_DATE', '2024-11');
+    await restate(directory, 'Event:peru-plot-2014', 'START_DATE', '2014-03');
+    await restate(directory, 'Event:peru-plot-2014', 'END_DATE', '2014');
+    const data = await loadDataset(directory);
     expect(data.events.find((e) => e.slug === 'apec-meeting-2024')?.endDate).toBe('2024-11');
   });
 
@@ -465,7 +469,7 @@ describe('graph consistency', () => {
           aliases: ['Israeli intelligence'],
           description: null,
           kind: 'GOVERNMENT_AGENCY',
-          country: 'IL',
+          country: null,
         });
       }),
     );
@@ -511,6 +515,7 @@ describe('files', () => {
       at(records, 4, 'israel-gaza-conflict').kind = 'WAR';
       delete at(records, 5, 'manhunt-for-trucios').location;
     });
+    await restate(directory, 'Event:peru-plot-2014', 'END_DATE', '2013');
     const error = (await loadDataset(directory).catch((e: unknown) => e)) as FixtureError;
     expect(error).toBeInstanceOf(FixtureError);
     const inEvents = problemsIn(error.problems, 'events.json');

@@ -85,7 +85,7 @@ describe('generateCorpus', () => {
     data = await load(corpus.out);
   });
 
-  it('writes the nine fixture files, which loadDataset accepts with no problems', () => {
+  it('writes the ten fixture files, which loadDataset accepts with no problems', () => {
     const { counts } = corpus.summary;
     expect(Object.keys(counts)).toEqual([...CORPUS_FILES]);
     expect(data.articles).toHaveLength(200);
@@ -97,6 +97,7 @@ describe('generateCorpus', () => {
     expect(data.involvements).toHaveLength(counts['involvements.json']);
     expect(data.organizationRelations).toHaveLength(counts['organization-relations.json']);
     expect(data.eventRelations).toHaveLength(counts['event-relations.json']);
+    expect(data.claims).toHaveLength(counts['claims.json']);
     for (const file of CORPUS_FILES) expect(counts[file], file).toBeGreaterThan(0);
     expect(corpus.summary.droppedQuotes).toBe(0);
   });
@@ -183,6 +184,32 @@ describe('generateCorpus', () => {
     expect(quotes).toBe(corpus.summary.quotes);
     expect(relationships.some((r) => r.evidence.length > 1)).toBe(true);
     expect(data.organizationRelations.some((r) => r.kind === 'PART_OF')).toBe(true);
+  });
+
+  it('states every attribute value in an article, some single values disagreeing, the field the newest', () => {
+    expect(data.claims).toHaveLength(corpus.summary.counts['claims.json']);
+    const properties = new Set(data.claims.map((claim) => claim.property));
+    expect([...properties].sort()).toEqual(
+      ['AGE', 'COUNTRY', 'END_DATE', 'LOCATION', 'NATIONALITY', 'ROLE_DESCRIPTION', 'START_DATE', 'TITLE'].sort(),
+    );
+    const bodies = new Map(data.articles.map((a) => [a.slug, a.body]));
+    for (const claim of data.claims) {
+      for (const e of claim.evidence) expect(bodies.get(claim.article)?.slice(e.start, e.end)).toBe(e.quote);
+    }
+    // Disagreements: the older value superseded, the entity showing the newer (the loader accepted the corpus).
+    const superseded = data.claims.filter((claim) => claim.superseded);
+    expect(superseded.length).toBeGreaterThan(0);
+    for (const old of superseded) {
+      const newer = data.claims.find(
+        (claim) =>
+          claim.entity.slug === old.entity.slug &&
+          claim.property === old.property &&
+          !claim.superseded &&
+          claim.value !== old.value,
+      );
+      expect(newer && newer.asOf >= old.asOf).toBe(true);
+    }
+    expect(data.persons.some((p) => p.age !== null) && data.persons.some((p) => p.title !== null)).toBe(true);
   });
 
   it('grows the record counts with N', async () => {
@@ -301,7 +328,7 @@ describe('generate-corpus command line', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^\S+cli: 30 articles, \d+ persons, .* quotes; [\d.]+ MB in [\d.]+ s\n$/);
+    expect(run.stdout).toMatch(/^\S+cli: 30 articles, \d+ persons, .* quotes, \d+ claims; [\d.]+ MB in [\d.]+ s\n$/);
     const [viaCli, viaFunction] = await Promise.all([readFiles(out), readFiles(direct.out)]);
     CORPUS_FILES.forEach((file, i) => {
       expect((viaCli[i] as Buffer).equals(viaFunction[i] as Buffer), file).toBe(true);

@@ -105,3 +105,26 @@ export async function editedFixtures(
 export function globalId(typename: string, slug: string): string {
   return Buffer.from(`${typename}:${slug}`).toString('base64');
 }
+
+/** A sentence of the July article, quoted by the claims tests write: the loader checks a quote is there, not what it says. */
+export const ANY_QUOTE = { article: 'irans-alleged-terror-plot-in-peru', quote: 'Peruvian officials have disclosed' };
+
+/**
+ * Rewrites claims.json in `directory` so that `entity`'s `property` (`Event:apec-meeting-2024`, `START_DATE`) is
+ * stated by one claim of `value` (quoting `evidence`), or by none (null): what a test that edits an attribute
+ * value must do, since the loader requires every value to be the newest claim's.
+ */
+export async function restate(
+  directory: string,
+  entity: string,
+  property: string,
+  value: string | number | null,
+  evidence: { article: string; quote: string } = ANY_QUOTE,
+): Promise<void> {
+  const file = path.join(directory, 'claims.json');
+  const claims = (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>[]).filter(
+    (claim) => claim.entity !== entity || claim.property !== property,
+  );
+  if (value !== null) claims.push({ entity, property, value, evidence: [evidence] });
+  await writeFile(file, JSON.stringify(claims, null, 2));
+}

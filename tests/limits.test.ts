@@ -44,6 +44,8 @@ const SAMPLE_VARIABLES = {
   other: globalId('Organization', 'quds-force'),
   slug: 'majid-azizi',
   query: 'quds',
+  // A reconciliation as large as matchMany takes.
+  names: Array.from({ length: 100 }, (_, i) => ({ name: `Name ${i}` })),
   ...NATURAL_QUERY_VARIABLES,
 };
 

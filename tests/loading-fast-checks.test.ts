@@ -125,6 +125,8 @@ describe('the fast checks of the fixture records', () => {
       aliases: ['Azizi ', 'M. Azizi'],
       description: null,
       nationalities: ['IR'],
+      age: 56,
+      title: null,
     };
     const fast = FAST_FIXTURE_CHECKS['persons.json'](raw);
     expect(fast).toEqual({ ...raw, name: 'Majid Azizi', aliases: ['Azizi', 'M. Azizi'] });

@@ -56,7 +56,7 @@ const TYPES = ['Person', 'Organization', 'Event'] as const;
 
 function entity(type: (typeof TYPES)[number], slug: string, name: string, aliases: string[]): EntityRecord {
   const base = { slug, name, aliases, description: null };
-  if (type === 'Person') return { type, ...base, nationalities: [] };
+  if (type === 'Person') return { type, ...base, nationalities: [], age: null, title: null };
   if (type === 'Organization') return { type, ...base, kind: 'OTHER', country: null };
   return { type, ...base, kind: 'OTHER', startDate: null, endDate: null, location: null };
 }

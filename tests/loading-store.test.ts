@@ -41,7 +41,7 @@ function article(slug: string, headline: string, publishedAt: string): ArticleRe
 }
 
 function person(slug: string, name: string): PersonRecord {
-  return { type: 'Person', slug, name, aliases: [], description: null, nationalities: [] };
+  return { type: 'Person', slug, name, aliases: [], description: null, nationalities: [], age: null, title: null };
 }
 
 const HEADLINES = [

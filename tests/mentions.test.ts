@@ -6,7 +6,7 @@ import type { EventRecord, MentionRecord, OrganizationRecord, PersonRecord } fro
 import { DATA_DIR } from './helpers.js';
 
 function person(slug: string, name: string, aliases: string[] = []): PersonRecord {
-  return { type: 'Person', slug, name, aliases, description: null, nationalities: [] };
+  return { type: 'Person', slug, name, aliases, description: null, nationalities: [], age: null, title: null };
 }
 
 function organization(slug: string, name: string, aliases: string[] = []): OrganizationRecord {

@@ -373,6 +373,8 @@ describe('cursors across data versions', () => {
           aliases: ['Majid'],
           description: null,
           nationalities: [],
+          age: null,
+          title: null,
         },
       ]),
     );

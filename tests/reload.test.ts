@@ -423,7 +423,7 @@ describe('watching the data directory (a real server)', () => {
           at: expect.any(String),
           ms: expect.any(Number),
           problem:
-            'the data was refused (problems in persons.json, affiliations.json, participations.json); the log has the details',
+            'the data was refused (problems in persons.json, affiliations.json, participations.json, claims.json); the log has the details',
         },
       });
     } finally {

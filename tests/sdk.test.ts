@@ -112,6 +112,8 @@ describe('operations/', () => {
         'operations/TopEntities.graphql',
         'operations/EntityTimeline.graphql',
         'operations/CoMentionNetwork.graphql',
+        'operations/EntityClaims.graphql',
+        'operations/Reconcile.graphql',
       ]),
     );
   });

@@ -361,3 +361,422 @@ describe('search options', () => {
     expect(long.errors?.[0]?.message).toBe('query: must be at most 200 characters');
   });
 });
+
+describe('claims: every attribute value with the words that state it', () => {
+  const JULY = 'irans-alleged-terror-plot-in-peru';
+  const MARCH = 'foiling-lima-terror-plot-arrest-of-majid-azizi';
+  /**
+   * Every claim curated from the two articles, in the corpus order (newest article first, then reading order):
+   * entity, attribute, value, article, superseded, and each quote with its offset in the body.
+   */
+  const CURATED: [string, string, string, string, boolean, [string, number][]][] = [
+    [
+      'Organization:peru',
+      'KIND',
+      'GOVERNMENT',
+      JULY,
+      false,
+      [
+        ['Peruvian officials have disclosed', 0],
+        ['according to statements from Peruvian authorities', 1073],
+      ],
+    ],
+    [
+      'Organization:peru',
+      'COUNTRY',
+      'PE',
+      JULY,
+      false,
+      [
+        ['Peruvian officials have disclosed', 0],
+        ['according to statements from Peruvian authorities', 1073],
+      ],
+    ],
+    [
+      'Event:arrest-of-majid-azizi',
+      'KIND',
+      'ARREST',
+      JULY,
+      false,
+      [
+        ['the apprehension of an Iranian individual', 34],
+        ['Azizi, 56, was detained', 765],
+      ],
+    ],
+    [
+      'Person:majid-azizi',
+      'NATIONALITY',
+      'IR',
+      JULY,
+      false,
+      [
+        ['an Iranian individual suspected of orchestrating an assassination plot', 54],
+        ['Azizi’s Iranian nationality', 1760],
+      ],
+    ],
+    [
+      'Event:peru-assassination-plot',
+      'KIND',
+      'PLOT',
+      JULY,
+      false,
+      [
+        ['suspected of orchestrating an assassination plot', 76],
+        ['the attempted assassination plot in Peru', 600],
+      ],
+    ],
+    [
+      'Person:targeted-israeli-national',
+      'NATIONALITY',
+      'IL',
+      JULY,
+      false,
+      [
+        ['targeting an Israeli citizen', 125],
+        ['an Israeli national expected to attend', 897],
+        ['to wipe out an Israeli national', 1319],
+      ],
+    ],
+    ['Organization:quds-force', 'COUNTRY', 'IR', JULY, false, [['Iran’s Revolutionary Guards Corps’ Quds Force', 229]]],
+    [
+      'Organization:revolutionary-guards-corps',
+      'COUNTRY',
+      'IR',
+      JULY,
+      false,
+      [['Iran’s Revolutionary Guards Corps', 229]],
+    ],
+    ['Event:israel-gaza-conflict', 'KIND', 'CONFLICT', JULY, false, [['the Israel-Gaza conflict', 421]]],
+    ['Organization:iran', 'COUNTRY', 'IR', JULY, false, [['Iran has escalated its covert operations', 447]]],
+    [
+      'Event:peru-assassination-plot',
+      'LOCATION',
+      'Peru',
+      JULY,
+      false,
+      [
+        ['the attempted assassination plot in Peru', 600],
+        ['This incident marks the second known attempt by Iran to target Israelis in Peru', 1587],
+      ],
+    ],
+    [
+      'Organization:united-states',
+      'COUNTRY',
+      'US',
+      JULY,
+      false,
+      [['a perceived lack of deterrence from the United States', 709]],
+    ],
+    ['Person:majid-azizi', 'AGE', '56', JULY, false, [['Azizi, 56, was detained', 765]]],
+    [
+      'Organization:azizi-terrorist-cell',
+      'KIND',
+      'CELL',
+      JULY,
+      false,
+      [
+        ['after reportedly establishing a terrorist cell', 831],
+        ['after forming a terrorist cell', 1288],
+      ],
+    ],
+    [
+      'Event:apec-meeting-2024',
+      'LOCATION',
+      'Peru',
+      JULY,
+      false,
+      [['the upcoming Asia-Pacific Economic Cooperation (APEC) event in Peru', 936]],
+    ],
+    [
+      'Person:oscar-arriola',
+      'ROLE_DESCRIPTION',
+      'police chief',
+      JULY,
+      false,
+      [['Peru’s police chief, Oscar Arriola', 1125]],
+    ],
+    [
+      'Person:majid-azizi',
+      'NATIONALITY',
+      'PE',
+      JULY,
+      false,
+      [['Azizi, who holds Peruvian citizenship through marriage', 1396]],
+    ],
+    [
+      'Event:peru-plot-2014',
+      'LOCATION',
+      'Peru',
+      JULY,
+      false,
+      [['the second known attempt by Iran to target Israelis in Peru, following a similar plot in 2014', 1607]],
+    ],
+    ['Event:peru-plot-2014', 'KIND', 'PLOT', JULY, false, [['a similar plot in 2014', 1678]]],
+    ['Event:peru-plot-2014', 'START_DATE', '2014', JULY, false, [['a similar plot in 2014', 1678]]],
+    [
+      'Organization:biden-administration',
+      'KIND',
+      'GOVERNMENT',
+      JULY,
+      false,
+      [['Critics of the Biden administration', 1938]],
+    ],
+    ['Person:roger-wicker', 'TITLE', 'Senator', JULY, false, [['Senator Roger Wicker', 2087]]],
+    ['Person:biden', 'TITLE', 'President', JULY, false, [['President Biden’s reluctance to confront Iran', 2135]]],
+    ['Person:michael-kurilla', 'TITLE', 'General', JULY, false, [['General Michael Kurilla', 2317]]],
+    [
+      'Person:michael-kurilla',
+      'ROLE_DESCRIPTION',
+      'Commander of the US Central Command',
+      JULY,
+      false,
+      [['Michael Kurilla, Commander of the US Central Command', 2325]],
+    ],
+    ['Organization:us-central-command', 'COUNTRY', 'US', JULY, false, [['Commander of the US Central Command', 2342]]],
+    [
+      'Event:arrest-of-majid-azizi',
+      'KIND',
+      'ARREST',
+      MARCH,
+      false,
+      [
+        ['In the wake of Majid Azizi’s arrest', 0],
+        ['The arrest of an alleged Quds Force operative', 1939],
+      ],
+    ],
+    [
+      'Event:peru-assassination-plot',
+      'KIND',
+      'PLOT',
+      MARCH,
+      false,
+      [
+        ['a foiled terrorist plot', 99],
+        ['The Lima terror plot', 2127],
+      ],
+    ],
+    [
+      'Organization:quds-force',
+      'KIND',
+      'MILITARY',
+      MARCH,
+      false,
+      [['a member of an elite Iranian military unit', 365]],
+    ],
+    ['Organization:quds-force', 'COUNTRY', 'IR', MARCH, false, [['a member of an elite Iranian military unit', 365]]],
+    [
+      'Event:peru-assassination-plot',
+      'LOCATION',
+      'Lima',
+      MARCH,
+      true,
+      [
+        ['planning an attack on an Israeli citizen in Lima', 413],
+        ['The Lima terror plot', 2127],
+      ],
+    ],
+    [
+      'Person:targeted-israeli-national',
+      'NATIONALITY',
+      'IL',
+      MARCH,
+      false,
+      [
+        ['planning an attack on an Israeli citizen in Lima', 413],
+        ['targeting an Israeli individual on foreign soil', 576],
+        ['The identity of the Israeli businessman targeted in the plot', 1428],
+      ],
+    ],
+    [
+      'Event:manhunt-for-trucios',
+      'KIND',
+      'MANHUNT',
+      MARCH,
+      false,
+      [['The manhunt for Angello Felipe Trucios intensifies', 726]],
+    ],
+    [
+      'Organization:ministry-of-the-interior',
+      'KIND',
+      'GOVERNMENT_AGENCY',
+      MARCH,
+      false,
+      [['the Rewards Program of the Ministry of the Interior', 819]],
+    ],
+    [
+      'Event:apec-meeting-2024',
+      'KIND',
+      'MEETING',
+      MARCH,
+      false,
+      [['set to coincide with the APEC meeting in November', 1091]],
+    ],
+    [
+      'Event:apec-meeting-2024',
+      'START_DATE',
+      '2024-11',
+      MARCH,
+      false,
+      [['set to coincide with the APEC meeting in November', 1091]],
+    ],
+    [
+      'Person:targeted-israeli-national',
+      'ROLE_DESCRIPTION',
+      'businessman',
+      MARCH,
+      false,
+      [['The identity of the Israeli businessman targeted in the plot', 1428]],
+    ],
+    [
+      'Organization:prosecutors-office',
+      'KIND',
+      'GOVERNMENT_AGENCY',
+      MARCH,
+      false,
+      [['The Prosecutor’s Office, working in tandem with Peruvian authorities', 1590]],
+    ],
+    ['Organization:peru', 'KIND', 'GOVERNMENT', MARCH, false, [['working in tandem with Peruvian authorities', 1615]]],
+    ['Organization:peru', 'COUNTRY', 'PE', MARCH, false, [['working in tandem with Peruvian authorities', 1615]]],
+    ['Event:lima-plot-investigation', 'KIND', 'INVESTIGATION', MARCH, false, [['As the investigation unfolds', 2335]]],
+  ];
+
+  it('serves exactly the curated claims, each quote at its offsets in its article', async () => {
+    const { claims, articles } = await api.data<{
+      claims: {
+        totalCount: number;
+        nodes: {
+          property: string;
+          value: string;
+          superseded: boolean;
+          asOf: string;
+          entity: { __typename: string; slug: string };
+          article: { slug: string; publishedAt: string };
+          evidence: { quote: string; start: number; end: number }[];
+        }[];
+      };
+      articles: { nodes: { slug: string; body: string }[] };
+    }>(`{
+      claims(first: 100) { totalCount nodes {
+        property value superseded asOf entity { __typename slug } article { slug publishedAt } evidence { quote start end }
+      } }
+      articles { nodes { slug body } }
+    }`);
+    expect(claims.totalCount).toBe(CURATED.length);
+    expect(
+      claims.nodes.map((c) => [
+        `${c.entity.__typename}:${c.entity.slug}`,
+        c.property,
+        c.value,
+        c.article.slug,
+        c.superseded,
+        c.evidence.map((e) => [e.quote, e.start]),
+      ]),
+    ).toEqual(CURATED);
+    const bodies = new Map(articles.nodes.map((a) => [a.slug, a.body]));
+    for (const claim of claims.nodes) {
+      expect(claim.asOf).toBe(claim.article.publishedAt.slice(0, 10));
+      for (const e of claim.evidence) {
+        expect(e.end - e.start).toBe(e.quote.length);
+        expect(bodies.get(claim.article.slug)?.slice(e.start, e.end)).toBe(e.quote);
+      }
+    }
+  });
+
+  it('counts them by attribute', () => {
+    const counts: Record<string, number> = {};
+    for (const [, property] of CURATED) counts[property] = (counts[property] ?? 0) + 1;
+    expect(counts).toEqual({
+      NATIONALITY: 4,
+      AGE: 1,
+      TITLE: 3,
+      ROLE_DESCRIPTION: 3,
+      KIND: 16,
+      COUNTRY: 8,
+      START_DATE: 2,
+      LOCATION: 4,
+    });
+  });
+
+  it('Azizi is 56 as of 13 July 2024, Iranian and Peruvian; Kurilla a General, Wicker a Senator, Biden a President', async () => {
+    const { azizi, kurilla, wicker, biden } = await api.data<{
+      azizi: { age: number; nationalities: string[]; claims: { value: string; asOf: string }[] };
+      kurilla: { title: string; claims: { property: string; value: string }[] };
+      wicker: { title: string };
+      biden: { title: string };
+    }>(`{
+      azizi: person(slug: "majid-azizi") { age nationalities claims(property: AGE) { value asOf } }
+      kurilla: person(slug: "michael-kurilla") { title claims { property value } }
+      wicker: person(slug: "roger-wicker") { title }
+      biden: person(slug: "biden") { title }
+    }`);
+    expect(azizi).toEqual({ age: 56, nationalities: ['IR', 'PE'], claims: [{ value: '56', asOf: '2024-07-13' }] });
+    expect(kurilla).toEqual({
+      title: 'General',
+      claims: [
+        { property: 'TITLE', value: 'General' },
+        { property: 'ROLE_DESCRIPTION', value: 'Commander of the US Central Command' },
+      ],
+    });
+    expect(wicker.title).toBe('Senator');
+    expect(biden.title).toBe('President');
+  });
+
+  it('where the articles disagree (the plot: "Lima" in March, "Peru" in July) both are kept, the newest shown', async () => {
+    const { event } = await api.data<{
+      event: { location: string; claims: { value: string; superseded: boolean; article: { slug: string } }[] };
+    }>(
+      '{ event(slug: "peru-assassination-plot") { location claims(property: LOCATION) { value superseded article { slug } } } }',
+    );
+    expect(event).toEqual({
+      location: 'Peru',
+      claims: [
+        { value: 'Peru', superseded: false, article: { slug: JULY } },
+        { value: 'Lima', superseded: true, article: { slug: MARCH } },
+      ],
+    });
+  });
+
+  it('backs every attribute value the API shows with a claim of that value', async () => {
+    const { persons, organizations, events } = await api.data<{
+      persons: {
+        nodes: {
+          nationalities: string[];
+          age: number | null;
+          title: string | null;
+          claims: { property: string; value: string; superseded: boolean }[];
+        }[];
+      };
+      organizations: {
+        nodes: { country: string | null; claims: { property: string; value: string; superseded: boolean }[] }[];
+      };
+      events: {
+        nodes: {
+          startDate: string | null;
+          endDate: string | null;
+          location: string | null;
+          claims: { property: string; value: string; superseded: boolean }[];
+        }[];
+      };
+    }>(`{
+      persons(first: 100) { nodes { nationalities age title claims { property value superseded } } }
+      organizations(first: 100) { nodes { country claims { property value superseded } } }
+      events(first: 100) { nodes { startDate endDate location claims { property value superseded } } }
+    }`);
+    const backed = (
+      claims: { property: string; value: string; superseded: boolean }[],
+      property: string,
+      value: unknown,
+    ) => value === null || claims.some((c) => c.property === property && c.value === String(value) && !c.superseded);
+    for (const p of persons.nodes) {
+      for (const n of p.nationalities) expect(backed(p.claims, 'NATIONALITY', n)).toBe(true);
+      expect(backed(p.claims, 'AGE', p.age)).toBe(true);
+      expect(backed(p.claims, 'TITLE', p.title)).toBe(true);
+    }
+    for (const o of organizations.nodes) expect(backed(o.claims, 'COUNTRY', o.country)).toBe(true);
+    for (const e of events.nodes) {
+      expect(backed(e.claims, 'START_DATE', e.startDate)).toBe(true);
+      expect(backed(e.claims, 'END_DATE', e.endDate)).toBe(true);
+      expect(backed(e.claims, 'LOCATION', e.location)).toBe(true);
+    }
+  });
+});

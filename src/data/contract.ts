@@ -28,11 +28,14 @@
  * 7. How text parts compare in a database (code units, and where COLLATE "C" differs), in comparePositions.
  */
 
+import { CLAIM_PROPERTY_NAMES, type ClaimProperty } from './claim-properties.js';
 import type { TimeInterval } from './dates.js';
 import type { EntityPlural, EntityRecordOf, EntityType } from './entity-types.js';
+import type { MatchCandidate, MatchQuery } from './match.js';
 import {
   type AffiliationRecord,
   type ArticleRecord,
+  type ClaimRecord,
   type EntityKey,
   type EventRelationRecord,
   entityKeyString,
@@ -164,7 +167,9 @@ export function comparePositions(a: Position, b: Position, directions: readonly 
  * Mentions of an entity: newest article first [dateSortKey(article publishedAt) DESC, article slug, start].
  * Mentions in an article: reading order [start, end DESC (the longest first), entity key string].
  * Co-mentions of an entity: [sharedArticles DESC, textSortKey(other's name), other's entity key string].
- * Claims (issue 14) follow the same pattern: [asOf date DESC, article slug, start].
+ * Claims of an entity, an article or the corpus (issue 14): newest article first [asOf DESC, article slug, first
+ *   quote's start, entity key string, property rank, value text] (CLAIMS); an article's whole list is then reading
+ *   order.
  */
 export const ORDERING = {
   articles: { PUBLISHED_AT: 'DESC', HEADLINE: 'ASC' },
@@ -284,6 +289,38 @@ export const TOP_ENTITIES: OrderKey = {
   parts: ['integer', 'integer', 'text', 'text'],
   directions: ['DESC', 'DESC', 'ASC', 'ASC'],
 };
+
+// ── claims (issue 14) ──
+
+/** Claims: [asOf DESC, article slug, first quote's start, entity key string, property rank, value text]. */
+export const CLAIMS: OrderKey = {
+  name: 'NEWEST_ARTICLE_FIRST',
+  parts: ['date', 'text', 'integer', 'text', 'integer', 'text'],
+  directions: ['DESC', 'ASC', 'ASC', 'ASC', 'ASC', 'ASC'],
+};
+
+/** Which claims a list holds (issue 14): every condition given must hold. */
+export interface ClaimFilter {
+  /** An entity key (`Person:majid-azizi`). */
+  entity?: string | null;
+  /** An article slug. */
+  article?: string | null;
+  property?: ClaimProperty | null;
+}
+
+const PROPERTY_RANK = new Map(CLAIM_PROPERTY_NAMES.map((property, i) => [property, i]));
+
+/** A claim's position in a claim list (CLAIMS). Two claims never share one. */
+export function claimPosition(claim: ClaimRecord): Position {
+  return [
+    dateSortKey(claim.asOf),
+    claim.article,
+    claim.evidence[0]?.start ?? 0,
+    entityKeyString(claim.entity),
+    PROPERTY_RANK.get(claim.property) ?? 0,
+    String(claim.value),
+  ];
+}
 
 // ───────────────────────────── positions of records ─────────────────────────────
 
@@ -455,6 +492,8 @@ export type CorpusStats = {
   articles: number;
   mentions: number;
   relationships: number;
+  /** Claims of attribute values (issue 14). */
+  claims: number;
 } & { [T in EntityType as EntityPlural<T>]: number };
 
 export interface MentionCounts {
@@ -493,7 +532,11 @@ export type RelationshipList =
   | 'involvementsByEvent'
   | 'organizationRelations'
   | 'eventRelations'
-  | 'evidence';
+  | 'evidence'
+  // Claims (issue 14): an entity's and an article's claims, and the quotes of one claim.
+  | 'claimsByEntity'
+  | 'claimsByArticle'
+  | 'claimEvidence';
 
 /** What the cost model reads of the data before a query runs; computed once per data version (synchronous). */
 export interface CostFacts {
@@ -563,4 +606,25 @@ export interface NewsDataSource extends EntitiesBySlug, EntityLists {
     entity?: string | null;
     maxBuckets: number;
   }): Promise<TimeBucket[]>;
+
+  // ───────────── claims and matching (issue 14) ─────────────
+
+  /**
+   * Each entity's claims (keys `Person:slug`), whole (a few per entity), newest article first: the claim order
+   * below. A claim's `superseded` is as the loader computed it (claims.ts).
+   */
+  claimsByEntity(entityKeys: readonly string[]): Promise<ClaimRecord[][]>;
+  /** Each article's claims, whole, in reading order (by the first quote's offset, then the claim order). */
+  claimsByArticle(articleSlugs: readonly string[]): Promise<ClaimRecord[][]>;
+  /**
+   * The claims a filter selects, paged. Claim order: newest article first, a position being claimPosition(claim)
+   * (claims.ts): [asOf DESC, article slug, first quote's start, entity key, property rank, value text].
+   */
+  listClaims(queries: readonly { filter: ClaimFilter; window: Window }[]): Promise<Page<ClaimRecord>[]>;
+  /**
+   * Ranked candidates for each name, best first, `limit` at most, none under MIN_CANDIDATE_SCORE (match.ts).
+   * Candidate retrieval is the backend's (the memory store's name index; pg_trgm similarity in PostgreSQL);
+   * scoring is shared (scoreCandidate in match.ts), so every backend ranks alike.
+   */
+  match(queries: readonly MatchQuery[], work?: RequestWork): Promise<MatchCandidate[][]>;
 }

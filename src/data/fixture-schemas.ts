@@ -9,6 +9,7 @@
  * exactly the records zod accepts.
  */
 import { z } from 'zod';
+import { CLAIM_PROPERTIES, CLAIM_PROPERTY_NAMES, type ClaimProperty, MAX_AGE, MIN_AGE } from './claim-properties.js';
 import {
   COUNTRY_CODES,
   EVENT_KINDS,
@@ -113,12 +114,33 @@ const entityFields = {
   description: nonBlank.nullable().describe('A short description drawn from the articles; null when there is none.'),
 };
 
+const age = z
+  .number()
+  .int('must be a whole number of years')
+  .min(MIN_AGE, `must be from ${MIN_AGE} to ${MAX_AGE}`)
+  .max(MAX_AGE, `must be from ${MIN_AGE} to ${MAX_AGE}`)
+  .meta({ title: 'age' });
+
 export const personFixture = z
   .strictObject({
     ...entityFields,
     nationalities: z
       .array(countryCode)
-      .describe('The person’s nationalities the articles state, as country codes; [] when they state none.'),
+      .describe(
+        'The person’s nationalities the articles state, as country codes; [] when they state none. Each needs a ' +
+          'NATIONALITY claim in claims.json, and every such claim’s value is here.',
+      ),
+    age: age
+      .nullable()
+      .describe(
+        'The age in years the newest article that states one gives (an AGE claim in claims.json); null when none does.',
+      ),
+    title: nonBlank
+      .nullable()
+      .describe(
+        'A title or rank the articles put before the name ("Senator", "General"): the newest article’s (a TITLE ' +
+          'claim in claims.json); null when none gives one.',
+      ),
   })
   .describe('One person.');
 
@@ -130,7 +152,10 @@ export const organizationFixture = z
       .meta({ title: 'organization kind', description: 'What kind of organization it is.' }),
     country: countryCode
       .nullable()
-      .describe('The country the organization belongs to; null for none (an intergovernmental one) or unknown.'),
+      .describe(
+        'The country the organization belongs to, as the newest article that states it gives it (a COUNTRY claim in ' +
+          'claims.json); null for none (an intergovernmental one) or unknown.',
+      ),
   })
   .describe('One organization: a government, an agency, an armed force or group, a forum.');
 
@@ -140,14 +165,21 @@ export const eventFixture = z
     kind: z.enum(keysOf(EVENT_KINDS)).meta({ title: 'event kind', description: 'What kind of event it is.' }),
     startDate: reducedDate
       .nullable()
-      .describe('When the event began, at the precision the articles give; null when unknown.'),
+      .describe(
+        'When the event began, at the precision the articles give: the newest article’s (a START_DATE claim in ' +
+          'claims.json); null when unknown.',
+      ),
     endDate: reducedDate
       .nullable()
       .describe(
-        'When the event ended; null when unknown or not over. Not before startDate (compared at the coarser of ' +
-          'the two precisions).',
+        'When the event ended: the newest article’s (an END_DATE claim in claims.json); null when unknown or not ' +
+          'over. Not before startDate (compared at the coarser of the two precisions).',
       ),
-    location: nonBlank.nullable().describe('Where it took place, in the articles’ words; null when unknown.'),
+    location: nonBlank
+      .nullable()
+      .describe(
+        'Where it took place, in the newest article’s words (a LOCATION claim in claims.json); null when unknown.',
+      ),
   })
   .describe('One event: a plot, an arrest, a meeting, a conflict.');
 
@@ -198,6 +230,72 @@ export const eventRelationFixture = z
   })
   .describe('A relation between two events, in the articles’ words: `from` relation `to`.');
 
+/** `Person:majid-azizi`: an entity of one of `types`, by its type and slug. */
+function entityKeyOf(types: readonly string[]) {
+  const pattern = `^(?:${types.join('|')}):[a-z0-9]+(?:-[a-z0-9]+)*$`;
+  const example = `${types[0]}:${types[0] === 'Person' ? 'majid-azizi' : 'quds-force'}`;
+  return z
+    .string()
+    .regex(new RegExp(pattern), `must be ${types.join(' or ')}, a colon and a slug, like "${example}"`)
+    .meta({ title: 'entity key' });
+}
+
+/** A claim's value, by how its property is typed (CLAIM_PROPERTIES). */
+const CLAIM_VALUES = {
+  country: countryCode,
+  quantity: age,
+  date: reducedDate,
+  text: nonBlank,
+  kind: z
+    .enum([...new Set([...Object.keys(ORGANIZATION_KINDS), ...Object.keys(EVENT_KINDS)])] as [string, ...string[]])
+    .meta({ title: 'kind' }),
+} as const;
+
+const claimEvidence = z
+  .array(evidence)
+  .min(1, 'every claim needs at least one quote')
+  .describe(
+    'The quotes that state this value, all from one article (a claim is what one article states; write one claim ' +
+      'per article): at least one.',
+  );
+
+const CLAIM_VALUE_DESCRIPTIONS = {
+  country: 'an ISO 3166-1 alpha-2 code ("IR").',
+  quantity: `a whole number from ${MIN_AGE} to ${MAX_AGE} (a JSON number, not a string).`,
+  date: 'an ISO 8601 date at the precision the article gives ("2014", "2024-11").',
+  text: 'the article’s words.',
+  kind: 'a kind of the entity’s type (organizations.json or events.json `kind`).',
+} as const;
+
+/** One variant per property: the entity types it applies to and its value's type. */
+function claimVariant<P extends ClaimProperty>(property: P) {
+  const info = CLAIM_PROPERTIES[property];
+  return z.strictObject({
+    entity: entityKeyOf(info.types).describe(
+      `The ${info.types.join(' or ')} the claim is about: its type, a colon and its slug ("Person:majid-azizi").`,
+    ),
+    property: z.literal(property).describe(info.description),
+    value: CLAIM_VALUES[info.value].describe(
+      `The value as the article states it: ${CLAIM_VALUE_DESCRIPTIONS[info.value]}`,
+    ),
+    evidence: claimEvidence,
+  });
+}
+
+export const claimFixture = z
+  .discriminatedUnion(
+    'property',
+    CLAIM_PROPERTY_NAMES.map(claimVariant) as unknown as [
+      ReturnType<typeof claimVariant>,
+      ...ReturnType<typeof claimVariant>[],
+    ],
+  )
+  .describe(
+    'One attribute value of one entity as one article states it, with the quotes that state it. Every value of ' +
+      'a person’s nationalities, age and title, an organization’s country and an event’s dates and location needs ' +
+      'one.',
+  );
+
 /** Every fixture file, by file name, with the schema of one record. */
 export const FIXTURE_FILES = {
   'articles.json': articleFixture,
@@ -209,6 +307,7 @@ export const FIXTURE_FILES = {
   'involvements.json': involvementFixture,
   'organization-relations.json': organizationRelationFixture,
   'event-relations.json': eventRelationFixture,
+  'claims.json': claimFixture,
 } as const;
 
 export type FixtureFileName = keyof typeof FIXTURE_FILES;
@@ -255,6 +354,13 @@ export const FIXTURE_FILE_CHECKS: { [F in FixtureFileName]: readonly string[] } 
   'event-relations.json': [
     ...relationshipChecks('both events', 'the same ends and relation'),
     'an event is not related to itself',
+  ],
+  'claims.json': [
+    'the entity exists; a KIND value is a kind of its type',
+    'each evidence article exists, each quote occurs in its body exactly once, and all of a claim’s quotes are from one article',
+    'no two records state the same value of the same property of the same entity in the same article (merge their evidence instead)',
+    'every value of a person’s nationalities has a NATIONALITY claim, and every NATIONALITY claim’s value is among them',
+    'a person’s age and title, an organization’s country and an event’s startDate, endDate and location are the value of the newest article that states one (the first such claim in reading order when it states several), and null when no article does; a kind stated by a KIND claim is likewise the newest article’s',
   ],
 };
 
@@ -343,6 +449,34 @@ const fastEntityFields = {
   description: fastNullable(fastNonBlank),
 };
 
+const fastAge: FastCheck = (value) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= MIN_AGE && value <= MAX_AGE ? value : INVALID;
+const CLAIM_ENTITY_KEY = /^(?:Person|Organization|Event):[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const FAST_CLAIM_VALUES: Record<keyof typeof CLAIM_VALUES, FastCheck> = {
+  country: fastCountryCode,
+  quantity: fastAge,
+  date: fastReducedDate,
+  text: fastNonBlank,
+  kind: fastEnum(CLAIM_VALUES.kind.options),
+};
+const fastClaimShape = fastObject({
+  entity: fastString((value) => CLAIM_ENTITY_KEY.test(value)),
+  property: fastEnum(CLAIM_PROPERTY_NAMES),
+  value: (value) => value,
+  evidence: fastEvidenceList,
+});
+/** A claim: its shape, then the entity type and the value its property takes (claimVariant's rules). */
+const fastClaim: FastCheck = (raw) => {
+  const record = fastClaimShape(raw);
+  if (record === INVALID) return INVALID;
+  const { entity, property, value } = record as { entity: string; property: ClaimProperty; value: unknown };
+  const info = CLAIM_PROPERTIES[property];
+  if (!(info.types as readonly string[]).includes(entity.slice(0, entity.indexOf(':')))) return INVALID;
+  const checked = FAST_CLAIM_VALUES[info.value](value);
+  if (checked === INVALID) return INVALID;
+  return checked === value ? record : { ...(record as object), value: checked };
+};
+
 export const FAST_FIXTURE_CHECKS: { [F in FixtureFileName]: FastCheck } = {
   'articles.json': fastObject({
     slug: fastSlug,
@@ -352,7 +486,12 @@ export const FAST_FIXTURE_CHECKS: { [F in FixtureFileName]: FastCheck } = {
     source: fastNonBlank,
     body: fastNonBlank,
   }),
-  'persons.json': fastObject({ ...fastEntityFields, nationalities: fastArray(fastCountryCode) }),
+  'persons.json': fastObject({
+    ...fastEntityFields,
+    nationalities: fastArray(fastCountryCode),
+    age: fastNullable(fastAge),
+    title: fastNullable(fastNonBlank),
+  }),
   'organizations.json': fastObject({
     ...fastEntityFields,
     kind: fastEnum(Object.keys(ORGANIZATION_KINDS)),
@@ -395,4 +534,5 @@ export const FAST_FIXTURE_CHECKS: { [F in FixtureFileName]: FastCheck } = {
     to: fastSlug,
     evidence: fastEvidenceList,
   }),
+  'claims.json': fastClaim,
 };

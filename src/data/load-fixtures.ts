@@ -8,6 +8,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { checkAttributeClaims, checkClaims, type LabelledEntity } from './claims.js';
 import {
   byEntityType,
   ENTITY_TYPE_INFO,
@@ -27,6 +28,7 @@ import { MentionMatcher } from './mentions.js';
 import {
   type AffiliationRecord,
   type ArticleRecord,
+  type ClaimRecord,
   type EntityKey,
   type EntityRecord,
   type EventRelationRecord,
@@ -79,6 +81,8 @@ export type Dataset = EntityLists & {
   organizationRelations: OrganizationRelationRecord[];
   eventRelations: EventRelationRecord[];
   mentions: MentionRecord[];
+  /** Every valid claim (issue 14), in file order, its quotes in reading order. */
+  claims: ClaimRecord[];
 };
 
 /** The entities of a type in a data set. */
@@ -99,7 +103,7 @@ const labelOf = (record: Labelled<unknown>) => recordLabel(record.index, record.
 function recordLabel(index: number, value: unknown): string {
   const v = (value ?? {}) as Record<string, unknown>;
   if (typeof v.slug === 'string') return `[${index}] (slug "${v.slug}")`;
-  const ends = ['person', 'organization', 'event', 'from', 'to']
+  const ends = ['person', 'organization', 'event', 'from', 'to', 'entity', 'property']
     .filter((k) => typeof v[k] === 'string')
     .map((k) => `${k} "${v[k]}"`);
   return ends.length > 0 ? `[${index}] (${ends.join(', ')})` : `[${index}]`;
@@ -816,6 +820,29 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
     }
   });
 
+  // Claims (claims.ts): their references and quotes, then every attribute value backed by one.
+  const claims = checkClaims({
+    records: byFile['claims.json'],
+    labelOf,
+    entities: entityTables,
+    failedSlugs: (type) => slugsSeen[ENTITY_TYPE_INFO[type].noun] ?? new Set(),
+    articles,
+    locateEvidence,
+    report,
+  });
+  checkAttributeClaims(
+    ENTITY_TYPES.flatMap((type) =>
+      entityFixtures(type).map(
+        (record): LabelledEntity => ({
+          record: entityTables[type].get(record.value.slug) ?? ({ type, ...record.value } as EntityRecord),
+          label: labelOf(record),
+        }),
+      ),
+    ),
+    claims,
+    report,
+  );
+
   const matcher = new MentionMatcher(entities);
   const mentions: MentionRecord[] = [];
   for (const article of articles.values()) matcher.findInto(article.slug, article.body, mentions);
@@ -848,5 +875,6 @@ export async function loadDataset(directory: string, options: LoadOptions = {}):
     organizationRelations,
     eventRelations,
     mentions,
+    claims,
   };
 }

@@ -3,6 +3,7 @@
  * with evidence offsets and mentions computed by the loader.
  */
 
+import type { ClaimProperty } from './claim-properties.js';
 import type { EntityRecordOf, EntityType } from './entity-types.js';
 
 /** Identifies an entity across the entity tables. */
@@ -90,4 +91,24 @@ export interface MentionRecord {
   text: string;
   start: number;
   end: number;
+}
+
+/**
+ * One attribute value of one entity as one article states it (issue 14): the article's date is `asOf`, and
+ * every quote is from that article, in reading order.
+ */
+export interface ClaimRecord {
+  entity: EntityKey;
+  property: ClaimProperty;
+  /** A number for a quantity (AGE), otherwise a string: a country code, a reduced-precision date, words, a kind. */
+  value: string | number;
+  article: string;
+  /** The article's publication date without its time of day ("2024-03-08"), at the precision it has. */
+  asOf: string;
+  evidence: EvidenceRecord[];
+  /**
+   * A newer article (or an earlier sentence of the same one) states another value of this single-valued
+   * property: the entity's field does not show this value. Never true of a property with many values.
+   */
+  superseded: boolean;
 }

@@ -149,6 +149,7 @@ const DATASET_LISTS: readonly DatasetList[] = [
   'organizationRelations',
   'eventRelations',
   'mentions',
+  'claims',
 ];
 
 export interface DataHolderOptions {

@@ -45,8 +45,11 @@ import type { BoundedCache } from '../bounded-cache.js';
 import { contextOf } from '../context.js';
 import type { CostFacts, RelationshipList } from '../data/contract.js';
 import { bucketCount, dayRange, type TimeInterval } from '../data/dates.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
+import { CLAIM_TYPE_NAMES } from '../schema/claim.js';
+import { DEFAULT_CANDIDATES, MAX_CANDIDATES, MAX_MATCH_NAMES } from '../schema/match.js';
 import { MAX_NODES as MAX_IDS } from '../schema/node.js';
 import { MAX_BUCKETS } from '../schema/timeline.js';
 import { DEFAULT_TOP, MAX_TOP } from '../schema/top-entities.js';
@@ -119,13 +122,38 @@ export const LIST_SIZES: Readonly<Record<string, (args: Record<string, unknown>,
   'Query.timeline': (args, facts) => both(timelineBuckets(args, facts)),
   'Query.topEntities': (args) => both(typeof args.first === 'number' ? clamp(args.first, MAX_TOP) : DEFAULT_TOP),
   'SearchResultEdge.highlights': (_args, facts) => both(facts.highlightsPerHit),
+  // Claims (issue 14): an entity's and an article's, whole, and each claim's quotes.
+  // (A field of an interface is priced the same when a query selects it on the interface.)
+  ...Object.fromEntries(
+    ['Entity', ...ENTITY_TYPES].map((type) => [`${type}.claims`, relationshipList('claimsByEntity')]),
+  ),
+  'Article.claims': relationshipList('claimsByArticle'),
+  ...Object.fromEntries(
+    ['Claim', ...CLAIM_TYPE_NAMES].map((type) => [`${type}.evidence`, relationshipList('claimEvidence')]),
+  ),
+  // Matching: the candidates asked for (`first`), one result per name of a batch.
+  'Query.match': (args) => both(candidatesAsked(args)),
+  'MatchResult.candidates': (args) => both(candidatesAsked(args)),
+  'Query.matchMany': (args) => both(Array.isArray(args.names) ? clamp(args.names.length, MAX_MATCH_NAMES) : 0),
 };
 
-/** The cost a field's text arguments add (see TEXT_ARGUMENT_COST). */
+/** How many candidates a match asks for: its `first`, at most MAX_CANDIDATES. */
+function candidatesAsked(args: Record<string, unknown>): number {
+  return typeof args.first === 'number' ? clamp(args.first, MAX_CANDIDATES) : DEFAULT_CANDIDATES;
+}
+
+/**
+ * The cost a field's text arguments add (see TEXT_ARGUMENT_COST). A name to match is one (its candidates are
+ * looked up in the names and scored), and so is its context (matched against the articles' text); a batch
+ * pays for each of its names, up to MAX_MATCH_NAMES.
+ */
 function textArgumentsCost(args: Record<string, unknown>, fieldName: string): number {
   const filter = (typeof args.filter === 'object' && args.filter) || {};
+  const names = fieldName === 'matchMany' && Array.isArray(args.names) ? args.names.slice(0, MAX_MATCH_NAMES) : [];
   const texts = [
     fieldName === 'search' ? args.query : undefined,
+    ...(fieldName === 'match' ? [args.name, args.context] : []),
+    ...names.flatMap((input) => (typeof input === 'object' && input ? [input.name, input.context] : [])),
     ...['text', 'nameContains', 'location'].map((name) => (filter as Record<string, unknown>)[name]),
   ];
   return texts.filter((text) => typeof text === 'string' && text.trim() !== '').length * TEXT_ARGUMENT_COST;

@@ -12,6 +12,7 @@ import {
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord } from '../data/records.js';
 import type { PageArgs } from '../pagination.js';
+import { ClaimRef, claimPropertyArg, ofProperty } from './claim.js';
 import { entityLists } from './entities.js';
 import { MentionConnection, MentionRef } from './mention.js';
 import { loadAll, pagedConnection } from './shared/connections.js';
@@ -153,6 +154,13 @@ ArticleRef.implement({
       },
       MentionConnection,
     ),
+    claims: t.field({
+      type: [ClaimRef],
+      description: 'What this article states of the attributes of entities, in reading order (by the first quote).',
+      args: { property: claimPropertyArg(t.arg) },
+      resolve: async (article, args, { loaders }) =>
+        ofProperty(await loaders.claimsByArticle.load(article.slug), args.property),
+    }),
     // Persons, organizations, events the article mentions: one list per entity type.
     ...Object.fromEntries(
       ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, entityLists()[type].articleField(t)]),

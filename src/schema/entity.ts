@@ -9,6 +9,7 @@ import {
   articleConnection,
   articleQuery,
 } from './article.js';
+import { ClaimRef, claimPropertyArg, ofProperty } from './claim.js';
 import { CoMentionConnection, CoMentionRef } from './co-mention.js';
 import { MentionConnection, MentionRef } from './mention.js';
 import { pagedConnection } from './shared/connections.js';
@@ -75,6 +76,14 @@ EntityRef.implement({
       },
       CoMentionConnection,
     ),
+    claims: t.field({
+      type: [ClaimRef],
+      description:
+        'Every value an article states of an attribute of this entity, each with its quotes: newest article first (then reading order). Where articles disagree every claim is here; the attribute field shows the newest article’s value, and `superseded` marks the others.',
+      args: { property: claimPropertyArg(t.arg) },
+      resolve: async (entity, args, { loaders }) =>
+        ofProperty(await loaders.claimsByEntity.load(entityKeyString(entity)), args.property),
+    }),
     mentions: t.connection(
       {
         type: MentionRef,

@@ -66,20 +66,22 @@ EventRef.implement({
   fields: (t) => ({
     kind: t.field({
       type: EventKindEnum,
-      description: 'What sort of event it is.',
+      description:
+        'What sort of event it is: the newest article’s words where an article says (`claims(property: KIND)`), otherwise the curators’ classification.',
       resolve: (event) => event.kind as keyof typeof EVENT_KINDS,
     }),
     startDate: t.exposeString('startDate', {
       nullable: true,
-      description: `When it began or is to begin; null when the articles do not say. ${REDUCED_PRECISION_DATE}`,
+      description: `When it began or is to begin, as the newest article that states it gives it (\`claims(property: START_DATE)\` gives every article’s); null when the articles do not say. ${REDUCED_PRECISION_DATE}`,
     }),
     endDate: t.exposeString('endDate', {
       nullable: true,
-      description: `When it ended; null when the articles do not say. ${REDUCED_PRECISION_DATE}`,
+      description: `When it ended, as the newest article that states it gives it (\`claims(property: END_DATE)\`); null when the articles do not say. ${REDUCED_PRECISION_DATE}`,
     }),
     location: t.exposeString('location', {
       nullable: true,
-      description: 'Where it took place, in the articles’ words ("Lima, Peru"); null when not stated.',
+      description:
+        'Where it took place, in the words of the newest article that says ("Peru"); null when not stated. `claims(property: LOCATION)` gives every article’s ("Lima" in March 2024).',
     }),
     participants: t.field({
       type: [ParticipationRef],

@@ -44,12 +44,14 @@ OrganizationRef.implement({
   fields: (t) => ({
     kind: t.field({
       type: OrganizationKindEnum,
-      description: 'What sort of organization it is.',
+      description:
+        'What sort of organization it is: the newest article’s words where an article says (`claims(property: KIND)`), otherwise the curators’ classification.',
       resolve: (organization) => organization.kind as keyof typeof ORGANIZATION_KINDS,
     }),
     country: t.exposeString('country', {
       nullable: true,
-      description: 'Country it belongs to, as an ISO 3166-1 alpha-2 code ("IR"); null when the articles do not say.',
+      description:
+        'Country it belongs to, as an ISO 3166-1 alpha-2 code ("IR"), as the newest article that states it gives it; null when the articles do not say. `claims(property: COUNTRY)` gives every article’s, with quotes.',
     }),
     parent: t.field({
       type: OrganizationRef,

@@ -32,7 +32,17 @@ PersonRef.implement({
   fields: (t) => ({
     nationalities: t.exposeStringList('nationalities', {
       description:
-        'Citizenships the articles state, as ISO 3166-1 alpha-2 country codes ("IR", "PE"); empty when not stated.',
+        'Every citizenship an article states, as ISO 3166-1 alpha-2 country codes ("IR", "PE"); empty when none does. `claims(property: NATIONALITY)` gives each with its quotes.',
+    }),
+    age: t.exposeInt('age', {
+      nullable: true,
+      description:
+        'Age in years as the newest article that states one gives it, as of that article’s date; null when none does. `claims(property: AGE)` gives every article’s, with `asOf`.',
+    }),
+    title: t.exposeString('title', {
+      nullable: true,
+      description:
+        'The title or rank the newest article that gives one puts before the name ("Senator", "General"); null when none does. `claims(property: TITLE)` gives every article’s.',
     }),
     affiliations: t.field({
       type: [AffiliationRef],

@@ -19,6 +19,9 @@ StatsRef.implement({
       description:
         'Number of relationships: affiliations, participations, involvements, organization and event relations.',
     }),
+    claims: t.exposeInt('claims', {
+      description: 'Number of claims: attribute values as articles state them, with their quotes.',
+    }),
     dataVersion: t.exposeString('dataVersion', {
       description:
         'Content hash of the data these counts describe (also in every response’s `extensions.dataVersion`).',

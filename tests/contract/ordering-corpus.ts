@@ -15,7 +15,7 @@ function article(slug: string, headline: string, publishedAt: string, body: stri
 }
 
 function person(slug: string, name: string) {
-  return { slug, name, aliases: [], description: null, nationalities: [] };
+  return { slug, name, aliases: [], description: null, nationalities: [], age: null, title: null };
 }
 
 function organization(slug: string, name: string) {
@@ -24,6 +24,10 @@ function organization(slug: string, name: string) {
 
 function event(slug: string, name: string, startDate: string | null) {
   return { slug, name, aliases: [], description: null, kind: 'MEETING', startDate, endDate: null, location: null };
+}
+
+function startClaim(event: string, date: string, article: string, quote: string) {
+  return { entity: `Event:${event}`, property: 'START_DATE', value: date, evidence: [{ article, quote }] };
 }
 
 export const ORDERING_CORPUS = {
@@ -75,6 +79,14 @@ export const ORDERING_CORPUS = {
   'involvements.json': [],
   'organization-relations.json': [],
   'event-relations.json': [],
+  // Every start date needs a claim (issue 14): each quotes a mention of the event.
+  'claims.json': [
+    startClaim('summit', '2024', 'a-month', 'the Summit 2024'),
+    startClaim('council', '2024-11', 'a-time-1', 'before the Council'),
+    startClaim('gala', '2024-11-01', 'a-month', 'and the Gala'),
+    startClaim('assembly', '2024-11-15', 'a-time-1', 'and the Assembly'),
+    startClaim('forum', '2023', 'a-new', 'at the Forum'),
+  ],
 } as const;
 
 /** The orders the rules give on this corpus, worked out by hand from contract.ts (slugs, or entity keys). */

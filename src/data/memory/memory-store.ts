@@ -4,12 +4,14 @@
  * held (or made, for a filter) in its order, sorted by the contract's keys, and a window is found in it by binary
  * search on positions (src/data/windows.ts).
  */
+import { ClaimIndex } from '../claims.js';
 import {
   type ArticleListQuery,
   type ArticleOrderField,
   articleOrderKey,
   articleOrderOf,
   articlePosition,
+  type ClaimFilter,
   CO_MENTIONS,
   type CoMention,
   type CorpusStats,
@@ -62,8 +64,10 @@ import {
   type EntityType,
 } from '../entity-types.js';
 import { allEntities, type Dataset, entitiesOf } from '../load-fixtures.js';
+import { type MatchCandidate, type MatchQuery, prepareName, rankCandidates, scoreCandidate } from '../match.js';
 import {
   type ArticleRecord,
+  type ClaimRecord,
   type EntityKey,
   type EntityRecord,
   type EventRecord,
@@ -72,6 +76,7 @@ import {
 } from '../records.js';
 import type { RequestWork } from '../request-work.js';
 import { emptyPage, pageAt, pageOfSorted } from '../windows.js';
+import { MatchIndex } from './match-index.js';
 import { MAX_HIGHLIGHTS_PER_FIELD, SearchIndex, SearchIndexBuild } from './search-index.js';
 import { foldForSearch, queryTerms } from './text-index.js';
 
@@ -457,9 +462,17 @@ function computeCostFacts(
   index: { [K in (typeof WHOLE_LISTS)[number]]: Map<string, { evidence: unknown[] }[]> },
   newestFirst: (ArticleRecord | undefined)[],
   mostAliases: number,
+  claims: ClaimIndex,
 ): CostFacts {
-  const lengths = Object.fromEntries(WHOLE_LISTS.map((name) => [name, listLengths(index[name].values())])) as Record<
-    (typeof WHOLE_LISTS)[number],
+  const claimLists = claims.lists();
+  const asLists = (lengths: number[]) => lengths.map((length) => ({ length }));
+  const lengths = {
+    ...Object.fromEntries(WHOLE_LISTS.map((name) => [name, listLengths(index[name].values())])),
+    claimsByEntity: listLengths(asLists(claimLists.byEntity)),
+    claimsByArticle: listLengths(asLists(claimLists.byArticle)),
+    claimEvidence: listLengths(asLists(claimLists.evidence)),
+  } as Record<
+    (typeof WHOLE_LISTS)[number] | 'claimsByEntity' | 'claimsByArticle' | 'claimEvidence',
     { p99: number; longest: number }
   >;
   const evidence = listLengths(
@@ -469,7 +482,7 @@ function computeCostFacts(
   );
   const of = (pick: 'p99' | 'longest') =>
     ({
-      ...Object.fromEntries(WHOLE_LISTS.map((name) => [name, lengths[name][pick]])),
+      ...Object.fromEntries(Object.entries(lengths).map(([name, length]) => [name, length[pick]])),
       evidence: evidence[pick],
     }) as Record<RelationshipList, number>;
   const newest = newestFirst[0];
@@ -580,6 +593,10 @@ export class MemoryStore implements NewsDataSource {
   private readonly coMentionCache = new Map<string, CoMention[]>();
   /** What the cost model reads of the data: computed on first use (one pass over the relationship indexes). */
   private costFactsMemo: CostFacts | null = null;
+  /** Claims by entity, by article and in the corpus order (claims.ts). */
+  private readonly claims: ClaimIndex;
+  /** Every entity's name forms, for matching: built on the first match (match-index.ts). */
+  private matchIndexMemo: MatchIndex | null = null;
   /** Settled once the index is built (in a worker thread for a large corpus: see MemoryStore.create). */
   private readonly searchIndex: Promise<SearchIndex>;
 
@@ -676,6 +693,7 @@ export class MemoryStore implements NewsDataSource {
       }),
     );
 
+    this.claims = new ClaimIndex(data.claims);
     this.searchIndex = searchIndex ?? Promise.resolve(new SearchIndex(entities, data.articles));
   }
 
@@ -697,6 +715,7 @@ export class MemoryStore implements NewsDataSource {
       this.index,
       this.articleOrder.map((slug) => this.articles.get(slug)),
       [...this.entitiesByKey.values()].reduce((most, entity) => Math.max(most, entity.aliases.length), 0),
+      this.claims,
     );
     return this.costFactsMemo;
   }
@@ -1148,6 +1167,7 @@ export class MemoryStore implements NewsDataSource {
         d.involvements.length +
         d.organizationRelations.length +
         d.eventRelations.length,
+      claims: d.claims.length,
     };
   }
 
@@ -1219,5 +1239,69 @@ export class MemoryStore implements NewsDataSource {
       end,
       ...(time?.countIn(start, end) ?? { articleCount: 0, mentionCount: 0 }),
     }));
+  }
+
+  // ───────────── claims and matching (issue 14) ─────────────
+
+  async claimsByEntity(keys: readonly string[]): Promise<ClaimRecord[][]> {
+    return this.claims.ofEntities(keys);
+  }
+  async claimsByArticle(slugs: readonly string[]): Promise<ClaimRecord[][]> {
+    return this.claims.ofArticles(slugs);
+  }
+  async listClaims(queries: readonly { filter: ClaimFilter; window: Window }[]): Promise<Page<ClaimRecord>[]> {
+    return queries.map(({ filter, window }) => this.claims.page(filter, window));
+  }
+
+  async match(queries: readonly MatchQuery[], work?: RequestWork): Promise<MatchCandidate[][]> {
+    this.matchIndexMemo ??= new MatchIndex(allEntities(this.data));
+    const index = this.matchIndexMemo;
+    const searchIndex = queries.some((query) => query.context) ? await this.searchIndex : null;
+    // The articles of each context word, scanned once for the whole batch (a reconciliation repeats its context).
+    const wordArticles = new Map<string, ReadonlySet<string>>();
+    return queries.map((query) => {
+      work?.check();
+      const prepared = prepareName(query.name);
+      const types = query.types?.length ? new Set(query.types) : null;
+      const shareOf = this.contextShare(query.context, searchIndex, wordArticles, work);
+      const scored: MatchCandidate[] = [];
+      for (const e of index.candidates(prepared, types)) {
+        const candidate = scoreCandidate(prepared, index.input(e, shareOf(index.entity(e))));
+        if (candidate) scored.push(candidate);
+      }
+      return rankCandidates(scored, query.limit);
+    });
+  }
+
+  /**
+   * For a match's context: the largest share of the context's words (each matched as the text filter matches
+   * it, by prefix) found in one article that mentions an entity; null without a context.
+   */
+  private contextShare(
+    context: string | null | undefined,
+    searchIndex: SearchIndex | null,
+    wordArticles: Map<string, ReadonlySet<string>>,
+    work: RequestWork | undefined,
+  ): (entity: EntityKey) => number | null {
+    const words = context && searchIndex ? queryTerms(context) : [];
+    if (words.length === 0 || !searchIndex) return () => null;
+    const articlesOf = words.map((word) => {
+      let articles = wordArticles.get(word);
+      if (!articles) {
+        articles = searchIndex.articleSlugs(word, work);
+        wordArticles.set(word, articles);
+      }
+      return articles;
+    });
+    return (entity) => {
+      let best = 0;
+      for (const article of this.index.articlesByEntity.get(entityKeyString(entity)) ?? []) {
+        let found = 0;
+        for (const articles of articlesOf) if (articles.has(article)) found++;
+        if (found > best) best = found;
+        if (best === words.length) break;
+      }
+      return best / words.length;
+    };
   }
 }
