@@ -6,11 +6,15 @@
 import type { GraphQLSchema } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
-import { type Config, httpOptionsOf, limitsOf, rateLimitOf } from './config.js';
+import { type Config, clientSettingsOf, httpOptionsOf, limitsOf, rateLimitOf, subscriptionLimitsOf } from './config.js';
 import { type Context, createContext } from './context.js';
-import { fixedSource, type SourceHolder } from './data/reloader.js';
+import { DataHolder, fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
+import type { DataVersionChanges } from './data/version-changes.js';
+import { DataVersionEvents } from './data-version-events.js';
 import { withJitResolveTypes } from './plugins/jit-executor.js';
+import { ClientIdentity } from './plugins/rate-limit.js';
+import { SubscriptionSlots } from './plugins/subscriptions.js';
 import { schema } from './schema/index.js';
 import { createNewsYoga, type NewsYoga } from './yoga.js';
 
@@ -30,6 +34,11 @@ export interface NewsgraphOptions {
   clock?: () => number;
   /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
+  /**
+   * The data's changes, which the `dataVersionChanged` subscription streams (default: a DataHolder's reloads; none
+   * for a fixed store). A backend that changes by other means (a database's notifications) passes its own.
+   */
+  changes?: DataVersionChanges;
 }
 
 export interface Newsgraph {
@@ -40,6 +49,10 @@ export interface Newsgraph {
   context: () => Context;
   /** Where the metrics go (the server also serves them on METRICS_PORT). */
   registry: Registry;
+  /** The subscriptions' streams: the server ends them all when it shuts down. */
+  dataVersionEvents: DataVersionEvents;
+  /** The subscriptions open, in all and by client. */
+  subscriptions: SubscriptionSlots;
 }
 
 function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
@@ -57,7 +70,10 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
   const holder = isHolder(options.source) ? options.source : fixedSource(options.source);
   const registry = options.registry ?? new Registry();
   const contextOptions = { batch: config.batch };
-  const context = () => createContext(holder.current(), contextOptions);
+  const changes = options.changes ?? (holder instanceof DataHolder ? holder.changes : null);
+  const dataVersionEvents = new DataVersionEvents(holder.current().version, changes);
+  const subscriptions = new SubscriptionSlots(subscriptionLimitsOf(config));
+  const context = () => createContext(holder.current(), dataVersionEvents, contextOptions);
   const executable = withJitResolveTypes(schema);
   const yoga = createNewsYoga({
     schema: executable,
@@ -75,11 +91,13 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     rateLimit: rateLimitWith(config, options.clock),
     ...httpOptionsOf(config),
     persistedQueryStore: options.persistedQueryStore,
+    subscriptions,
+    clients: new ClientIdentity(clientSettingsOf(config)),
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
       maxBytes: config.responseCacheMaxBytes,
     },
   });
-  return { yoga, schema: executable, context, registry };
+  return { yoga, schema: executable, context, registry, dataVersionEvents, subscriptions };
 }

@@ -94,7 +94,9 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   const log = logger ?? createLogger(config.logLevel);
   const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
-  const { yoga, registry } = createNewsgraph({
+  /** Set once the server stops accepting: each connection is closed as soon as its response is sent. */
+  let stopping = false;
+  const { yoga, registry, dataVersionEvents } = createNewsgraph({
     config,
     source: holder,
     logger: yogaLogger(log),
@@ -110,7 +112,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
     res.setHeader('x-request-id', requestId);
     if (!accepting) res.setHeader('connection', 'close');
     const started = performance.now();
-    res.once('finish', () =>
+    res.once('finish', () => {
       log.info(
         {
           reqId: requestId,
@@ -120,8 +122,9 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
           ms: Math.round((performance.now() - started) * 10) / 10,
         },
         'request',
-      ),
-    );
+      );
+      if (stopping) server.closeIdleConnections();
+    });
     const badTarget = badRequestTarget(req);
     if (badTarget) {
       log.warn({ reqId: requestId, method: req.method, url: req.url, host: req.headers.host }, badTarget);
@@ -175,6 +178,10 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   };
   const stopAccepting = (graceMs: number) =>
     new Promise<void>((resolve, reject) => {
+      stopping = true;
+      // Subscriptions would hold their connections until the grace period is over: end them now (each stream
+      // sends `event: complete` and its response ends), so clients subscribe again elsewhere at once.
+      dataVersionEvents.close();
       const forced = setTimeout(() => {
         log.warn({ graceMs }, 'grace period over: closing the connections still open');
         server.closeAllConnections();
@@ -186,7 +193,6 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
       });
       // Idle keep-alive connections would otherwise hold close() open; busy ones close after their response.
       server.closeIdleConnections();
-      server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
     });
   const close = (graceMs = config.shutdownGraceMs, drainMs = 0) => {
     closing ??= drain(drainMs).then(() => stopAccepting(graceMs));

@@ -6,7 +6,7 @@
 
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { execute, type GraphQLSchema, printSchema } from 'graphql';
+import { execute, type GraphQLSchema, printSchema, subscribe } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { QueryLimits } from './config.js';
@@ -33,10 +33,12 @@ import {
   metricsEndpointPlugin,
   prometheusPlugin,
   readinessPlugin,
+  subscriptionsGauge,
 } from './plugins/operations.js';
 import { type OperationsOptions, persistedQueriesPlugin, trustedDocuments } from './plugins/persisted-queries.js';
-import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
+import { type ClientIdentity, type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
+import { type SubscriptionSlots, subscriptionsPlugin } from './plugins/subscriptions.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
 
 export interface NewsYogaOptions {
@@ -73,6 +75,10 @@ export interface NewsYogaOptions {
   operations: OperationsOptions;
   /** The bounds of the documents registered by Automatic Persisted Queries (default 10,000 and 16 MB). */
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
+  /** The subscriptions open, and their limits. */
+  subscriptions: SubscriptionSlots;
+  /** Who sent a request, for the subscription limits (and the budget, which has its own settings). */
+  clients: ClientIdentity;
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
@@ -82,6 +88,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
   // Buckets by client, bounded like the caches.
   const buckets = options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null;
   const countError = errorCounter(registry);
+  subscriptionsGauge(registry, () => options.subscriptions.total);
   const trusted = trustedDocuments(options.operations);
 
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -109,6 +116,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
       useEngine({
         execute: cachedExecutor(options.jit ? jitExecutor(1, caches.jit) : execute, caches.response),
+        subscribe,
       }),
       // Before any plugin that can answer a request by itself: a client over its budget gets nothing else.
       ...(options.rateLimit && buckets ? [rateLimitPlugin(options.rateLimit, buckets, countError)] : []),
@@ -118,6 +126,8 @@ export function createNewsYoga(options: NewsYogaOptions) {
       persistedQueriesPlugin(options.operations.mode, trusted, caches.persistedQueries),
       knownOperationTypesPlugin(),
       costPlugin(limits, caches.cost),
+      // After the cost, which prices a subscription over the store its context still has.
+      subscriptionsPlugin(options.subscriptions, options.clients),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),

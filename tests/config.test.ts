@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       rateLimitKeyHeader: '',
       rateLimitTrustedProxies: [],
       rateLimitMaxClients: 10_000,
+      subscriptionsMax: 1_000,
+      subscriptionsMaxPerClient: 10,
       httpCacheMaxAge: 5,
       httpCacheStaleWhileRevalidate: 30,
       operations: 'any',

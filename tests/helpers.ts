@@ -25,7 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** Configuration settings, and the few options that are not configuration (jit, registry, logger). */
 export type TestAppOptions = Partial<Config> &
-  Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock' | 'persistedQueryStore'>;
+  Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock' | 'persistedQueryStore' | 'changes'>;
 
 /**
  * The application over `source`, assembled as the server assembles it, to query in-process (`yoga.fetch`).
@@ -34,7 +34,7 @@ export type TestAppOptions = Partial<Config> &
  * client, and suites send thousands.
  */
 export function testApp(source: NewsgraphOptions['source'], options: TestAppOptions = {}): Newsgraph {
-  const { jit, registry, logger, clock, persistedQueryStore, ...settings } = options;
+  const { jit, registry, logger, clock, persistedQueryStore, changes, ...settings } = options;
   return createNewsgraph({
     config: testConfig({ responseCacheMaxEntries: 0, rateLimit: false, ...settings }),
     source,
@@ -43,6 +43,7 @@ export function testApp(source: NewsgraphOptions['source'], options: TestAppOpti
     logger,
     clock,
     persistedQueryStore,
+    changes,
   });
 }
 

@@ -199,7 +199,7 @@ describe('trusted documents', () => {
   it('client/persisted-operations.json holds every generated operation as the typed client sends it', () => {
     const manifest = loadManifest(MANIFEST_FILE);
     expect(manifest.get(documentHash(PERSON_SUMMARY))).toBe(PERSON_SUMMARY);
-    expect(manifest.size).toBe(9);
+    expect(manifest.size).toBe(10);
   });
 
   it('in the default mode, are run by hash without registration, and any other document runs too', async () => {

@@ -17,6 +17,7 @@ import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './rel
 import { SearchIndex } from './search-index.js';
 import type { NewsDataSource } from './source.js';
 import type { TextIndexData } from './text-index.js';
+import { type DataVersionChanges, DataVersionListeners } from './version-changes.js';
 
 export interface SourceHolder {
   /** The store new requests should use. */
@@ -163,6 +164,9 @@ export interface DataWatcher {
 
 export class DataHolder implements SourceHolder {
   private store: NewsDataSource;
+  private readonly listeners = new DataVersionListeners();
+  /** Every reload that changed the version, once the new store serves requests (the subscription's events). */
+  readonly changes: DataVersionChanges = this.listeners;
   /** Reloads run one at a time. */
   private running: Promise<ReloadResult> | null = null;
   /** The one reload queued behind the running one, shared by every caller that asked meanwhile. */
@@ -235,8 +239,11 @@ export class DataHolder implements SourceHolder {
       );
       await nextTurn();
       const next = new MemoryStore(data, Promise.resolve(searchIndex));
-      const changed = next.version !== this.store.version;
+      const previous = this.store.version;
+      const changed = next.version !== previous;
       this.store = next; // one assignment: a request sees the old store or the new one, never a mix
+      if (changed)
+        this.listeners.emit({ dataVersion: next.version, previousDataVersion: previous, changedAt: new Date() });
       const ms = Math.round(performance.now() - started);
       this.lastReload = { ok: true, at, ms };
       this.logger?.info({ dataVersion: next.version, changed, ms }, changed ? 'data reloaded' : 'data unchanged');

@@ -1,7 +1,7 @@
 /** What operators read: readiness, the data version of every response, and the Prometheus metrics. */
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Context } from '../context.js';
 import type { SourceHolder } from '../data/reloader.js';
 import { METRICS_PATH, metricsAnswer } from '../metrics.js';
@@ -57,6 +57,18 @@ export function errorCounter(registry: Registry): (code: string) => void {
     registers: [registry],
   });
   return (code) => errorsByCode.inc({ code });
+}
+
+/** newsgraph_subscriptions_open: the subscriptions open at each scrape (`open()`). */
+export function subscriptionsGauge(registry: Registry, open: () => number): void {
+  new Gauge({
+    name: 'newsgraph_subscriptions_open',
+    help: 'Subscriptions (Server-Sent Events streams) open',
+    registers: [registry],
+    collect() {
+      this.set(open());
+    },
+  });
 }
 
 /** The request metrics the README documents, into `registry` (served by metricsEndpointPlugin or server.ts). */

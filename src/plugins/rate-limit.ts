@@ -88,6 +88,9 @@ export class ClientBudgets {
   }
 }
 
+/** What opening a subscription costs: the one object each of its events carries. */
+export const SUBSCRIPTION_COST = 1;
+
 /** The cost a response is charged: the objects it really returned when the cost plugin reports them, else its requested cost. */
 export function chargedCost(cost: unknown): number {
   const { actual, requested } = (cost ?? {}) as { actual?: unknown; requested?: unknown };
@@ -106,18 +109,47 @@ export function addressKey(address: string): string {
   return `ip:${prefix.join(':')}::/64`;
 }
 
-/** The request's address: its socket's, or the nearest untrusted one in X-Forwarded-For (trusted proxies). */
-function remoteAddress(
-  serverContext: { req?: IncomingMessage },
-  trust: ((address: string, index: number) => boolean) | null,
-): string | undefined {
-  const req = serverContext.req;
-  if (!req?.socket?.remoteAddress) return undefined;
-  return trust ? proxyaddr(req, trust) : req.socket.remoteAddress;
-}
-
 /** Requests with no address (in-process, through yoga.fetch) share this key. */
 export const NO_ADDRESS_KEY = 'no-address';
+
+/**
+ * Who sent a request, as the budget and the subscription limits count clients: the value of the API-key header
+ * when one is configured and sent (hashed), otherwise the address (the socket's, or the nearest untrusted one in
+ * X-Forwarded-For when the socket is a trusted proxy), or NO_ADDRESS_KEY for a request with no socket.
+ */
+export class ClientIdentity {
+  private readonly keyHeader: string | null;
+  private readonly trust: ((address: string, index: number) => boolean) | null;
+
+  constructor(settings: Pick<RateLimitSettings, 'keyHeader' | 'trustedProxies'>) {
+    this.keyHeader = settings.keyHeader || null;
+    this.trust = settings.trustedProxies.length > 0 ? proxyaddr.compile(settings.trustedProxies) : null;
+  }
+
+  /** The header that names the client (lower case), or null: it changes no answer, only whose budget pays. */
+  get header(): string | null {
+    return this.keyHeader;
+  }
+
+  /** The client of a node request (server.ts answers some requests before yoga). */
+  ofNodeRequest(req: IncomingMessage): string {
+    const apiKey = this.keyHeader && req.headers[this.keyHeader];
+    if (typeof apiKey === 'string' && apiKey) return `key:${hashed(apiKey)}`;
+    return this.ofAddress(req);
+  }
+
+  /** The client of a Fetch request, with the node request in its server context when it came over HTTP. */
+  of(request: Request, serverContext: { req?: IncomingMessage }): string {
+    const apiKey = this.keyHeader && request.headers.get(this.keyHeader);
+    if (apiKey) return `key:${hashed(apiKey)}`;
+    return this.ofAddress(serverContext.req);
+  }
+
+  private ofAddress(req: IncomingMessage | undefined): string {
+    if (!req?.socket?.remoteAddress) return NO_ADDRESS_KEY;
+    return addressKey(this.trust ? proxyaddr(req, this.trust) : req.socket.remoteAddress);
+  }
+}
 
 export function rateLimitPlugin(
   options: RateLimitOptions,
@@ -126,18 +158,10 @@ export function rateLimitPlugin(
 ): Plugin {
   const { points: capacity, refillPerSecond } = options;
   const clock = options.clock ?? (() => performance.now());
-  const keyHeader = options.keyHeader || null;
-  const trust = options.trustedProxies.length > 0 ? proxyaddr.compile(options.trustedProxies) : null;
+  const identity = new ClientIdentity(options);
   let endpoint = '/graphql';
   /** The client and the cost of each request on the GraphQL endpoint, from its start to its response. */
   const requests = new WeakMap<Request, { key: string; cost: number }>();
-
-  const clientKey = (request: Request, serverContext: { req?: IncomingMessage }): string => {
-    const apiKey = keyHeader && request.headers.get(keyHeader);
-    if (apiKey) return `key:${hashed(apiKey)}`;
-    const address = remoteAddress(serverContext, trust);
-    return address === undefined ? NO_ADDRESS_KEY : addressKey(address);
-  };
   const budgets = new ClientBudgets(capacity, refillPerSecond, buckets);
 
   return {
@@ -148,7 +172,7 @@ export function rateLimitPlugin(
       // The GraphQL endpoint only (yoga also serves it with a trailing slash): /health, /ready and /metrics are
       // for load balancers and scrapers, whatever their address spent.
       if (url.pathname !== endpoint && url.pathname !== `${endpoint}/`) return;
-      const key = clientKey(request, serverContext as { req?: IncomingMessage });
+      const key = identity.of(request, serverContext as { req?: IncomingMessage });
       requests.set(request, { key, cost: 0 });
       const available = budgets.balance(key, clock());
       // One point, give or take the rounding of fractions of a second: a client that waited Retry-After is served.
@@ -168,8 +192,10 @@ export function rateLimitPlugin(
     },
     onResultProcess: ({ request, result }) => {
       const state = requests.get(request);
-      if (!state || Array.isArray(result) || Symbol.asyncIterator in result) return;
-      state.cost = chargedCost(result.extensions?.cost);
+      if (!state || Array.isArray(result)) return;
+      // A subscription is charged when it opens, before its first event: its events are not priced one by one
+      // (the subscription limits bound how many a client keeps open).
+      state.cost = Symbol.asyncIterator in result ? SUBSCRIPTION_COST : chargedCost(result.extensions?.cost);
     },
     onResponse: ({ request, response }) => {
       const state = requests.get(request);

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import './affiliation.js';
 import './article.js';
 import './co-mention.js';
+import './data-version.js';
 import './entities.js';
 import './entity.js';
 import './event-relation.js';
