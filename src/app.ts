@@ -12,8 +12,10 @@ import { DataHolder, fixedSource, type SourceHolder } from './data/reloader.js';
 import type { NewsDataSource } from './data/source.js';
 import type { DataVersionChanges } from './data/version-changes.js';
 import { DataVersionEvents } from './data-version-events.js';
+import { ReplayCache } from './http/replay-cache.js';
 import { withJitResolveTypes } from './plugins/jit-executor.js';
-import { ClientIdentity } from './plugins/rate-limit.js';
+import { ClientIdentity, RateLimiter, rateLimitBuckets } from './plugins/rate-limit.js';
+import { RequestMetrics } from './plugins/request-metrics.js';
 import { SubscriptionSlots } from './plugins/subscriptions.js';
 import { schema } from './schema/index.js';
 import { createNewsYoga, type NewsYoga } from './yoga.js';
@@ -53,16 +55,24 @@ export interface Newsgraph {
   dataVersionEvents: DataVersionEvents;
   /** The subscriptions open, in all and by client. */
   subscriptions: SubscriptionSlots;
+  /** The per-client budget (null when it is off): the server charges the answers it replays to it too. */
+  rateLimiter: RateLimiter | null;
+  /** The request metrics (the server counts the answers it replays there too). */
+  metrics: RequestMetrics;
+  /** The replay cache: the server answers repeated requests from it, before yoga. */
+  replay: ReplayCache;
 }
 
 function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
   return typeof (source as SourceHolder).current === 'function';
 }
 
-/** The per-client budget of the configuration, on the given clock (tests inject time). */
-function rateLimitWith(config: Config, clock: (() => number) | undefined) {
+/** The per-client budget of the configuration, on the given clock (tests inject time), or null when it is off. */
+function rateLimiterOf(config: Config, clock: (() => number) | undefined): RateLimiter | null {
   const settings = rateLimitOf(config);
-  return settings && { ...settings, ...(clock ? { clock } : {}) };
+  if (!settings) return null;
+  // Buckets by client, bounded like the caches.
+  return new RateLimiter({ ...settings, ...(clock ? { clock } : {}) }, rateLimitBuckets(settings.maxClients));
 }
 
 export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
@@ -73,6 +83,13 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
   const changes = options.changes ?? (holder instanceof DataHolder ? holder.changes : null);
   const dataVersionEvents = new DataVersionEvents(holder.current().version, changes);
   const subscriptions = new SubscriptionSlots(subscriptionLimitsOf(config));
+  const rateLimiter = rateLimiterOf(config, options.clock);
+  const metrics = new RequestMetrics(registry);
+  // The naive configuration measures the cost of executing without batching: no replayed answers for it either.
+  const replay = new ReplayCache(
+    { maxEntries: config.batch ? config.replayCacheMaxEntries : 0, maxBytes: config.replayCacheMaxBytes },
+    config.rateLimitKeyHeader || null,
+  );
   const context = () => createContext(holder.current(), dataVersionEvents, contextOptions);
   const executable = withJitResolveTypes(schema);
   const yoga = createNewsYoga({
@@ -84,20 +101,32 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     corsOrigins: config.corsOrigins,
     logger: options.logger ?? false,
     registry,
+    metrics,
     metricsEndpoint: config.metricsOnMainPort,
     metricsToken: config.metricsToken || undefined,
     isReady: options.isReady ?? (() => true),
     jit: options.jit ?? true,
-    rateLimit: rateLimitWith(config, options.clock),
+    rateLimiter,
     ...httpOptionsOf(config),
     persistedQueryStore: options.persistedQueryStore,
     subscriptions,
     clients: new ClientIdentity(clientSettingsOf(config)),
+    replay,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
       maxBytes: config.responseCacheMaxBytes,
     },
   });
-  return { yoga, schema: executable, context, registry, dataVersionEvents, subscriptions };
+  return {
+    yoga,
+    schema: executable,
+    context,
+    registry,
+    dataVersionEvents,
+    subscriptions,
+    rateLimiter,
+    metrics,
+    replay,
+  };
 }

@@ -62,6 +62,14 @@ export const DEFAULT_LIMITS: QueryLimits = {
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The replay cache's default size (src/http/replay-cache.ts): whole responses (body and headers), by request. A
+ * dashboard's or a generated client's repeated requests are a few hundred distinct ones; 1,000 answers of 15 KB
+ * (a page of articles) are 15 MB, well within the bytes.
+ */
+export const DEFAULT_REPLAY_CACHE_MAX_ENTRIES = 1_000;
+export const DEFAULT_REPLAY_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
 /** The per-client budget (src/plugins/rate-limit.ts). */
 export interface RateLimitSettings {
   /** The bucket: the most cost points a client can spend at once. */
@@ -237,6 +245,20 @@ const SETTINGS = {
     default: String(DEFAULT_RESPONSE_CACHE_MAX_BYTES),
     schema: wholeNumber(0, 100_000_000_000),
     help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
+  },
+  replayCacheMaxEntries: {
+    flag: 'replay-cache-max-entries',
+    env: 'REPLAY_CACHE_MAX_ENTRIES',
+    default: String(DEFAULT_REPLAY_CACHE_MAX_ENTRIES),
+    schema: wholeNumber(0, 1_000_000),
+    help: 'most responses kept to be replayed to identical requests without running the pipeline (least recently used go first); 0 turns it off',
+  },
+  replayCacheMaxBytes: {
+    flag: 'replay-cache-max-bytes',
+    env: 'REPLAY_CACHE_MAX_BYTES',
+    default: String(DEFAULT_REPLAY_CACHE_MAX_BYTES),
+    schema: wholeNumber(0, 100_000_000_000),
+    help: 'most bytes (bodies, headers and keys) kept by the replay cache, in all (a response over a quarter of it is not kept)',
   },
   rateLimit: {
     flag: 'rate-limit',

@@ -6,8 +6,14 @@ import type { Config } from './config.js';
 
 export type { Logger };
 
+/**
+ * Logs to stdout through a buffer: a line is appended in memory and written by the event loop's next write,
+ * asynchronously, with the lines that came meanwhile (one write call for many requests under load, none of them
+ * on a request's path). pino flushes what is left synchronously when the process exits, so no line is lost on
+ * shutdown (main.ts exits through process.exit) or on a crash that reaches `exit`.
+ */
 export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ level, base: { service: 'newsgraph' } });
+  return pino({ level, base: { service: 'newsgraph' } }, pino.destination({ dest: 1, sync: false }));
 }
 
 /** yoga logs strings and errors; pino wants an object (or error) first. */

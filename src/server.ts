@@ -11,6 +11,8 @@ import { createNewsgraph } from './app.js';
 import type { Config } from './config.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
+import { graphqlHandler } from './http/graphql-handler.js';
+import { ReplayCache } from './http/replay-cache.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { METRICS_PATH, metricsAnswer } from './metrics.js';
 
@@ -96,11 +98,19 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   let accepting = true;
   /** Set once the server stops accepting: each connection is closed as soon as its response is sent. */
   let stopping = false;
-  const { yoga, registry, dataVersionEvents } = createNewsgraph({
+  const { yoga, registry, dataVersionEvents, replay, rateLimiter, metrics } = createNewsgraph({
     config,
     source: holder,
     logger: yogaLogger(log),
     isReady: () => accepting,
+  });
+  const answerGraphQL = graphqlHandler({
+    yoga,
+    holder,
+    replay,
+    rateLimiter,
+    metrics,
+    onError: (error, req) => log.error({ err: error, method: req.method, url: req.url }, 'the pipeline failed'),
   });
 
   const server = createServer((req, res) => {
@@ -131,7 +141,9 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
       sendError(res, 400, ErrorCode.BAD_REQUEST, badTarget);
       return;
     }
-    if (checkBodySize(req, res, config.maxBodyBytes)) void yoga(req, res);
+    if (!checkBodySize(req, res, config.maxBodyBytes)) return;
+    if (ReplayCache.candidate(req)) answerGraphQL(req, res, started);
+    else void yoga(req, res);
   });
   // A request node's parser refuses (a malformed request line or header, headers too large, too slow) gets a
   // coded JSON error like every other refusal, and a log line, rather than node's bare 400.

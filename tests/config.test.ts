@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       batch: true,
       responseCacheMaxEntries: 1_000,
       responseCacheMaxBytes: 64 * 1024 * 1024,
+      replayCacheMaxEntries: 1_000,
+      replayCacheMaxBytes: 64 * 1024 * 1024,
       rateLimit: true,
       rateLimitPoints: 50_000,
       rateLimitRefillPerSecond: 1_000,
