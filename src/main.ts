@@ -24,6 +24,8 @@ async function main() {
     },
     `newsgraph serving GraphQL and GraphiQL at ${running.url}`,
   );
+  // Now, not within the second the buffer may wait: scripts and supervisors wait for this line.
+  log.flush();
   const stop = (signal: string) => {
     log.info(
       { signal, drainMs: config.shutdownDrainMs, graceMs: config.shutdownGraceMs },

@@ -78,7 +78,7 @@ function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBodyBytes: 
  * trace. An absolute-form target (`http://host/graphql`, as proxies send) is reduced to its path. Returns the
  * reason for refusing, or null.
  */
-function badRequestTarget(req: IncomingMessage): string | null {
+function badRequestTarget(req: IncomingMessage, validHost: (host: string) => boolean): string | null {
   const target = req.url ?? '';
   if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
     const absolute = new URL(target);
@@ -86,9 +86,28 @@ function badRequestTarget(req: IncomingMessage): string | null {
   } else if (!target.startsWith('/')) {
     return 'The request target must be a path (such as /graphql).';
   }
-  const host = req.headers.host ?? 'localhost';
-  if (!URL.canParse(`http://${host}${req.url}`)) return 'The Host header or the request target is not valid.';
+  // A path parses after any valid host (the URL parser percent-encodes what it must; node's parser has already
+  // refused what no URL can hold), so only the host decides.
+  if (!validHost(req.headers.host ?? 'localhost')) return 'The Host header or the request target is not valid.';
   return null;
+}
+
+/**
+ * Whether `http://<host>/` parses, remembered per Host value: a server is called by a handful of names, and a URL
+ * parse of every request's whole target (a GET's query string is kilobytes) is work spent on every request.
+ */
+function hostChecker(): (host: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (host) => {
+    let valid = known.get(host);
+    if (valid === undefined) {
+      valid = URL.canParse(`http://${host}/`);
+      // Bounded: any client can send any Host; forget them all rather than grow.
+      if (known.size >= 1_000) known.clear();
+      known.set(host, valid);
+    }
+    return valid;
+  };
 }
 
 /** Serves `config` (complete and validated: loadConfig, or configFor in tests); logs to `logger` (default: at config.logLevel). */
@@ -113,6 +132,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
     onError: (error, req) => log.error({ err: error, method: req.method, url: req.url }, 'the pipeline failed'),
   });
 
+  const validHost = hostChecker();
   const server = createServer((req, res) => {
     const requestId =
       typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id'])
@@ -135,7 +155,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
       );
       if (stopping) server.closeIdleConnections();
     });
-    const badTarget = badRequestTarget(req);
+    const badTarget = badRequestTarget(req, validHost);
     if (badTarget) {
       log.warn({ reqId: requestId, method: req.method, url: req.url, host: req.headers.host }, badTarget);
       sendError(res, 400, ErrorCode.BAD_REQUEST, badTarget);
