@@ -1,8 +1,9 @@
 /**
- * `node --import tsx bench/profile-server.ts DIR OPERATION SECONDS CONNECTIONS PROFILE_DIR`: starts the real
- * server (src/main.ts) on DIR with `--cpu-prof`, warms it up for 1 s at 16 connections, loads it with one
- * operation of bench/operations/ for SECONDS at CONNECTIONS, prints rps, CPU per response and p99, and stops it:
- * the CPU profile (start-up included) is written to PROFILE_DIR when it exits. Used for bench/ANALYSIS.md.
+ * `node --import tsx bench/profile-server.ts DIR OPERATION SECONDS CONNECTIONS PROFILE_DIR [-- SERVER FLAGS]`:
+ * starts the real server (src/main.ts) on DIR with `--cpu-prof`, warms it up for 1 s at 16 connections, loads it
+ * with one operation of bench/operations/ for SECONDS at CONNECTIONS, prints rps, CPU per response and p99, and
+ * stops it: the CPU profile (start-up included) is written to PROFILE_DIR when it exits. Flags after `--` go to
+ * the server (`-- --response-cache-max-entries 0`). Used for bench/ANALYSIS.md.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
@@ -10,9 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './lib/load.js';
 import { readOperations, requestBody, resolveFacts, variablesFor } from './lib/operations.js';
-import { serverArgs } from './lib/processes.js';
+import { buildServer, serverArgs } from './lib/processes.js';
 
-const [directory, operationName, seconds, connections, profileDir] = process.argv.slice(2);
+const separator = process.argv.indexOf('--', 2);
+const [directory, operationName, seconds, connections, profileDir] = process.argv.slice(
+  2,
+  separator === -1 ? undefined : separator,
+);
+const serverFlags = separator === -1 ? [] : process.argv.slice(separator + 1);
 if (!directory || !operationName || !seconds || !connections || !profileDir) {
   console.error('usage: bench/profile-server.ts DIR OPERATION SECONDS CONNECTIONS PROFILE_DIR');
   process.exit(2);
@@ -22,11 +28,12 @@ if (!operation) {
   console.error(`no operation ${operationName} in bench/operations/`);
   process.exit(2);
 }
+buildServer();
 const logFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'newsgraph-profile-')), 'server.log');
 const log = openSync(logFile, 'w');
 const server = spawn(
   process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...serverArgs(path.resolve(directory))],
+  ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...serverArgs(path.resolve(directory)), ...serverFlags],
   { stdio: ['ignore', log, log] },
 );
 const url = await new Promise<string>((resolve, reject) => {

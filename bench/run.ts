@@ -29,7 +29,7 @@ import { DEFAULT_LIMITS } from '../src/config.js';
 import { benchDashboard } from './dashboard.js';
 import { CACHE_DIR, type Corpus, ensureCorpus } from './lib/corpora.js';
 import type { CountedCalls } from './lib/count.js';
-import { type LoadResult, runLoad } from './lib/load.js';
+import { type LoadResult, type LoadTarget, runLoad } from './lib/load.js';
 import {
   canonical,
   type GraphQLResponse,
@@ -41,6 +41,7 @@ import {
   variablesFor,
 } from './lib/operations.js';
 import {
+  buildServer,
   cpuMsOf,
   killChildrenOnExit,
   liveChildren,
@@ -243,10 +244,13 @@ function logFile(name: string): string {
   return path.join(workDir, `${String(childCount).padStart(2, '0')}-${name}.log`);
 }
 
-/** newsgraph as served; `uncached` with its response cache off; `naive` without batching (and without the cache). */
+/**
+ * newsgraph as served; `uncached` with every response cache off (the response cache and the replay cache);
+ * `naive` without batching (and without either cache).
+ */
 const NEWSGRAPH_FLAGS = {
   newsgraph: ['--batch', 'true'],
-  uncached: ['--batch', 'true', '--response-cache-max-entries', '0'],
+  uncached: ['--batch', 'true', '--response-cache-max-entries', '0', '--replay-cache-max-entries', '0'],
   naive: ['--batch', 'false'],
 } as const;
 
@@ -322,6 +326,57 @@ interface PreparedOperation {
   body: string;
   /** newsgraph's answer. */
   response: GraphQLResponse;
+  /** The operation as a GET (path and query string), and the entity tag and caching headers of its answer. */
+  get: { path: string; etag: string; headers: Record<string, string> } | null;
+}
+
+/** How a server is loaded: JSON POSTs of the operations, or GET revalidations of their answers (304). */
+type LoadKind = 'post' | 'revalidate';
+
+/** The request of one operation for a load of `kind` on the server at `url` (its GraphQL endpoint). */
+function loadTarget(p: PreparedOperation, kind: LoadKind, url: string, pid: number): LoadTarget | null {
+  if (kind === 'post') return { url, body: p.body, pid };
+  if (!p.get) return null;
+  return {
+    url: `${new URL(url).origin}${p.get.path}`,
+    method: 'GET',
+    headers: { ...GET_HEADERS, 'if-none-match': p.get.etag },
+    status: 304,
+    pid,
+  };
+}
+
+/** What a GET of an operation sends: the CSRF header, and an Accept (part of the answer's entity tag). */
+const GET_HEADERS = { 'x-graphql-yoga-csrf': '1', accept: 'application/json' };
+
+/** The operation as a GET, and the entity tag newsgraph gives its answer; null (and a warning) if it gives none. */
+async function revalidationOf(url: string, operation: Operation, variables: Record<string, unknown>) {
+  const parameters = new URLSearchParams({
+    operationName: operation.name,
+    query: operation.query,
+    variables: JSON.stringify(variables),
+  });
+  const path = `${new URL(url).pathname}?${parameters}`;
+  const response = await fetch(`${new URL(url).origin}${path}`, { headers: GET_HEADERS });
+  await response.arrayBuffer();
+  const etag = response.headers.get('etag');
+  if (response.status !== 200 || !etag) {
+    log(`  WARNING: ${operation.name} by GET answers ${response.status} without an ETag: no revalidations measured`);
+    return null;
+  }
+  const headers: Record<string, string> = {};
+  for (const name of ['cache-control', 'vary']) {
+    const value = response.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  const revalidated = await fetch(`${new URL(url).origin}${path}`, {
+    headers: { ...GET_HEADERS, 'if-none-match': etag },
+  });
+  if (revalidated.status !== 304) {
+    log(`  WARNING: ${operation.name}: a revalidation answers ${revalidated.status}, not 304`);
+    return null;
+  }
+  return { path, etag, headers };
 }
 
 /** Compares a server's answers with newsgraph's `data`, operation by operation. */
@@ -380,8 +435,10 @@ async function measureOperation(
   running: RunningChild,
   url: string,
   p: PreparedOperation,
-): Promise<Record<string, LoadResult>> {
-  const target = { url, body: p.body, pid: running.pid };
+  kind: LoadKind = 'post',
+): Promise<Record<string, LoadResult> | null> {
+  const target = loadTarget(p, kind, url, running.pid);
+  if (!target) return null;
   const quiet = await waitForQuiet();
   if (quiet !== null && quiet >= QUIET_CORES) {
     log(`  note: other work keeps ${quiet.toFixed(2)} cores busy; measuring anyway`);
@@ -423,6 +480,7 @@ async function measure(
   running: RunningChild,
   url: string,
   prepared: PreparedOperation[],
+  kind: LoadKind = 'post',
 ): Promise<{ results: ServerRun['results']; idleSiblingsCpuMs: number | null }> {
   const siblings = liveChildren().filter((c) => c !== running);
   const siblingsCpu = () =>
@@ -434,7 +492,8 @@ async function measure(
       log(`  WARNING: ${serverName} has exited; its other operations are not measured:\n${tail(running.logFile)}`);
       break;
     }
-    results[p.operation.name] = await measureOperation(serverName, running, url, p);
+    const result = await measureOperation(serverName, running, url, p, kind);
+    if (result) results[p.operation.name] = result;
   }
   const siblingsAfter = siblingsCpu();
   return {
@@ -514,7 +573,13 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       log(`  WARNING: ${operation.name} is left out of this corpus: ${problem}`);
       continue;
     }
-    prepared.push({ operation, variables, body, response: response as GraphQLResponse });
+    prepared.push({
+      operation,
+      variables,
+      body,
+      response: response as GraphQLResponse,
+      get: await revalidationOf(url, operation, variables),
+    });
   }
 
   if (options.servers.includes('newsgraph')) {
@@ -530,10 +595,23 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       sourceHash: sourceAtStart.get(newsgraph) ?? null,
       ...measured,
     });
+
+    // The same server answering revalidations of its GET answers (If-None-Match with the current tag): 304s.
+    servers.push({
+      server: 'revalidate',
+      readyMs: newsgraphStartup.readyMs,
+      loadMs: null,
+      loadedConcurrently: false,
+      rssBytes: null,
+      peakRssBytes: null,
+      sameData: {},
+      sourceHash: sourceAtStart.get(newsgraph) ?? null,
+      ...(await measure('revalidate', newsgraph, url, prepared, 'revalidate')),
+    });
   }
   await stopChild(newsgraph, 15_000);
 
-  // The physical limit, in both modes, answering newsgraph's own responses.
+  // The physical limit, in both modes, answering newsgraph's own responses; and of a revalidation (a 304).
   const responsesFile = path.join(workDir, `responses-${corpus.articles}.json`);
   writeFileSync(
     responsesFile,
@@ -556,6 +634,27 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       peakRssBytes: memory?.peakRssBytes ?? null,
       sameData,
       ...(await measure(serverName, child, ready.url, prepared)),
+    });
+    await stopChild(child);
+  }
+  const tagsFile = path.join(workDir, `tags-${corpus.articles}.json`);
+  writeFileSync(
+    tagsFile,
+    JSON.stringify(Object.fromEntries(prepared.flatMap((p) => (p.get ? [[p.operation.name, p.get]] : [])))),
+  );
+  {
+    const { child, ready } = await startReady(() =>
+      startScript('physical-304', 'bench/servers/physical.ts', ['--responses', tagsFile, '--mode', 'revalidate']),
+    );
+    servers.push({
+      server: 'physical-304',
+      readyMs: ready.readyMs,
+      loadMs: null,
+      loadedConcurrently: false,
+      rssBytes: memoryOf(child.pid)?.rssBytes ?? null,
+      peakRssBytes: memoryOf(child.pid)?.peakRssBytes ?? null,
+      sameData: {},
+      ...(await measure('physical-304', child, ready.url, prepared, 'revalidate')),
     });
     await stopChild(child);
   }
@@ -663,7 +762,7 @@ async function sideBySide(corpus: Corpus, prepared: PreparedOperation[], directo
         const { child, ready } = who === 'ours' ? ours : baseline;
         const measured = await measureOperation(who === 'ours' ? 'this tree' : 'baseline', child, ready.url, p);
         for (const c of options.connections) {
-          const r = measured[`c${c}`];
+          const r = measured?.[`c${c}`];
           if (r) entry[`c${c}`]?.[who].push(r);
         }
       }
@@ -708,6 +807,8 @@ async function main(): Promise<void> {
     log(`wrote ${path.relative(ROOT, markdownFile)} from ${options.report}`);
     return;
   }
+  // The server as `npm start` runs it: compiled to dist/.
+  buildServer();
   const operations = readOperations();
   log(
     `newsgraph bench: sizes ${options.sizes.join(', ')}; ${operations.length} operations; warm-up ${options.warmupSeconds} s, ` +

@@ -6,11 +6,17 @@
 import type { GraphQLSchema } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { Registry } from 'prom-client';
-import { type Config, httpOptionsOf, limitsOf, rateLimitOf } from './config.js';
+import { type Config, clientSettingsOf, httpOptionsOf, limitsOf, rateLimitOf, subscriptionLimitsOf } from './config.js';
 import { type Context, createContext } from './context.js';
 import type { NewsDataSource } from './data/contract.js';
-import { fixedSource, type SourceHolder } from './data/reloader.js';
+import { DataHolder, fixedSource, type SourceHolder } from './data/reloader.js';
+import type { DataVersionChanges } from './data/version-changes.js';
+import { DataVersionEvents } from './data-version-events.js';
+import { ReplayCache } from './http/replay-cache.js';
 import { withJitResolveTypes } from './plugins/jit-executor.js';
+import { ClientIdentity, RateLimiter, rateLimitBuckets } from './plugins/rate-limit.js';
+import { RequestMetrics } from './plugins/request-metrics.js';
+import { SubscriptionSlots } from './plugins/subscriptions.js';
 import { schema } from './schema/index.js';
 import { createNewsYoga, type NewsYoga } from './yoga.js';
 
@@ -32,6 +38,11 @@ export interface NewsgraphOptions {
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
   /** The built dashboard served at /dashboard (default dashboard/dist/, written by npm run build:dashboard). */
   dashboardDir?: string;
+  /**
+   * The data's changes, which the `dataVersionChanged` subscription streams (default: a DataHolder's reloads; none
+   * for a fixed store). A backend that changes by other means (a database's notifications) passes its own.
+   */
+  changes?: DataVersionChanges;
 }
 
 export interface Newsgraph {
@@ -42,16 +53,28 @@ export interface Newsgraph {
   context: () => Context;
   /** Where the metrics go (the server also serves them on METRICS_PORT). */
   registry: Registry;
+  /** The subscriptions' streams: the server ends them all when it shuts down. */
+  dataVersionEvents: DataVersionEvents;
+  /** The subscriptions open, in all and by client. */
+  subscriptions: SubscriptionSlots;
+  /** The per-client budget (null when it is off): the server charges the answers it replays to it too. */
+  rateLimiter: RateLimiter | null;
+  /** The request metrics (the server counts the answers it replays there too). */
+  metrics: RequestMetrics;
+  /** The replay cache: the server answers repeated requests from it, before yoga. */
+  replay: ReplayCache;
 }
 
 function isHolder(source: NewsDataSource | SourceHolder): source is SourceHolder {
   return typeof (source as SourceHolder).current === 'function';
 }
 
-/** The per-client budget of the configuration, on the given clock (tests inject time). */
-function rateLimitWith(config: Config, clock: (() => number) | undefined) {
+/** The per-client budget of the configuration, on the given clock (tests inject time), or null when it is off. */
+function rateLimiterOf(config: Config, clock: (() => number) | undefined): RateLimiter | null {
   const settings = rateLimitOf(config);
-  return settings && { ...settings, ...(clock ? { clock } : {}) };
+  if (!settings) return null;
+  // Buckets by client, bounded like the caches.
+  return new RateLimiter({ ...settings, ...(clock ? { clock } : {}) }, rateLimitBuckets(settings.maxClients));
 }
 
 export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
@@ -59,7 +82,17 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
   const holder = isHolder(options.source) ? options.source : fixedSource(options.source);
   const registry = options.registry ?? new Registry();
   const contextOptions = { batch: config.batch };
-  const context = () => createContext(holder.current(), contextOptions);
+  const changes = options.changes ?? (holder instanceof DataHolder ? holder.changes : null);
+  const dataVersionEvents = new DataVersionEvents(holder.current().version, changes);
+  const subscriptions = new SubscriptionSlots(subscriptionLimitsOf(config));
+  const rateLimiter = rateLimiterOf(config, options.clock);
+  const metrics = new RequestMetrics(registry);
+  // The naive configuration measures the cost of executing without batching: no replayed answers for it either.
+  const replay = new ReplayCache(
+    { maxEntries: config.batch ? config.replayCacheMaxEntries : 0, maxBytes: config.replayCacheMaxBytes },
+    config.rateLimitKeyHeader || null,
+  );
+  const context = () => createContext(holder.current(), dataVersionEvents, contextOptions);
   const executable = withJitResolveTypes(schema);
   const yoga = createNewsYoga({
     schema: executable,
@@ -70,19 +103,33 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     corsOrigins: config.corsOrigins,
     logger: options.logger ?? false,
     registry,
+    metrics,
     metricsEndpoint: config.metricsOnMainPort,
     metricsToken: config.metricsToken || undefined,
     isReady: options.isReady ?? (() => true),
     jit: options.jit ?? true,
-    rateLimit: rateLimitWith(config, options.clock),
+    rateLimiter,
     ...httpOptionsOf(config),
     persistedQueryStore: options.persistedQueryStore,
     dashboardDir: options.dashboardDir,
+    subscriptions,
+    clients: new ClientIdentity(clientSettingsOf(config)),
+    replay,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,
       maxBytes: config.responseCacheMaxBytes,
     },
   });
-  return { yoga, schema: executable, context, registry };
+  return {
+    yoga,
+    schema: executable,
+    context,
+    registry,
+    dataVersionEvents,
+    subscriptions,
+    rateLimiter,
+    metrics,
+    replay,
+  };
 }

@@ -8,6 +8,7 @@ import proxyaddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 import type { HttpCacheSettings } from './plugins/http-caching.js';
 import { DEFAULT_MANIFEST_FILE, OPERATIONS_MODES, type OperationsOptions } from './plugins/persisted-queries.js';
+import type { SubscriptionLimits } from './plugins/subscriptions.js';
 
 /**
  * The published query limits. Each is about twice what the heaviest legitimate query needs (the README
@@ -61,6 +62,14 @@ export const DEFAULT_LIMITS: QueryLimits = {
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 1_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The replay cache's default size (src/http/replay-cache.ts): whole responses (body and headers), by request. A
+ * dashboard's or a generated client's repeated requests are a few hundred distinct ones; 1,000 answers of 15 KB
+ * (a page of articles) are 15 MB, well within the bytes.
+ */
+export const DEFAULT_REPLAY_CACHE_MAX_ENTRIES = 1_000;
+export const DEFAULT_REPLAY_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
 /** The per-client budget (src/plugins/rate-limit.ts). */
 export interface RateLimitSettings {
   /** The bucket: the most cost points a client can spend at once. */
@@ -83,6 +92,13 @@ export interface RateLimitSettings {
  * 10,000 buckets (about 3 MB) hold every client active in the last 100 s of any realistic load.
  */
 export const DEFAULT_RATE_LIMIT = { points: 50_000, refillPerSecond: 1_000, maxClients: 10_000 };
+
+/**
+ * Subscriptions open at once (each holds a connection, a file descriptor and a few KB). A dashboard keeps one per
+ * page, and a browser at most 6 connections to a server over HTTP/1.1: 10 per client is a few dashboards with room
+ * to spare; 1,000 in all is far below the file descriptors a process has (ulimit -n) and a few MB.
+ */
+export const DEFAULT_SUBSCRIPTIONS = { maxTotal: 1_000, maxPerClient: 10 };
 
 /**
  * How long a GET answer may be reused (Cache-Control): dashboards polling every few seconds are answered by their
@@ -230,6 +246,20 @@ const SETTINGS = {
     schema: wholeNumber(0, 100_000_000_000),
     help: 'most bytes (JSON and keys, as on the heap) kept in the response cache, in all (an answer over a quarter of it is not kept)',
   },
+  replayCacheMaxEntries: {
+    flag: 'replay-cache-max-entries',
+    env: 'REPLAY_CACHE_MAX_ENTRIES',
+    default: String(DEFAULT_REPLAY_CACHE_MAX_ENTRIES),
+    schema: wholeNumber(0, 1_000_000),
+    help: 'most responses kept to be replayed to identical requests without running the pipeline (least recently used go first); 0 turns it off',
+  },
+  replayCacheMaxBytes: {
+    flag: 'replay-cache-max-bytes',
+    env: 'REPLAY_CACHE_MAX_BYTES',
+    default: String(DEFAULT_REPLAY_CACHE_MAX_BYTES),
+    schema: wholeNumber(0, 100_000_000_000),
+    help: 'most bytes (bodies, headers and keys) kept by the replay cache, in all (a response over a quarter of it is not kept)',
+  },
   rateLimit: {
     flag: 'rate-limit',
     env: 'RATE_LIMIT',
@@ -289,6 +319,20 @@ const SETTINGS = {
     default: String(DEFAULT_RATE_LIMIT.maxClients),
     schema: wholeNumber(1, 10_000_000),
     help: 'most clients with a bucket at once (about 300 bytes each; the least recently charged go first)',
+  },
+  subscriptionsMax: {
+    flag: 'subscriptions-max',
+    env: 'SUBSCRIPTIONS_MAX',
+    default: String(DEFAULT_SUBSCRIPTIONS.maxTotal),
+    schema: wholeNumber(0, 1_000_000),
+    help: 'most subscriptions (Server-Sent Events streams) open at once, in all: one more is refused with 503 TOO_MANY_SUBSCRIPTIONS (0: none)',
+  },
+  subscriptionsMaxPerClient: {
+    flag: 'subscriptions-max-per-client',
+    env: 'SUBSCRIPTIONS_MAX_PER_CLIENT',
+    default: String(DEFAULT_SUBSCRIPTIONS.maxPerClient),
+    schema: wholeNumber(0, 1_000_000),
+    help: 'most subscriptions one client (its address, or its key header as the budget counts clients) keeps open at once: one more is refused with 429 TOO_MANY_SUBSCRIPTIONS',
   },
   httpCacheMaxAge: {
     flag: 'http-cache-max-age',
@@ -483,6 +527,16 @@ export function httpOptionsOf(config: Config): { httpCache: HttpCacheSettings; o
       staleWhileRevalidateSeconds: config.httpCacheStaleWhileRevalidate,
     },
   };
+}
+
+/** The subscription limits of a configuration. */
+export function subscriptionLimitsOf(config: Config): SubscriptionLimits {
+  return { maxTotal: config.subscriptionsMax, maxPerClient: config.subscriptionsMaxPerClient };
+}
+
+/** Who a client is, as the budget and the subscription limits count them (whether the budget is on or not). */
+export function clientSettingsOf(config: Config): Pick<RateLimitSettings, 'keyHeader' | 'trustedProxies'> {
+  return { keyHeader: config.rateLimitKeyHeader, trustedProxies: config.rateLimitTrustedProxies };
 }
 
 /** The query limits part of a configuration. */

@@ -16,6 +16,7 @@ import {
 } from './data/entity-types.js';
 import type { EntityKey, EntityRecord } from './data/records.js';
 import { RequestWork } from './data/request-work.js';
+import type { DataVersionEvents } from './data-version-events.js';
 
 export interface ContextOptions {
   /** Batch loads (the default). Off only to measure the naive cost in benchmarks. */
@@ -196,11 +197,23 @@ export interface Context {
   loaders: Loaders;
   /** The request's deadline (started by the execution-timeout plugin), text-match memo and work counters. */
   work: RequestWork;
+  /** The app's data-version events, which the `dataVersionChanged` subscription streams. */
+  dataVersionEvents: DataVersionEvents;
 }
 
-export function createContext(source: NewsDataSource, options: ContextOptions = {}): Context {
+export function createContext(
+  source: NewsDataSource,
+  dataVersionEvents: DataVersionEvents,
+  options: ContextOptions = {},
+): Context {
   const work = new RequestWork();
-  return { source, dataVersion: source.version, loaders: createLoaders(source, options, work), work };
+  return {
+    source,
+    dataVersion: source.version,
+    loaders: createLoaders(source, options, work),
+    work,
+    dataVersionEvents,
+  };
 }
 
 /** The request's context from the arguments an executor is called with (graphql types it `unknown`). */

@@ -25,6 +25,11 @@ export const ErrorCode = {
   QUERY_TOO_LONG: 'QUERY_TOO_LONG',
   /** The client has spent its budget of cost points (HTTP 429): retry after `Retry-After` seconds. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /**
+   * The client has as many subscriptions open as it may (HTTP 429), or the server as many as it takes in all (503):
+   * `extensions.limit` is that limit, `extensions.scope` CLIENT or SERVER. Close one, or retry later.
+   */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** Execution took longer than the published limit. */
   TIMEOUT: 'TIMEOUT',
   /** Not a GraphQL request this server accepts (malformed body, batch, missing query). */

@@ -111,4 +111,7 @@ export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
   defaultQuery: GRAPHIQL_DEFAULT_QUERY,
   // Used only when the browser has no tabs stored from an earlier visit.
   defaultTabs: [GRAPHIQL_DEFAULT_QUERY, ...GRAPHIQL_EXAMPLE_QUERIES].map((query) => ({ query })),
+  // Every operation as a JSON POST, subscriptions too (GraphiQL would send those by GET, which the CSRF
+  // prevention refuses without its header): a subscription is then a POST asking for text/event-stream.
+  method: 'POST',
 };

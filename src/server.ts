@@ -11,6 +11,8 @@ import { createNewsgraph } from './app.js';
 import type { Config } from './config.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
+import { graphqlHandler } from './http/graphql-handler.js';
+import { ReplayCache } from './http/replay-cache.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { METRICS_PATH, metricsAnswer } from './metrics.js';
 
@@ -76,7 +78,7 @@ function checkBodySize(req: IncomingMessage, res: ServerResponse, maxBodyBytes: 
  * trace. An absolute-form target (`http://host/graphql`, as proxies send) is reduced to its path. Returns the
  * reason for refusing, or null.
  */
-function badRequestTarget(req: IncomingMessage): string | null {
+function badRequestTarget(req: IncomingMessage, validHost: (host: string) => boolean): string | null {
   const target = req.url ?? '';
   if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
     const absolute = new URL(target);
@@ -84,9 +86,28 @@ function badRequestTarget(req: IncomingMessage): string | null {
   } else if (!target.startsWith('/')) {
     return 'The request target must be a path (such as /graphql).';
   }
-  const host = req.headers.host ?? 'localhost';
-  if (!URL.canParse(`http://${host}${req.url}`)) return 'The Host header or the request target is not valid.';
+  // A path parses after any valid host (the URL parser percent-encodes what it must; node's parser has already
+  // refused what no URL can hold), so only the host decides.
+  if (!validHost(req.headers.host ?? 'localhost')) return 'The Host header or the request target is not valid.';
   return null;
+}
+
+/**
+ * Whether `http://<host>/` parses, remembered per Host value: a server is called by a handful of names, and a URL
+ * parse of every request's whole target (a GET's query string is kilobytes) is work spent on every request.
+ */
+function hostChecker(): (host: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (host) => {
+    let valid = known.get(host);
+    if (valid === undefined) {
+      valid = URL.canParse(`http://${host}/`);
+      // Bounded: any client can send any Host; forget them all rather than grow.
+      if (known.size >= 1_000) known.clear();
+      known.set(host, valid);
+    }
+    return valid;
+  };
 }
 
 /** Serves `config` (complete and validated: loadConfig, or configFor in tests); logs to `logger` (default: at config.logLevel). */
@@ -94,13 +115,24 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   const log = logger ?? createLogger(config.logLevel);
   const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
-  const { yoga, registry } = createNewsgraph({
+  /** Set once the server stops accepting: each connection is closed as soon as its response is sent. */
+  let stopping = false;
+  const { yoga, registry, dataVersionEvents, replay, rateLimiter, metrics } = createNewsgraph({
     config,
     source: holder,
     logger: yogaLogger(log),
     isReady: () => accepting,
   });
+  const answerGraphQL = graphqlHandler({
+    yoga,
+    holder,
+    replay,
+    rateLimiter,
+    metrics,
+    onError: (error, req) => log.error({ err: error, method: req.method, url: req.url }, 'the pipeline failed'),
+  });
 
+  const validHost = hostChecker();
   const server = createServer((req, res) => {
     const requestId =
       typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id'])
@@ -110,7 +142,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
     res.setHeader('x-request-id', requestId);
     if (!accepting) res.setHeader('connection', 'close');
     const started = performance.now();
-    res.once('finish', () =>
+    res.once('finish', () => {
       log.info(
         {
           reqId: requestId,
@@ -120,15 +152,18 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
           ms: Math.round((performance.now() - started) * 10) / 10,
         },
         'request',
-      ),
-    );
-    const badTarget = badRequestTarget(req);
+      );
+      if (stopping) server.closeIdleConnections();
+    });
+    const badTarget = badRequestTarget(req, validHost);
     if (badTarget) {
       log.warn({ reqId: requestId, method: req.method, url: req.url, host: req.headers.host }, badTarget);
       sendError(res, 400, ErrorCode.BAD_REQUEST, badTarget);
       return;
     }
-    if (checkBodySize(req, res, config.maxBodyBytes)) void yoga(req, res);
+    if (!checkBodySize(req, res, config.maxBodyBytes)) return;
+    if (ReplayCache.candidate(req)) answerGraphQL(req, res, started);
+    else void yoga(req, res);
   });
   // A request node's parser refuses (a malformed request line or header, headers too large, too slow) gets a
   // coded JSON error like every other refusal, and a log line, rather than node's bare 400.
@@ -175,6 +210,10 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   };
   const stopAccepting = (graceMs: number) =>
     new Promise<void>((resolve, reject) => {
+      stopping = true;
+      // Subscriptions would hold their connections until the grace period is over: end them now (each stream
+      // sends `event: complete` and its response ends), so clients subscribe again elsewhere at once.
+      dataVersionEvents.close();
       const forced = setTimeout(() => {
         log.warn({ graceMs }, 'grace period over: closing the connections still open');
         server.closeAllConnections();
@@ -186,7 +225,6 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
       });
       // Idle keep-alive connections would otherwise hold close() open; busy ones close after their response.
       server.closeIdleConnections();
-      server.on('request', (_req, res) => res.once('finish', () => server.closeIdleConnections()));
     });
   const close = (graceMs = config.shutdownGraceMs, drainMs = 0) => {
     closing ??= drain(drainMs).then(() => stopAccepting(graceMs));

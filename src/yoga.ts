@@ -6,13 +6,14 @@
 
 import { useEngine } from '@envelop/core';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { execute, type GraphQLSchema, printSchema } from 'graphql';
+import { execute, type GraphQLSchema, printSchema, subscribe } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { QueryLimits } from './config.js';
 import type { Context } from './context.js';
 import type { SourceHolder } from './data/reloader.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import type { ReplayCache } from './http/replay-cache.js';
 import { type CacheSizes, createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
 import { costPlugin } from './plugins/cost.js';
@@ -28,16 +29,12 @@ import {
 import { type HttpCacheSettings, httpCachingPlugin, serverFingerprint } from './plugins/http-caching.js';
 import { jitExecutor } from './plugins/jit-executor.js';
 import { documentLimitPlugins } from './plugins/limits.js';
-import {
-  dataVersionPlugin,
-  errorCounter,
-  metricsEndpointPlugin,
-  prometheusPlugin,
-  readinessPlugin,
-} from './plugins/operations.js';
+import { dataVersionPlugin, metricsEndpointPlugin, readinessPlugin } from './plugins/operations.js';
 import { type OperationsOptions, persistedQueriesPlugin, trustedDocuments } from './plugins/persisted-queries.js';
-import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
+import { type ClientIdentity, type RateLimiter, rateLimitPlugin } from './plugins/rate-limit.js';
+import { type RequestMetrics, requestMetricsPlugin } from './plugins/request-metrics.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
+import { type SubscriptionSlots, subscriptionsPlugin } from './plugins/subscriptions.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
 
 export interface NewsYogaOptions {
@@ -56,6 +53,8 @@ export interface NewsYogaOptions {
   logger: YogaLogger | false;
   /** Prometheus registry for /metrics. */
   registry: Registry;
+  /** The request metrics, in that registry. */
+  metrics: RequestMetrics;
   /** Serve /metrics on this instance's port. */
   metricsEndpoint: boolean;
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>` (401 otherwise). */
@@ -67,7 +66,7 @@ export interface NewsYogaOptions {
   /** The response cache's size (0 entries: no cache). */
   responseCache: ResponseCacheLimits;
   /** The per-client budget (null: none). */
-  rateLimit: RateLimitOptions | null;
+  rateLimiter: RateLimiter | null;
   /** Cache-Control of successful GET answers. */
   httpCache: HttpCacheSettings;
   /** Which documents run (any, with client/persisted-operations.json served by hash; or only those). */
@@ -76,15 +75,21 @@ export interface NewsYogaOptions {
   persistedQueryStore?: { maxEntries: number; maxBytes: number };
   /** The built dashboard served at /dashboard (default dashboard/dist/). */
   dashboardDir?: string;
+  /** The subscriptions open, and their limits. */
+  subscriptions: SubscriptionSlots;
+  /** Who sent a request, for the subscription limits (and the budget, which has its own settings). */
+  clients: ClientIdentity;
+  /** The replay cache, told which results it may keep. */
+  replay: ReplayCache;
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
   const { limits, registry, corsOrigins: origins, responseCache: responseLimits } = options;
   // Every cache keyed by what clients send, each bounded by entries and bytes.
   const caches = createCaches(responseLimits, options.persistedQueryStore);
-  // Buckets by client, bounded like the caches.
-  const buckets = options.rateLimit ? rateLimitBuckets(options.rateLimit.maxClients) : null;
-  const countError = errorCounter(registry);
+  const { metrics } = options;
+  const countError = metrics.error;
+  metrics.subscriptionsOpen(registry, () => options.subscriptions.total);
   const trusted = trustedDocuments(options.operations);
 
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -112,18 +117,21 @@ export function createNewsYoga(options: NewsYogaOptions) {
       // spec §7.2.2), which the @graphql-tools executor version that runs on Node 20 does not.
       useEngine({
         execute: cachedExecutor(options.jit ? jitExecutor(1, caches.jit) : execute, caches.response),
+        subscribe,
       }),
       // The dashboard's page and assets, answered before any plugin reads GraphQL parameters: its URLs carry
       // its own state.
       dashboardPagePlugin(options.dashboardDir),
       // Before any plugin that can answer a request by itself: a client over its budget gets nothing else.
-      ...(options.rateLimit && buckets ? [rateLimitPlugin(options.rateLimit, buckets, countError)] : []),
+      ...(options.rateLimiter ? [rateLimitPlugin(options.rateLimiter, countError)] : []),
       errorCodesPlugin(limits, countError),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...documentLimitPlugins(limits, options.introspection),
       persistedQueriesPlugin(options.operations.mode, trusted, caches.persistedQueries),
       knownOperationTypesPlugin(),
       costPlugin(limits, caches.cost),
+      // After the cost, which prices a subscription over the store its context still has.
+      subscriptionsPlugin(options.subscriptions, options.clients),
       executionTimeoutPlugin(limits.executionTimeoutMs),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),
@@ -137,12 +145,15 @@ export function createNewsYoga(options: NewsYogaOptions) {
       graphiqlPagePlugin(() => memoizedGraphiQL(GRAPHIQL_OPTIONS)),
       ...(origins.includes('*') ? [] : [varyOnOriginPlugin()]),
       ...(options.metricsEndpoint ? [metricsEndpointPlugin(registry, options.metricsToken)] : []),
-      prometheusPlugin(registry),
+      requestMetricsPlugin(metrics),
+      options.replay.plugin(),
     ],
   });
+  const buckets = options.rateLimiter?.buckets;
   const cacheSizes = (): Record<string, CacheSizes> => ({
     ...caches.sizes(),
     ...(buckets ? { rateLimit: { entries: buckets.size, bytes: buckets.bytes, maxBytes: buckets.maxBytes } } : {}),
+    replay: { entries: options.replay.size, bytes: options.replay.bytes, maxBytes: options.replay.maxBytes },
   });
   return Object.assign(yoga, { cacheSizes });
 }

@@ -279,4 +279,43 @@ describe('GraphiQL', () => {
       await session.context.close();
     }
   });
+
+  it('runs a subscription over Server-Sent Events and shows its first event', async () => {
+    const session = await openGraphiQL();
+    const { page } = session;
+    try {
+      await withDiagnostics(session, 'graphiql-subscription', async () => {
+        await waitForOperation(page, 'WhoIsMajidAzizi');
+        const editor = operationEditor(page).locator('.monaco-editor').first();
+        await editor.click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Delete');
+        // insertText: no auto-closed braces, as typing would add.
+        await page.keyboard.insertText('subscription Watch { dataVersionChanged { dataVersion previousDataVersion } }');
+        await expect
+          .poll(() => editorText(operationEditor(page)), { timeout: UI_TIMEOUT })
+          .toContain('subscription Watch');
+        await page.waitForTimeout(300); // GraphiQL parses the editor 100 ms after it changes
+        const sent = page.waitForRequest(
+          (request) => request.method() === 'POST' && /subscription\s+Watch\b/.test(request.postData() ?? ''),
+          { timeout: UI_TIMEOUT },
+        );
+        await page.getByRole('button', { name: /^Execute/ }).click();
+        const request = await sent;
+        expect(request.headers().accept, 'GraphiQL asks for Server-Sent Events').toContain('text/event-stream');
+        const version = server?.holder.current().version ?? '';
+        await expect
+          .poll(async () => collapse(await editorText(resultWindow(page))), {
+            timeout: UI_TIMEOUT,
+            message: 'the result pane should show the first event',
+          })
+          .toContain(`"dataVersion": "${version}"`);
+        expect(collapse(await editorText(resultWindow(page)))).toContain('"previousDataVersion": null');
+        await page.screenshot({ path: path.join(outputDir, 'graphiql-subscription.png') });
+      });
+    } finally {
+      expect(session.outsideRequests, 'GraphiQL must not fetch anything from another origin').toEqual([]);
+      await session.context.close();
+    }
+  });
 });

@@ -221,12 +221,19 @@ describe('methods and media types', () => {
     expect(await codedErrors(response)).toHaveLength(1);
   });
 
-  it('refuses a subscription (an operation type the schema does not have) over GET with a published code', async () => {
+  it('answers a subscription asked for as JSON with 406 NOT_ACCEPTABLE (it is answered with Server-Sent Events)', async () => {
+    const response = await fetch(url({ query: 'subscription { dataVersionChanged { dataVersion } }' }), {
+      headers: { accept: 'application/json', [CSRF_HEADER]: '1' },
+    });
+    expect(response.status).toBe(406);
+    expect(await codedErrors(response)).toEqual([ErrorCode.NOT_ACCEPTABLE]);
+  });
+
+  it('refuses a subscription to an introspection field at validation, with a published code', async () => {
     const response = await fetch(url({ query: 'subscription { __typename }' }), {
       headers: { accept: 'application/json', [CSRF_HEADER]: '1' },
     });
-    const codes = await codedErrors(response);
-    expect(codes).toHaveLength(1);
+    expect(await codedErrors(response)).toEqual([ErrorCode.GRAPHQL_VALIDATION_FAILED]);
   });
 
   it('serves GraphiQL to a browser asking for HTML, without the header, and never runs a query for it', async () => {

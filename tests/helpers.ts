@@ -25,7 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** Configuration settings, and the few options that are not configuration (jit, registry, logger). */
 export type TestAppOptions = Partial<Config> &
-  Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock' | 'persistedQueryStore' | 'dashboardDir'>;
+  Pick<NewsgraphOptions, 'jit' | 'registry' | 'logger' | 'clock' | 'persistedQueryStore' | 'dashboardDir' | 'changes'>;
 
 /**
  * The application over `source`, assembled as the server assembles it, to query in-process (`yoga.fetch`).
@@ -34,7 +34,7 @@ export type TestAppOptions = Partial<Config> &
  * client, and suites send thousands.
  */
 export function testApp(source: NewsgraphOptions['source'], options: TestAppOptions = {}): Newsgraph {
-  const { jit, registry, logger, clock, persistedQueryStore, dashboardDir, ...settings } = options;
+  const { jit, registry, logger, clock, persistedQueryStore, dashboardDir, changes, ...settings } = options;
   return createNewsgraph({
     config: testConfig({ responseCacheMaxEntries: 0, rateLimit: false, ...settings }),
     source,
@@ -44,6 +44,7 @@ export function testApp(source: NewsgraphOptions['source'], options: TestAppOpti
     clock,
     persistedQueryStore,
     dashboardDir,
+    changes,
   });
 }
 

@@ -349,7 +349,9 @@ describe('metrics', () => {
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await metrics.text();
     expect(text).toMatch(/^# TYPE graphql_envelop_request counter$/m);
-    expect(text).toMatch(/^graphql_envelop_request\{[^}]*operationType="query"[^}]*\} 4$/m);
+    // The query sent three times ran once: the replay cache answered it twice (counted by HTTP and as replays).
+    expect(text).toMatch(/^graphql_envelop_request\{[^}]*operationType="query"[^}]*\} 2$/m);
+    expect(text).toMatch(/^newsgraph_replayed_responses_total\{statusCode="200"\} 2$/m);
     expect(text).toMatch(/^# TYPE graphql_yoga_http_duration histogram$/m);
     expect(text).toMatch(/^graphql_yoga_http_duration_bucket\{le="\+Inf",[^}]*statusCode="200"[^}]*\} 4$/m);
     expect(text).toMatch(/^graphql_yoga_http_duration_count\{[^}]*\} 4$/m);

@@ -216,10 +216,13 @@ describe('the response cache', () => {
   });
 
   it('is on in the server, and off in its naive configuration (BATCH=false)', async () => {
+    // In the server, the replay cache answers a repeated request before the response cache is asked.
     for (const [overrides, expected] of [
       [{}, 1],
+      [{ replayCacheMaxEntries: 0 }, 1],
       [{ batch: false }, 3],
-      [{ responseCacheMaxEntries: 0 }, 3],
+      [{ responseCacheMaxEntries: 0 }, 1],
+      [{ responseCacheMaxEntries: 0, replayCacheMaxEntries: 0 }, 3],
     ] as const) {
       const running = await startServer(testConfig(overrides));
       try {

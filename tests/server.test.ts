@@ -65,6 +65,18 @@ describe('the server process', () => {
     expect(await exitCode(child)).toBe(0);
   });
 
+  it('buffers the access log and writes every line by the time it exits', async () => {
+    const { child, url, output } = await startMain({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'info']);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send(url, 'POST', QUERY)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(0);
+    const requests = output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"'));
+    expect(requests).toHaveLength(50);
+  });
+
   it('takes its port, host and data directory from the environment', async () => {
     const { url, output } = await startMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(ROOT, 'data') }, []);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);

@@ -11,15 +11,15 @@ export interface LoadResult {
   connections: number;
   /** Seconds the run lasted. */
   seconds: number;
-  /** 2xx responses. */
+  /** Responses with the expected status (2xx, or the target's `status`). */
   responses: number;
-  /** 2xx responses per second. */
+  /** Those responses per second. */
   rps: number;
   p50Ms: number | null;
   p90Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
-  /** Connection errors, timeouts and non-2xx responses (all should be 0). */
+  /** Connection errors, timeouts and responses with another status than expected (all should be 0). */
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -37,8 +37,13 @@ export interface LoadResult {
 
 export interface LoadTarget {
   url: string;
-  /** The JSON request body. */
-  body: string;
+  /** The JSON request body of a POST (the default); absent for a GET. */
+  body?: string;
+  /** GET (with `headers`, such as If-None-Match) instead of a JSON POST. */
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** The status every response must have (default: any 2xx), such as 304 for revalidations. */
+  status?: number;
   /** The server's pid, for its CPU time. */
   pid: number;
 }
@@ -57,12 +62,16 @@ export function runLoad(target: LoadTarget, connections: number, seconds: number
     const machineBefore = machineBusyMsOf();
     const selfBefore = process.cpuUsage();
     const started = performance.now();
+    const method = target.method ?? 'POST';
+    const expected = (status: number) =>
+      target.status === undefined ? status >= 200 && status < 300 : status === target.status;
+    let wrongStatus = 0;
     const instance = autocannon(
       {
         url: target.url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: target.body,
+        method,
+        headers: method === 'POST' ? { 'content-type': 'application/json', ...target.headers } : { ...target.headers },
+        ...(method === 'POST' ? { body: target.body } : {}),
         connections,
         pipelining: 1,
         duration: seconds,
@@ -92,7 +101,7 @@ export function runLoad(target: LoadTarget, connections: number, seconds: number
           maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? null) : null,
           errors: result.errors,
           timeouts: result.timeouts,
-          non2xx: result.non2xx,
+          non2xx: wrongStatus,
           bytesPerResponse: result.requests.total > 0 ? result.throughput.total / result.requests.total : null,
           serverCpuMs,
           serverCpuMsPerResponse: serverCpuMs === null || count === 0 ? null : serverCpuMs / count,
@@ -104,7 +113,10 @@ export function runLoad(target: LoadTarget, connections: number, seconds: number
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-      if (statusCode < 200 || statusCode >= 300) return;
+      if (!expected(statusCode)) {
+        wrongStatus++;
+        return;
+      }
       if (count === latencies.length) {
         const grown = new Float64Array(latencies.length * 2);
         grown.set(latencies);

@@ -3,7 +3,7 @@
  * here and stopped by its own pid. A child's stdout and stderr go to a log file, not to a pipe, so a server
  * that logs every request costs the bench process nothing while it measures; readiness is read from that file.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -208,12 +208,22 @@ export function machineBusyMsOf(): number | null {
   }
 }
 
-/** The arguments (after node's own flags) that start the real server on a corpus, on a free port, logging requests. */
+/**
+ * Compiles the server as `npm start` does (`npm run build`: src/ to dist/), so that serverArgs runs what production
+ * runs. Call once before starting servers.
+ */
+export function buildServer(): void {
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status})`);
+}
+
+/**
+ * The arguments (after node's own flags) that start the real server on a corpus, on a free port, logging requests:
+ * the compiled server, as `npm start` runs it (buildServer first).
+ */
 export function serverArgs(directory: string): string[] {
   return [
-    '--import',
-    'tsx',
-    'src/main.ts',
+    'dist/main.js',
     '--port',
     '0',
     '--host',

@@ -3,20 +3,32 @@ import type { DashboardRun } from '../dashboard.js';
 import type { LoadResult } from './load.js';
 import type { CorpusFacts } from './operations.js';
 
-export type ServerName = 'newsgraph' | 'uncached' | 'physical-json' | 'physical-string' | 'mercurius-jit' | 'naive';
+export type ServerName =
+  | 'newsgraph'
+  | 'revalidate'
+  | 'uncached'
+  | 'physical-json'
+  | 'physical-string'
+  | 'physical-304'
+  | 'mercurius-jit'
+  | 'naive';
 
 export const SERVER_NAMES: readonly ServerName[] = [
   'newsgraph',
+  'revalidate',
   'uncached',
   'physical-json',
   'physical-string',
+  'physical-304',
   'mercurius-jit',
   'naive',
 ];
 
 export const SERVER_LABELS: Record<ServerName, string> = {
   newsgraph: 'newsgraph',
-  uncached: 'newsgraph, response cache off',
+  revalidate: 'newsgraph, GET revalidations (304)',
+  'physical-304': 'physical limit of a revalidation (304)',
+  uncached: 'newsgraph, every response cache off',
   'physical-json': 'physical limit (JSON.stringify)',
   'physical-string': 'physical limit (pre-serialized)',
   'mercurius-jit': 'mercurius + graphql-jit',

@@ -17,6 +17,7 @@ import { MemoryStore } from './memory/memory-store.js';
 import { SearchIndex } from './memory/search-index.js';
 import type { TextIndexData } from './memory/text-index.js';
 import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
+import { type DataVersionChanges, DataVersionListeners } from './version-changes.js';
 
 export interface SourceHolder {
   /** The store new requests should use. */
@@ -164,6 +165,9 @@ export interface DataWatcher {
 
 export class DataHolder implements SourceHolder {
   private store: NewsDataSource;
+  private readonly listeners = new DataVersionListeners();
+  /** Every reload that changed the version, once the new store serves requests (the subscription's events). */
+  readonly changes: DataVersionChanges = this.listeners;
   /** Reloads run one at a time. */
   private running: Promise<ReloadResult> | null = null;
   /** The one reload queued behind the running one, shared by every caller that asked meanwhile. */
@@ -236,8 +240,11 @@ export class DataHolder implements SourceHolder {
       );
       await nextTurn();
       const next = new MemoryStore(data, Promise.resolve(searchIndex));
-      const changed = next.version !== this.store.version;
+      const previous = this.store.version;
+      const changed = next.version !== previous;
       this.store = next; // one assignment: a request sees the old store or the new one, never a mix
+      if (changed)
+        this.listeners.emit({ dataVersion: next.version, previousDataVersion: previous, changedAt: new Date() });
       const ms = Math.round(performance.now() - started);
       this.lastReload = { ok: true, at, ms };
       this.logger?.info({ dataVersion: next.version, changed, ms }, changed ? 'data reloaded' : 'data unchanged');

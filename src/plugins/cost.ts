@@ -377,36 +377,44 @@ export function costPlugin(limits: CostLimits, cache: BoundedCache<OperationPric
   };
   const refusal = (message: string, cost: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, cost, ...extra } });
+  /** The requested cost of an operation within the limits, or the refusal of one over them (null: not priced). */
+  const check = (args: ExecutionArgs): { requested: number } | { refusal: ExecutionResult } | null => {
+    if (isIntrospectionOnly(args.document)) return null;
+    let price: OperationPrice;
+    try {
+      price = priceOf(args);
+    } catch {
+      return null; // variables that do not coerce: execution reports them
+    }
+    const requested = price.cost;
+    if (requested <= maxCost && price.nodes <= maxNodes) return { requested };
+    const overCost = requested > maxCost;
+    const largest = overCost ? price.largest : price.largestNodes;
+    const cost = { requested, actual: 0, limit: maxCost, ...(largest ? { largest } : {}) };
+    const where = largest
+      ? ` The field that contributes most is ${largest.path}: ${formatted(largest.cost)} of ${formatted(overCost ? requested : price.nodes)}.`
+      : '';
+    const error = overCost
+      ? refusal(
+          `Query cost ${formatted(requested)} exceeds the limit of ${formatted(maxCost)}.${where} Ask for smaller pages (first/last) or fewer nested lists.`,
+          cost,
+        )
+      : refusal(
+          `Query can return up to ${formatted(price.nodes)} objects, more than the limit of ${formatted(maxNodes)}.${where} Ask for smaller pages (first/last) or fewer nested lists.`,
+          cost,
+          { nodes: { requested: price.nodes, limit: maxNodes } },
+        );
+    return { refusal: { errors: [error], extensions: { cost } } };
+  };
   return {
     onExecute: ({ args, setResultAndStopExecution }) => {
-      if (isIntrospectionOnly(args.document)) return;
-      let price: OperationPrice;
-      try {
-        price = priceOf(args);
-      } catch {
-        return; // variables that do not coerce: execution reports them
-      }
-      const requested = price.cost;
-      if (requested > maxCost || price.nodes > maxNodes) {
-        const overCost = requested > maxCost;
-        const largest = overCost ? price.largest : price.largestNodes;
-        const cost = { requested, actual: 0, limit: maxCost, ...(largest ? { largest } : {}) };
-        const where = largest
-          ? ` The field that contributes most is ${largest.path}: ${formatted(largest.cost)} of ${formatted(overCost ? requested : price.nodes)}.`
-          : '';
-        const error = overCost
-          ? refusal(
-              `Query cost ${formatted(requested)} exceeds the limit of ${formatted(maxCost)}.${where} Ask for smaller pages (first/last) or fewer nested lists.`,
-              cost,
-            )
-          : refusal(
-              `Query can return up to ${formatted(price.nodes)} objects, more than the limit of ${formatted(maxNodes)}.${where} Ask for smaller pages (first/last) or fewer nested lists.`,
-              cost,
-              { nodes: { requested: price.nodes, limit: maxNodes } },
-            );
-        setResultAndStopExecution({ errors: [error], extensions: { cost } });
+      const checked = check(args);
+      if (!checked) return;
+      if ('refusal' in checked) {
+        setResultAndStopExecution(checked.refusal);
         return;
       }
+      const { requested } = checked;
       return {
         onExecuteDone: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) return;
@@ -414,6 +422,12 @@ export function costPlugin(limits: CostLimits, cache: BoundedCache<OperationPric
           setResult({ ...result, extensions: { ...result.extensions, cost } });
         },
       };
+    },
+    // A subscription is priced as a query is (its selection over its events' payload) and refused the same way;
+    // its events report no cost (a stream has no one answer to report it on).
+    onSubscribe: ({ args, setResultAndStopExecution }) => {
+      const checked = check(args);
+      if (checked && 'refusal' in checked) setResultAndStopExecution(checked.refusal);
     },
   };
 }

@@ -1,7 +1,6 @@
-/** What operators read: readiness, the data version of every response, and the Prometheus metrics. */
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+/** What operators read: readiness, the data version of every response, and the metrics endpoint (request-metrics.ts). */
 import type { Plugin } from 'graphql-yoga';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Context } from '../context.js';
 import type { SourceHolder } from '../data/reloader.js';
 import { METRICS_PATH, metricsAnswer } from '../metrics.js';
@@ -46,53 +45,4 @@ export function metricsEndpointPlugin(registry: Registry, token: string | undefi
       endResponse(new fetchAPI.Response(answer.body, { status: answer.status, headers: answer.headers }));
     },
   };
-}
-
-/** Counts the errors sent to clients by their code (newsgraph_errors_total); returns the function to call per error. */
-export function errorCounter(registry: Registry): (code: string) => void {
-  const errorsByCode = new Counter({
-    name: 'newsgraph_errors_total',
-    help: 'GraphQL errors sent to clients, by extensions.code',
-    labelNames: ['code'],
-    registers: [registry],
-  });
-  return (code) => errorsByCode.inc({ code });
-}
-
-/** The request metrics the README documents, into `registry` (served by metricsEndpointPlugin or server.ts). */
-export function prometheusPlugin(registry: Registry): Plugin {
-  return usePrometheus({
-    endpoint: false,
-    registry,
-    // Every label has a bounded set of values: nothing a client chooses (the URL, the operation name, the
-    // path of an error, made of the client's aliases) becomes a label, or every distinct value would be a
-    // new series, a memory leak any client could drive, and one client's aliases readable by the scraper.
-    // The errors are counted by code in newsgraph_errors_total; graphql_envelop_error_result keeps the
-    // phase and the operation type (query, mutation, subscription). The method is one of node's parser's.
-    labels: {
-      method: true,
-      statusCode: true,
-      url: false,
-      operationName: false,
-      operationType: true,
-      path: false,
-      phase: true,
-    },
-    // The metrics the README documents, and no others: the plugin's defaults also walk every document
-    // for deprecated fields and keep summaries, which measured ~10% of a small request's CPU.
-    metrics: {
-      graphql_yoga_http_duration: true,
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_schema_change: false,
-    },
-  });
 }

@@ -88,6 +88,9 @@ export class ClientBudgets {
   }
 }
 
+/** What opening a subscription costs: the one object each of its events carries. */
+export const SUBSCRIPTION_COST = 1;
+
 /** The cost a response is charged: the objects it really returned when the cost plugin reports them, else its requested cost. */
 export function chargedCost(cost: unknown): number {
   const { actual, requested } = (cost ?? {}) as { actual?: unknown; requested?: unknown };
@@ -106,39 +109,113 @@ export function addressKey(address: string): string {
   return `ip:${prefix.join(':')}::/64`;
 }
 
-/** The request's address: its socket's, or the nearest untrusted one in X-Forwarded-For (trusted proxies). */
-function remoteAddress(
-  serverContext: { req?: IncomingMessage },
-  trust: ((address: string, index: number) => boolean) | null,
-): string | undefined {
-  const req = serverContext.req;
-  if (!req?.socket?.remoteAddress) return undefined;
-  return trust ? proxyaddr(req, trust) : req.socket.remoteAddress;
-}
-
 /** Requests with no address (in-process, through yoga.fetch) share this key. */
 export const NO_ADDRESS_KEY = 'no-address';
 
-export function rateLimitPlugin(
-  options: RateLimitOptions,
-  buckets: BoundedCache<Bucket>,
-  onRefuse: (code: string) => void = () => {},
-): Plugin {
-  const { points: capacity, refillPerSecond } = options;
-  const clock = options.clock ?? (() => performance.now());
-  const keyHeader = options.keyHeader || null;
-  const trust = options.trustedProxies.length > 0 ? proxyaddr.compile(options.trustedProxies) : null;
+/**
+ * Who sent a request, as the budget and the subscription limits count clients: the value of the API-key header
+ * when one is configured and sent (hashed), otherwise the address (the socket's, or the nearest untrusted one in
+ * X-Forwarded-For when the socket is a trusted proxy), or NO_ADDRESS_KEY for a request with no socket.
+ */
+export class ClientIdentity {
+  private readonly keyHeader: string | null;
+  private readonly trust: ((address: string, index: number) => boolean) | null;
+
+  constructor(settings: Pick<RateLimitSettings, 'keyHeader' | 'trustedProxies'>) {
+    this.keyHeader = settings.keyHeader || null;
+    this.trust = settings.trustedProxies.length > 0 ? proxyaddr.compile(settings.trustedProxies) : null;
+  }
+
+  /** The header that names the client (lower case), or null: it changes no answer, only whose budget pays. */
+  get header(): string | null {
+    return this.keyHeader;
+  }
+
+  /** The client of a node request (server.ts answers some requests before yoga). */
+  ofNodeRequest(req: IncomingMessage): string {
+    const apiKey = this.keyHeader && req.headers[this.keyHeader];
+    if (typeof apiKey === 'string' && apiKey) return `key:${hashed(apiKey)}`;
+    return this.ofAddress(req);
+  }
+
+  /** The client of a Fetch request, with the node request in its server context when it came over HTTP. */
+  of(request: Request, serverContext: { req?: IncomingMessage }): string {
+    const apiKey = this.keyHeader && request.headers.get(this.keyHeader);
+    if (apiKey) return `key:${hashed(apiKey)}`;
+    return this.ofAddress(serverContext.req);
+  }
+
+  private ofAddress(req: IncomingMessage | undefined): string {
+    if (!req?.socket?.remoteAddress) return NO_ADDRESS_KEY;
+    return addressKey(this.trust ? proxyaddr(req, this.trust) : req.socket.remoteAddress);
+  }
+}
+
+/** The budget headers of an answer (the IETF draft's RateLimit-Limit, -Remaining and -Reset). */
+export interface BudgetHeaders {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+/**
+ * The per-client budget, as the plugin applies it and the replay cache (src/http/replay-cache.ts) applies it to
+ * the answers it replays: one set of buckets, one clock, one way of naming clients.
+ */
+export class RateLimiter {
+  readonly identity: ClientIdentity;
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+  private readonly budgets: ClientBudgets;
+  private readonly clock: () => number;
+
+  constructor(
+    options: RateLimitOptions,
+    readonly buckets: BoundedCache<Bucket>,
+  ) {
+    this.capacity = options.points;
+    this.refillPerSecond = options.refillPerSecond;
+    this.clock = options.clock ?? (() => performance.now());
+    this.identity = new ClientIdentity(options);
+    this.budgets = new ClientBudgets(this.capacity, this.refillPerSecond, buckets);
+  }
+
+  /** Whole seconds until `client` may be served, or 0 when it may be now (it has a point left). */
+  retryAfter(client: string): number {
+    const available = this.budgets.balance(client, this.clock());
+    // One point, give or take the rounding of fractions of a second: a client that waited Retry-After is served.
+    if (available >= 1 - 1e-9) return 0;
+    return Math.max(1, this.budgets.seconds(1 - available));
+  }
+
+  /** Takes `cost` points from `client` (its answer has been made) and returns its answer's budget headers. */
+  charge(client: string, cost: number): BudgetHeaders {
+    const remaining = this.budgets.charge(client, cost, this.clock());
+    return {
+      limit: String(this.capacity),
+      remaining: String(Math.max(0, Math.floor(remaining))),
+      reset: String(this.budgets.seconds(this.capacity - remaining)),
+    };
+  }
+
+  /** The 429 answer of a client that must wait `retryAfter` seconds. */
+  refusal(retryAfter: number): { body: string; headers: Record<string, string> } {
+    const { capacity, refillPerSecond } = this;
+    return {
+      body: errorBody(
+        ErrorCode.RATE_LIMITED,
+        `This client has spent its budget of ${capacity} cost points, which refills at ${refillPerSecond} points a second: retry in ${retryAfter} s.`,
+        { limit: capacity, refillPerSecond, retryAfter },
+      ),
+      headers: { 'content-type': JSON_MEDIA_TYPE, 'retry-after': String(retryAfter) },
+    };
+  }
+}
+
+export function rateLimitPlugin(limiter: RateLimiter, onRefuse: (code: string) => void = () => {}): Plugin {
   let endpoint = '/graphql';
   /** The client and the cost of each request on the GraphQL endpoint, from its start to its response. */
   const requests = new WeakMap<Request, { key: string; cost: number }>();
-
-  const clientKey = (request: Request, serverContext: { req?: IncomingMessage }): string => {
-    const apiKey = keyHeader && request.headers.get(keyHeader);
-    if (apiKey) return `key:${hashed(apiKey)}`;
-    const address = remoteAddress(serverContext, trust);
-    return address === undefined ? NO_ADDRESS_KEY : addressKey(address);
-  };
-  const budgets = new ClientBudgets(capacity, refillPerSecond, buckets);
 
   return {
     onYogaInit: ({ yoga }) => {
@@ -148,36 +225,28 @@ export function rateLimitPlugin(
       // The GraphQL endpoint only (yoga also serves it with a trailing slash): /health, /ready and /metrics are
       // for load balancers and scrapers, whatever their address spent.
       if (url.pathname !== endpoint && url.pathname !== `${endpoint}/`) return;
-      const key = clientKey(request, serverContext as { req?: IncomingMessage });
+      const key = limiter.identity.of(request, serverContext as { req?: IncomingMessage });
       requests.set(request, { key, cost: 0 });
-      const available = budgets.balance(key, clock());
-      // One point, give or take the rounding of fractions of a second: a client that waited Retry-After is served.
-      if (available >= 1 - 1e-9) return;
-      const retryAfter = Math.max(1, budgets.seconds(1 - available));
+      const retryAfter = limiter.retryAfter(key);
+      if (retryAfter === 0) return;
       onRefuse(ErrorCode.RATE_LIMITED);
-      endResponse(
-        new fetchAPI.Response(
-          errorBody(
-            ErrorCode.RATE_LIMITED,
-            `This client has spent its budget of ${capacity} cost points, which refills at ${refillPerSecond} points a second: retry in ${retryAfter} s.`,
-            { limit: capacity, refillPerSecond, retryAfter },
-          ),
-          { status: 429, headers: { 'content-type': JSON_MEDIA_TYPE, 'retry-after': String(retryAfter) } },
-        ),
-      );
+      const { body, headers } = limiter.refusal(retryAfter);
+      endResponse(new fetchAPI.Response(body, { status: 429, headers }));
     },
     onResultProcess: ({ request, result }) => {
       const state = requests.get(request);
-      if (!state || Array.isArray(result) || Symbol.asyncIterator in result) return;
-      state.cost = chargedCost(result.extensions?.cost);
+      if (!state || Array.isArray(result)) return;
+      // A subscription is charged when it opens, before its first event: its events are not priced one by one
+      // (the subscription limits bound how many a client keeps open).
+      state.cost = Symbol.asyncIterator in result ? SUBSCRIPTION_COST : chargedCost(result.extensions?.cost);
     },
     onResponse: ({ request, response }) => {
       const state = requests.get(request);
       if (!state) return;
-      const remaining = budgets.charge(state.key, state.cost, clock());
-      response.headers.set('RateLimit-Limit', String(capacity));
-      response.headers.set('RateLimit-Remaining', String(Math.max(0, Math.floor(remaining))));
-      response.headers.set('RateLimit-Reset', String(budgets.seconds(capacity - remaining)));
+      const { limit, remaining, reset } = limiter.charge(state.key, state.cost);
+      response.headers.set('RateLimit-Limit', limit);
+      response.headers.set('RateLimit-Remaining', remaining);
+      response.headers.set('RateLimit-Reset', reset);
     },
   };
 }

@@ -4,6 +4,7 @@ import './affiliation.js';
 import './article.js';
 import './claim.js';
 import './co-mention.js';
+import './data-version.js';
 import './entities.js';
 import './entity.js';
 import './event-relation.js';
