@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { type Config, httpOptionsOf, limitsOf, rateLimitOf } from './config.js';
 import { type Context, createContext } from './context.js';
 import { fixedSource, type SourceHolder } from './data/reloader.js';
-import type { NewsDataSource } from './data/source.js';
+import type { NewsDataSource } from './data/contract.js';
 import { withJitResolveTypes } from './plugins/jit-executor.js';
 import { schema } from './schema/index.js';
 import { createNewsYoga, type NewsYoga } from './yoga.js';

@@ -14,7 +14,7 @@ import {
 } from './data/entity-types.js';
 import type { EntityKey, EntityRecord } from './data/records.js';
 import { RequestWork } from './data/request-work.js';
-import type { NewsDataSource } from './data/source.js';
+import type { NewsDataSource } from './data/contract.js';
 
 export interface ContextOptions {
   /** Batch loads (the default). Off only to measure the naive cost in benchmarks. */

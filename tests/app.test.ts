@@ -11,7 +11,7 @@ import { configFor } from '../src/config.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 import type { SourceHolder } from '../src/data/reloader.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
 
 const directories: string[] = [];

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStore } from '../src/data/load-store.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;

@@ -13,7 +13,7 @@ import { MemoryStore } from '../src/data/memory-store.js';
 import type { ArticleRecord } from '../src/data/records.js';
 import { DeadlineExceededError, RequestWork } from '../src/data/request-work.js';
 import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, SearchIndex } from '../src/data/search-index.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { forEachTerm, MAX_QUERY_WORDS } from '../src/data/text-index.js';
 import { TEXT_ARGUMENT_COST } from '../src/plugins/cost.js';
 import type { NewsYoga } from '../src/yoga.js';

@@ -11,7 +11,7 @@ import { generateCorpus } from '../scripts/generate-corpus.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 import type { MemoryStore } from '../src/data/memory-store.js';
-import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/source.js';
+import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/contract.js';
 import { type TestAppOptions, testApp } from './helpers.js';
 
 let workspace = '';

@@ -5,7 +5,7 @@ import { createLoaders } from '../src/context.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../src/data/entity-types.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory-store.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { schema } from '../src/schema/index.js';
 import { loadRequired } from '../src/schema/shared/references.js';
 import { createTestApi, DATA_DIR } from './helpers.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
 import { noneMatchMatches } from '../src/plugins/http-caching.js';
 import type { NewsYoga } from '../src/yoga.js';

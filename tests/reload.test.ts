@@ -15,7 +15,7 @@ import { generateCorpus } from '../scripts/generate-corpus.js';
 import type { Config } from '../src/config.js';
 import { loadStore } from '../src/data/load-store.js';
 import { DataHolder, type ReloadLogger, type ReloadResult, type SourceHolder } from '../src/data/reloader.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { startServer } from '../src/server.js';
 import type { NewsYoga } from '../src/yoga.js';
 import { editedFixtures, testApp, testConfig } from './helpers.js';

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, loadConfig } from '../src/config.js';
 import { loadStore } from '../src/data/load-store.js';
 import { DataHolder } from '../src/data/reloader.js';
-import type { NewsDataSource } from '../src/data/source.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { startServer } from '../src/server.js';
 import type { NewsYoga } from '../src/yoga.js';
 import { createTestApi, DATA_DIR, editedFixtures, testApp, testConfig } from './helpers.js';

@@ -12,19 +12,34 @@
  *   position into an opaque cursor bound to its list and order, so a cursor from one list is refused by another.
  *
  * Every batch method answers in key (query) order, with null or an empty page for what it does not know.
+ *
+ * Changes from the draft (b0d9775), made while moving the memory store and the schema onto it:
+ * 1. Page.hasBefore/hasAfter are defined for every window, an empty page included (see Page).
+ * 2. Mentions in an article: [start, end DESC, entity key] (at one start the longest mention first, as the loader
+ *    has always ordered them and the API has always answered), not [start, end, entity key].
+ * 3. Every order's key is written down as data (OrderKey: its name, what each part holds, each part's direction;
+ *    articleOrderKey, entityOrderKey, MENTIONS_OF_ENTITY, MENTIONS_IN_ARTICLE, CO_MENTIONS), so the API checks a
+ *    cursor's position against it before a backend sees it (a backend may bind the values to typed parameters),
+ *    and a backend reads its directions instead of restating them.
+ * 4. The defaults are functions (articleOrderOf, entityOrderOf): FIRST_MENTION with `mentionedIn`, NAME otherwise.
+ * 5. The position of an item as functions of its record (articlePosition, entityPosition, mentionOfEntityPosition,
+ *    mentionInArticlePosition, coMentionPosition): the rules executable, what the contract tests compare against.
+ * 6. topEntities' ranking, ties included, is written down (TOP_ENTITIES, topEntityPosition).
+ * 7. How text parts compare in a database (code units, and where COLLATE "C" differs), in comparePositions.
  */
 
 import type { TimeInterval } from './dates.js';
 import type { EntityPlural, EntityRecordOf, EntityType } from './entity-types.js';
-import type {
-  AffiliationRecord,
-  ArticleRecord,
-  EntityKey,
-  EventRelationRecord,
-  InvolvementRecord,
-  MentionRecord,
-  OrganizationRelationRecord,
-  ParticipationRecord,
+import {
+  type AffiliationRecord,
+  type ArticleRecord,
+  type EntityKey,
+  type EventRelationRecord,
+  entityKeyString,
+  type InvolvementRecord,
+  type MentionRecord,
+  type OrganizationRelationRecord,
+  type ParticipationRecord,
 } from './records.js';
 import type { RequestWork } from './request-work.js';
 
@@ -41,7 +56,9 @@ export type Position = readonly SortValue[];
 
 /**
  * Which page of a list a request wants (keyset): the items strictly after `after` and strictly before `before`
- * (either may be absent), then the first `size` of them (FORWARD) or the last `size` (BACKWARD).
+ * (either may be absent), then the first `size` of them (FORWARD) or the last `size` (BACKWARD). The API passes
+ * only positions of cursors it issued for the same list and order, checked against the order's OrderKey (as many
+ * parts, each of its kind): a backend need not check them again.
  */
 export interface Window {
   size: number;
@@ -62,7 +79,15 @@ export interface Page<T> {
   items: PageItem<T>[];
   /** Items in the whole list (all filters applied, no window); -1 when the window did not ask (`count: false`). */
   totalCount: number;
-  /** Whether the list has items before the first of the page / after the last (within the whole list). */
+  /**
+   * Whether the whole list (filters applied, no window) has items before the page's first item / after its last.
+   * For an empty page, where the page would have been: going FORWARD it starts just after `after` (or at the start
+   * of the list), going BACKWARD it ends just before `before` (or at the end of the list). So going FORWARD,
+   * hasBefore is whether an item sorts at or before `after` (false without `after`), and hasAfter whether an item
+   * sorts after the page's last item (for an empty page: after `after`, or any item without `after`); going
+   * BACKWARD the mirror image (hasAfter: an item at or after `before`; hasBefore: an item before the page's first,
+   * or for an empty page before `before`, or any item without `before`). Relay's hasPreviousPage/hasNextPage.
+   */
   hasBefore: boolean;
   hasAfter: boolean;
 }
@@ -106,7 +131,12 @@ export function dateSortKey(date: string | null | undefined): string | null {
   return date ? date : null;
 }
 
-/** Compares two positions value by value: text by code units, numbers numerically, null after any value. */
+/**
+ * Compares two positions value by value: text by UTF-16 code units, numbers numerically, null after any value.
+ * A database compares the text parts with COLLATE "C" (bytes of UTF-8, that is code points): the same order for
+ * every key textSortKey makes except private-use characters and U+FFFD against characters beyond U+FFFF, which
+ * no fixture holds.
+ */
 export function comparePositions(a: Position, b: Position, directions: readonly SortDirection[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i] ?? null;
@@ -132,7 +162,7 @@ export function comparePositions(a: Position, b: Position, directions: readonly 
  *   undated, last in either direction —, textSortKey(name), slug]; FIRST_MENTION (the default with `mentionedIn`)
  *   [offset of the first mention in that article, slug].
  * Mentions of an entity: newest article first [dateSortKey(article publishedAt) DESC, article slug, start].
- * Mentions in an article: reading order [start, end, entity key string].
+ * Mentions in an article: reading order [start, end DESC (the longest first), entity key string].
  * Co-mentions of an entity: [sharedArticles DESC, textSortKey(other's name), other's entity key string].
  * Claims (issue 14) follow the same pattern: [asOf date DESC, article slug, start].
  */
@@ -144,6 +174,150 @@ export const ORDERING = {
 /** The directions of each part of an order's key, tie-break included (see ORDERING). */
 export function keyDirections(parts: number, first: SortDirection): SortDirection[] {
   return [first, ...Array.from({ length: parts - 1 }, () => 'ASC' as const)];
+}
+
+/** What one part of a position holds: a string; a whole number (≥ 0); a dateSortKey (a string, or null for none). */
+export type KeyPart = 'text' | 'integer' | 'date';
+
+/**
+ * The key of one order of one list: a name (what a cursor records, so that a cursor is refused by another order),
+ * what each part of a position holds, and each part's direction (the input of comparePositions).
+ */
+export interface OrderKey {
+  name: string;
+  parts: readonly KeyPart[];
+  directions: readonly SortDirection[];
+}
+
+const ARTICLE_KEY_PARTS: Record<ArticleOrderField, readonly KeyPart[]> = {
+  PUBLISHED_AT: ['date', 'text'],
+  HEADLINE: ['text', 'text'],
+};
+
+const ENTITY_KEY_PARTS: Record<EntityOrderField | 'FIRST_MENTION', readonly KeyPart[]> = {
+  NAME: ['text', 'text'],
+  ARTICLE_COUNT: ['integer', 'text', 'text'],
+  MENTION_COUNT: ['integer', 'text', 'text'],
+  START_DATE: ['date', 'text', 'text'],
+  FIRST_MENTION: ['integer', 'text'],
+};
+
+function orderKey(field: string, direction: SortDirection, parts: readonly KeyPart[]): OrderKey {
+  return { name: `${field} ${direction}`, parts, directions: keyDirections(parts.length, direction) };
+}
+
+/** The order an article query asks for, its default (PUBLISHED_AT DESC) filled in. */
+export function articleOrderOf(query: Pick<ArticleListQuery, 'order'>): {
+  field: ArticleOrderField;
+  direction: SortDirection;
+} {
+  return query.order ?? { field: 'PUBLISHED_AT', direction: ORDERING.articles.PUBLISHED_AT };
+}
+
+/** The order an entity query asks for, its default filled in: FIRST_MENTION with `mentionedIn`, else NAME ASC. */
+export function entityOrderOf(query: { filter: SharedEntityFilter; order?: EntityListQuery<EntityType>['order'] }): {
+  field: EntityOrderField | 'FIRST_MENTION';
+  direction: SortDirection;
+} {
+  if (query.order) return query.order;
+  return query.filter.mentionedIn
+    ? { field: 'FIRST_MENTION', direction: ORDERING.entities.FIRST_MENTION }
+    : { field: 'NAME', direction: ORDERING.entities.NAME };
+}
+
+export function articleOrderKey(order: { field: ArticleOrderField; direction: SortDirection }): OrderKey {
+  return orderKey(order.field, order.direction, ARTICLE_KEY_PARTS[order.field]);
+}
+
+export function entityOrderKey(order: { field: EntityOrderField | 'FIRST_MENTION'; direction: SortDirection }): OrderKey {
+  return orderKey(order.field, order.direction, ENTITY_KEY_PARTS[order.field]);
+}
+
+/** Mentions of an entity: [dateSortKey(article's publishedAt) DESC, article slug, start]. */
+export const MENTIONS_OF_ENTITY: OrderKey = {
+  name: 'NEWEST_ARTICLE_FIRST',
+  parts: ['date', 'text', 'integer'],
+  directions: ['DESC', 'ASC', 'ASC'],
+};
+
+/** Mentions in an article: [start, end DESC, entity key string]. */
+export const MENTIONS_IN_ARTICLE: OrderKey = {
+  name: 'READING',
+  parts: ['integer', 'integer', 'text'],
+  directions: ['ASC', 'DESC', 'ASC'],
+};
+
+/** Co-mentions of an entity: [sharedArticles DESC, textSortKey(other's name), other's entity key string]. */
+export const CO_MENTIONS: OrderKey = {
+  name: 'STRONGEST_FIRST',
+  parts: ['integer', 'text', 'text'],
+  directions: ['DESC', 'ASC', 'ASC'],
+};
+
+/**
+ * topEntities' ranking (in the window asked): [articleCount DESC, mentionCount DESC, textSortKey(name), entity key
+ * string]. A ranking, not a paged list: no cursor ever carries it.
+ */
+export const TOP_ENTITIES: OrderKey = {
+  name: 'MOST_ARTICLES',
+  parts: ['integer', 'integer', 'text', 'text'],
+  directions: ['DESC', 'DESC', 'ASC', 'ASC'],
+};
+
+// ───────────────────────────── positions of records ─────────────────────────────
+
+/** An article's position in an article list ordered by `field`. */
+export function articlePosition(
+  article: Pick<ArticleRecord, 'slug' | 'headline' | 'publishedAt'>,
+  field: ArticleOrderField,
+): Position {
+  return field === 'HEADLINE'
+    ? [textSortKey(article.headline), article.slug]
+    : [dateSortKey(article.publishedAt), article.slug];
+}
+
+/**
+ * An entity's position in an entity list ordered by `field`: `counts` for ARTICLE_COUNT and MENTION_COUNT (its
+ * mentions in the whole corpus), `firstMention` for FIRST_MENTION (the start of its first mention in the article
+ * of `mentionedIn`).
+ */
+export function entityPosition(
+  entity: { slug: string; name: string; startDate?: string | null },
+  field: EntityOrderField | 'FIRST_MENTION',
+  facts: { counts?: MentionCounts; firstMention?: number } = {},
+): Position {
+  switch (field) {
+    case 'NAME':
+      return [textSortKey(entity.name), entity.slug];
+    case 'ARTICLE_COUNT':
+      return [facts.counts?.articleCount ?? 0, textSortKey(entity.name), entity.slug];
+    case 'MENTION_COUNT':
+      return [facts.counts?.mentionCount ?? 0, textSortKey(entity.name), entity.slug];
+    case 'START_DATE':
+      return [dateSortKey(entity.startDate), textSortKey(entity.name), entity.slug];
+    case 'FIRST_MENTION':
+      return [facts.firstMention ?? 0, entity.slug];
+  }
+}
+
+/** A mention's position among its entity's mentions; `publishedAt` is its article's. */
+export function mentionOfEntityPosition(mention: MentionRecord, publishedAt: string): Position {
+  return [dateSortKey(publishedAt), mention.article, mention.start];
+}
+
+/** A mention's position among its article's mentions. */
+export function mentionInArticlePosition(mention: MentionRecord): Position {
+  return [mention.start, mention.end, entityKeyString(mention.entity)];
+}
+
+/** A co-mention's position among an entity's co-mentions; `name` is the other entity's. */
+export function coMentionPosition(coMention: CoMention, name: string): Position {
+  return [coMention.sharedArticles, textSortKey(name), entityKeyString(coMention.entity)];
+}
+
+/** An entity's place in topEntities' ranking (TOP_ENTITIES); `name` is the entity's. */
+export function topEntityPosition(count: EntityCount, name: string): Position {
+  return [count.articleCount, count.mentionCount, textSortKey(name), entityKeyString(count.entity)];
 }
 
 // ───────────────────────────── queries ─────────────────────────────
@@ -327,13 +501,14 @@ export interface NewsDataSource extends EntitiesBySlug, EntityLists {
   organizationRelationsByOrganization(organizationSlugs: readonly string[]): Promise<OrganizationRelationRecord[][]>;
   eventRelationsByEvent(eventSlugs: readonly string[]): Promise<EventRelationRecord[][]>;
 
-  // Paged lists: one page per query, in query order.
+  // Paged lists: one page per query, in query order; each list in the order its OrderKey describes.
+  /** Article slugs, by articleOrderKey(articleOrderOf(query)). (`listPersons`… by entityOrderKey(entityOrderOf(query)).) */
   listArticles(queries: readonly ArticleListQuery[], work?: RequestWork): Promise<Page<string>[]>;
-  /** Mentions in an article, reading order. */
+  /** Mentions in an article, reading order (MENTIONS_IN_ARTICLE). */
   listMentionsInArticle(queries: readonly { article: string; window: Window }[]): Promise<Page<MentionRecord>[]>;
-  /** Mentions of an entity (`Person:slug`), newest article first, then reading order. */
+  /** Mentions of an entity (`Person:slug`), newest article first, then reading order (MENTIONS_OF_ENTITY). */
   listMentionsOfEntity(queries: readonly { entity: string; window: Window }[]): Promise<Page<MentionRecord>[]>;
-  /** The other entities mentioned in the same articles as an entity, strongest first. */
+  /** The other entities mentioned in the same articles as an entity, strongest first (CO_MENTIONS). */
   listCoMentions(
     queries: readonly { entity: string; window: Window }[],
     work?: RequestWork,
@@ -352,6 +527,7 @@ export interface NewsDataSource extends EntitiesBySlug, EntityLists {
   // Aggregates.
   stats(): Promise<CorpusStats>;
   mentionCountsByEntity(entityKeys: readonly string[]): Promise<MentionCounts[]>;
+  /** The `limit` entities of `types` mentioned in the most articles published in the window, ranked by TOP_ENTITIES. */
   topEntities(query: {
     types: readonly EntityType[];
     from?: string | null;

@@ -1,4 +1,4 @@
-import type { NewsDataSource } from './source.js';
+import type { NewsDataSource } from './contract.js';
 
 /**
  * Wraps a data source so every data-access call is counted by method name: how tests prove batching and

@@ -46,7 +46,7 @@ import {
   type SearchHit,
   type SearchTarget,
   type TimeBucket,
-} from './source.js';
+} from './contract.js';
 import { foldForSearch } from './text-index.js';
 
 function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {

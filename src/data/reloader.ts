@@ -15,7 +15,7 @@ import { loadStore } from './load-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
 import { SearchIndex } from './search-index.js';
-import type { NewsDataSource } from './source.js';
+import type { NewsDataSource } from './contract.js';
 import type { TextIndexData } from './text-index.js';
 
 export interface SourceHolder {

@@ -14,7 +14,7 @@ import { ENTITY_TYPES } from './entity-types.js';
 import type { ArticleRecord, EntityRecord } from './records.js';
 import { entityKeyString } from './records.js';
 import type { RequestWork } from './request-work.js';
-import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './source.js';
+import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './contract.js';
 import {
   buildTextIndex,
   type FieldIndex,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord } from '../data/records.js';
-import type { ArticleQuery } from '../data/source.js';
+import type { ArticleQuery } from '../data/contract.js';
 import { entityLists } from './entities.js';
 import { MentionConnection, MentionRef } from './mention.js';
 import { connectionFromItems, connectionFromKeys } from './shared/connections.js';

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import type { CoMention } from '../data/source.js';
+import type { CoMention } from '../data/contract.js';
 import { EntityRef } from './entity.js';
 import { loadRequired } from './shared/references.js';
 

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
 import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../data/records.js';
-import type { SearchHighlight, SearchHit, SearchTarget } from '../data/source.js';
+import type { SearchHighlight, SearchHit, SearchTarget } from '../data/contract.js';
 import { pageEndBound } from '../pagination.js';
 import { ArticleRef } from './article.js';
 import { entityLists } from './entities.js';

@@ -9,7 +9,7 @@ import { builder } from '../../builder.js';
 import type { Loaders } from '../../context.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../../data/records.js';
-import type { EntityOrderField, EntityQuery } from '../../data/source.js';
+import type { EntityOrderField, EntityQuery } from '../../data/contract.js';
 import type { PageArgs } from '../../pagination.js';
 import { connectionFromKeys } from './connections.js';
 import { ENTITY_ORDER_FIELDS, entityOrder, entityOrderInput, idOfType, searchTextSchema, slugOfId } from './filters.js';

@@ -10,7 +10,7 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 
 import { dayRange } from '../../data/dates.js';
 import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/search-index.js';
-import type { EntityOrderField, SortDirection } from '../../data/source.js';
+import type { EntityOrderField, SortDirection } from '../../data/contract.js';
 import { MAX_QUERY_WORDS, queryTerms } from '../../data/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
 import { decodeGlobalId, type NodeType } from '../../ids.js';
