@@ -170,7 +170,10 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
             CREATE INDEX ON ${s}.articles (day_first ${C}, day_last ${C})`,
     },
     { label: 'article search index', sql: `CREATE INDEX ON ${s}.articles USING gin (terms)` },
-    { label: 'entity keys', sql: `ALTER TABLE ${s}.entities ADD PRIMARY KEY (key); CREATE UNIQUE INDEX ON ${s}.entities (type, slug)` },
+    {
+      label: 'entity keys',
+      sql: `ALTER TABLE ${s}.entities ADD PRIMARY KEY (key); CREATE UNIQUE INDEX ON ${s}.entities (type, slug)`,
+    },
     {
       label: 'mention indexes',
       sql: `CREATE INDEX ON ${s}.mentions (article, start, "end", entity ${C});
@@ -240,7 +243,13 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
             CREATE INDEX ON ${s}.organization_relations ("from"); CREATE INDEX ON ${s}.organization_relations ("to");
             CREATE INDEX ON ${s}.event_relations ("from"); CREATE INDEX ON ${s}.event_relations ("to")`,
     },
-    { label: 'term index', sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term); CREATE INDEX ON ${s}.search_terms ((term ${C}))` },
-    { label: 'statistics', sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_days, ${s}.corpus_days, ${s}.co_mentions, ${s}.search_terms` },
+    {
+      label: 'term index',
+      sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term); CREATE INDEX ON ${s}.search_terms ((term ${C}))`,
+    },
+    {
+      label: 'statistics',
+      sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_days, ${s}.corpus_days, ${s}.co_mentions, ${s}.search_terms`,
+    },
   ];
 }

@@ -13,6 +13,7 @@ import { dateSortKey, foldText, textSortKey } from '../contract.js';
 import { dayRange } from '../dates.js';
 import { allEntities, type Dataset } from '../load-fixtures.js';
 import { type EntityRecord, entityKeyString } from '../records.js';
+import { foldForSearch } from '../text-index.js';
 import { costFactsOf } from './cost-facts.js';
 import {
   type ColumnType,
@@ -23,10 +24,9 @@ import {
   TABLES,
   type TableSpec,
 } from './dataset-tables.js';
+import type { DatasetFacts, FieldStats } from './facts.js';
 import { migrate } from './migrate.js';
 import { termCounts, tsvectorOf } from './search-terms.js';
-import { foldForSearch } from '../text-index.js';
-import type { DatasetFacts, FieldStats } from './facts.js';
 
 /** The advisory lock an import holds for its whole run (session-level: released if its connection dies). */
 export const IMPORT_LOCK = 7_140_002;
@@ -246,7 +246,15 @@ function* mentionRows(data: Dataset) {
   const published = new Map(data.articles.map((a) => [a.slug, a.publishedAt]));
   for (const m of data.mentions) {
     const at = published.get(m.article) ?? '';
-    yield [m.article, entityKeyString(m.entity), m.text, m.start, m.end, dateSortKey(at), dayRange(at).first] satisfies Row;
+    yield [
+      m.article,
+      entityKeyString(m.entity),
+      m.text,
+      m.start,
+      m.end,
+      dateSortKey(at),
+      dayRange(at).first,
+    ] satisfies Row;
   }
 }
 
@@ -290,12 +298,18 @@ async function dropOldVersions(client: pg.ClientBase, current: number, keep: num
  * Imports `data` (validated by loadDataset) through `client` (a dedicated connection: it holds the import lock).
  * Throws ImportBusyError when another import runs; on any failure drops what it wrote and rethrows.
  */
-export async function importDataset(client: pg.ClientBase, data: Dataset, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importDataset(
+  client: pg.ClientBase,
+  data: Dataset,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const started = performance.now();
   await migrate(client);
   const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [IMPORT_LOCK]);
   if (!locked.rows[0]?.locked) {
-    throw new ImportBusyError(`another import is running (${await lockHolder(client)}): nothing was written; try again when it has finished`);
+    throw new ImportBusyError(
+      `another import is running (${await lockHolder(client)}): nothing was written; try again when it has finished`,
+    );
   }
   let id: number | null = null;
   try {
@@ -393,7 +407,9 @@ export async function importDataset(client: pg.ClientBase, data: Dataset, option
     if (id !== null) {
       // Nothing of a failed import stays: its schema and its row (never current: the switch is the last step).
       await client.query(`DROP SCHEMA IF EXISTS ${q(datasetSchema(id))} CASCADE`).catch(() => undefined);
-      await client.query("DELETE FROM newsgraph.datasets WHERE id = $1 AND status = 'loading'", [id]).catch(() => undefined);
+      await client
+        .query("DELETE FROM newsgraph.datasets WHERE id = $1 AND status = 'loading'", [id])
+        .catch(() => undefined);
     }
     throw error;
   } finally {

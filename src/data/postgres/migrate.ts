@@ -72,6 +72,8 @@ export async function migrationLevel(client: pg.ClientBase | pg.Pool): Promise<n
     "SELECT to_regclass('public.newsgraph_migrations') IS NOT NULL AS exists",
   );
   if (!table.rows[0]?.exists) return 0;
-  const result = await client.query<{ level: number | null }>('SELECT max(number) AS level FROM public.newsgraph_migrations');
+  const result = await client.query<{ level: number | null }>(
+    'SELECT max(number) AS level FROM public.newsgraph_migrations',
+  );
   return result.rows[0]?.level ?? 0;
 }
