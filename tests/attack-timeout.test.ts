@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
-import type { MemoryStore } from '../src/data/memory-store.js';
+import type { MemoryStore } from '../src/data/memory/memory-store.js';
 import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/contract.js';
 import { type TestAppOptions, testApp } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoaders } from '../src/context.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../src/data/entity-types.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { MemoryStore } from '../src/data/memory/memory-store.js';
 import type { NewsDataSource } from '../src/data/contract.js';
 import { schema } from '../src/schema/index.js';
 import { loadRequired } from '../src/schema/shared/references.js';

@@ -2,7 +2,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStore } from '../src/data/load-store.js';
-import type { MemoryStore } from '../src/data/memory-store.js';
+import type { MemoryStore } from '../src/data/memory/memory-store.js';
 import { CSRF_HEADER } from '../src/plugins/graphql-over-http.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Dataset, loadDataset } from '../src/data/load-fixtures.js';
-import { MemoryStore } from '../src/data/memory-store.js';
+import { MemoryStore } from '../src/data/memory/memory-store.js';
 import type { ArticleRecord, EntityKey, PersonRecord } from '../src/data/records.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
 

@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
-import { highlightWords, SearchIndex, topByScore } from '../src/data/search-index.js';
-import { forEachTerm, queryTerms } from '../src/data/text-index.js';
+import { highlightWords, SearchIndex, topByScore } from '../src/data/memory/search-index.js';
+import { forEachTerm, queryTerms } from '../src/data/memory/text-index.js';
 import { createTestApi, DATA_DIR } from './helpers.js';
 
 const execFileAsync = promisify(execFile);

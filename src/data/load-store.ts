@@ -3,8 +3,8 @@
  * the scripts): read, validate and index it. A reload builds its store in a worker thread instead (reloader.ts).
  */
 import { loadDataset } from './load-fixtures.js';
-import { MemoryStore } from './memory-store.js';
-import { SearchIndexBuild } from './search-index.js';
+import { MemoryStore } from './memory/memory-store.js';
+import { SearchIndexBuild } from './memory/search-index.js';
 
 /**
  * The worker's share of the search index when it starts while the main thread still has the mentions and the

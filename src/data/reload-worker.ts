@@ -6,8 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { allEntities, type Dataset, FixtureError, loadDataset } from './load-fixtures.js';
-import { textIndexInput } from './search-index.js';
-import { buildTextIndex, type TextIndexData, transferablesOf } from './text-index.js';
+import { textIndexInput } from './memory/search-index.js';
+import { buildTextIndex, type TextIndexData, transferablesOf } from './memory/text-index.js';
 
 /** A reload asked of the worker. */
 export interface ReloadRequest {

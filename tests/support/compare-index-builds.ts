@@ -4,7 +4,7 @@
  * a worker, and prints whether every search answers the same.
  */
 import { loadDataset } from '../../src/data/load-fixtures.js';
-import { SearchIndex } from '../../src/data/search-index.js';
+import { SearchIndex } from '../../src/data/memory/search-index.js';
 
 const [directory, ...queries] = process.argv.slice(2);
 const data = await loadDataset(directory as string);

@@ -9,9 +9,9 @@ import { builder } from '../../builder.js';
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 import { dayRange } from '../../data/dates.js';
-import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/search-index.js';
+import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/memory/search-index.js';
 import type { EntityOrderField, SortDirection } from '../../data/contract.js';
-import { MAX_QUERY_WORDS, queryTerms } from '../../data/text-index.js';
+import { MAX_QUERY_WORDS, queryTerms } from '../../data/memory/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
 import { decodeGlobalId, type NodeType } from '../../ids.js';
 import { REDUCED_PRECISION_DATE } from './dates.js';

@@ -10,11 +10,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ENTITY_TYPES } from './entity-types.js';
-import type { ArticleRecord, EntityRecord } from './records.js';
-import { entityKeyString } from './records.js';
-import type { RequestWork } from './request-work.js';
-import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from './contract.js';
+import { ENTITY_TYPES } from '../entity-types.js';
+import type { ArticleRecord, EntityRecord } from '../records.js';
+import { entityKeyString } from '../records.js';
+import type { RequestWork } from '../request-work.js';
+import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from '../contract.js';
 import {
   buildTextIndex,
   type FieldIndex,

@@ -11,7 +11,7 @@ import {
   overlaps,
   upperBound,
   windowRange,
-} from './dates.js';
+} from '../dates.js';
 import {
   byEntityType,
   ENTITY_TYPE_INFO,
@@ -19,8 +19,8 @@ import {
   type EntityPlural,
   type EntityRecordOf,
   type EntityType,
-} from './entity-types.js';
-import { allEntities, type Dataset, entitiesOf } from './load-fixtures.js';
+} from '../entity-types.js';
+import { allEntities, type Dataset, entitiesOf } from '../load-fixtures.js';
 import {
   type ArticleRecord,
   type EntityKey,
@@ -28,8 +28,8 @@ import {
   type EventRecord,
   entityKeyString,
   type MentionRecord,
-} from './records.js';
-import type { RequestWork } from './request-work.js';
+} from '../records.js';
+import type { RequestWork } from '../request-work.js';
 import { MAX_HIGHLIGHTS_PER_FIELD, SearchIndex, SearchIndexBuild } from './search-index.js';
 import {
   type ArticleQuery,
@@ -46,7 +46,7 @@ import {
   type SearchHit,
   type SearchTarget,
   type TimeBucket,
-} from './contract.js';
+} from '../contract.js';
 import { foldForSearch } from './text-index.js';
 
 function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {
