@@ -5,7 +5,7 @@
 import type { CostFacts, RelationshipList } from '../contract.js';
 import { dayRange } from '../dates.js';
 import type { Dataset } from '../load-fixtures.js';
-import { MAX_HIGHLIGHTS_PER_FIELD } from '../search-index.js';
+import { MAX_HIGHLIGHTS_PER_FIELD } from '../memory/search-index.js';
 
 /** The 99th-percentile length (nearest rank) and the longest of the non-empty lists, at least 1. */
 function listLengths(lengths: number[]): { p99: number; longest: number } {

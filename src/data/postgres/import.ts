@@ -13,7 +13,7 @@ import { dateSortKey, foldText, textSortKey } from '../contract.js';
 import { dayRange } from '../dates.js';
 import { allEntities, type Dataset } from '../load-fixtures.js';
 import { type EntityRecord, entityKeyString } from '../records.js';
-import { foldForSearch } from '../text-index.js';
+import { foldForSearch } from '../memory/text-index.js';
 import { costFactsOf } from './cost-facts.js';
 import {
   type ColumnType,

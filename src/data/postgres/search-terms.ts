@@ -6,7 +6,7 @@
  * not word positions: no query here uses phrase operators, and one or two positions per lexeme keep the GIN
  * index and the rows small. The BM25 scores of the memory index (search-index.ts) are computed from them.
  */
-import { forEachTerm } from '../text-index.js';
+import { forEachTerm } from '../memory/text-index.js';
 
 /** The memory index's per-field count saturates at 255 (8 bits). */
 const TF_MAX = 255;

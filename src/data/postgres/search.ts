@@ -6,8 +6,8 @@
  */
 import type { OffsetWindow, SearchTarget } from '../contract.js';
 import { ENTITY_TYPES } from '../entity-types.js';
-import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../search-index.js';
-import { foldForSearch, MAX_QUERY_WORDS } from '../text-index.js';
+import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../memory/search-index.js';
+import { foldForSearch, MAX_QUERY_WORDS } from '../memory/text-index.js';
 import type { FieldStats } from './facts.js';
 import { BODY_POSITION_BASE, tsqueryOf } from './search-terms.js';
 import type { Params } from './sql.js';

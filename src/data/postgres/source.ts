@@ -47,8 +47,8 @@ import type {
   ParticipationRecord,
 } from '../records.js';
 import type { RequestWork } from '../request-work.js';
-import { highlightWords } from '../search-index.js';
-import { queryTerms } from '../text-index.js';
+import { highlightWords } from '../memory/search-index.js';
+import { queryTerms } from '../memory/text-index.js';
 import { DataUnavailableError, isConnectionError } from '../unavailable.js';
 import type { DatasetFacts } from './facts.js';
 import { expandQuery, rankingSql, scoreHit } from './search.js';
