@@ -1,6 +1,9 @@
 -- The control schema: which dataset versions exist and which one servers read. The datasets themselves are
 -- immutable schemas made by `npm run import` (src/data/postgres/dataset-tables.ts), never migrated: a layout
 -- change is a new import.
+-- Trigram indexes serve `nameContains` (a substring of folded names).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 CREATE SCHEMA IF NOT EXISTS newsgraph;
 
 CREATE TABLE newsgraph.datasets (
