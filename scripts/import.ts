@@ -60,10 +60,14 @@ console.error(`${directory}: valid (version ${data.version}), ${data.articles.le
 const client = new pg.Client({ connectionString: databaseUrl });
 let bar = null as SingleBar | null;
 let stage = '';
+let stageStarted = performance.now();
 const onProgress = ({ stage: next, done, total }: ImportProgress) => {
   if (next !== stage) {
     bar?.stop();
+    if (stage && !process.stderr.isTTY)
+      console.error(`${stage}: done in ${((performance.now() - stageStarted) / 1000).toFixed(1)} s`);
     stage = next;
+    stageStarted = performance.now();
     bar = new SingleBar({
       format: `${next.padEnd(24)} [{bar}] {percentage}% {value}/{total}`,
       noTTYOutput: false,
@@ -72,7 +76,7 @@ const onProgress = ({ stage: next, done, total }: ImportProgress) => {
       stream: process.stderr,
     });
     bar.start(total, done);
-    if (!process.stderr.isTTY) console.error(`${next}: ${total}`);
+    if (!process.stderr.isTTY) console.error(`${next}: ${total} to do`);
   } else bar?.update(done);
 };
 try {

@@ -12,8 +12,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { dateSortKey, foldText, textSortKey } from '../contract.js';
 import { dayRange } from '../dates.js';
 import { allEntities, type Dataset } from '../load-fixtures.js';
-import { type EntityRecord, entityKeyString } from '../records.js';
 import { foldForSearch } from '../memory/text-index.js';
+import { type EntityRecord, entityKeyString } from '../records.js';
 import { costFactsOf } from './cost-facts.js';
 import {
   type ColumnType,
@@ -52,7 +52,7 @@ export interface ImportOptions {
    */
   copy?: boolean;
   /** Called as rows are written and steps finish (the progress bar). A throw aborts the import, as any failure. */
-  onProgress?: (progress: ImportProgress) => void;
+  onProgress?: (progress: ImportProgress) => void | Promise<void>;
   /** Ready versions kept besides the new one (default 1: the previous one, which servers may still be reading). */
   keep?: number;
 }
@@ -99,15 +99,16 @@ async function writeRows(
   const columns = table.columns.map(([name]) => q(name)).join(', ');
   const target = `${q(schema)}.${q(table.name)}`;
   let done = 0;
-  const report = () => options.onProgress?.({ stage: table.name, done, total });
+  const report = async () => options.onProgress?.({ stage: table.name, done, total });
   if (options.copy ?? true) {
-    const chunks = function* () {
+    const chunks = async function* () {
+      await report();
       let chunk: string[] = [];
       for (const row of rows) {
         chunk.push(table.columns.map(([, type], i) => copyField(literalOf(row[i] ?? null, type))).join('\t'));
         if (chunk.length === COPY_CHUNK) {
           done += chunk.length;
-          report();
+          await report();
           yield `${chunk.join('\n')}\n`;
           chunk = [];
         }
@@ -116,7 +117,7 @@ async function writeRows(
         done += chunk.length;
         yield `${chunk.join('\n')}\n`;
       }
-      report();
+      await report();
     };
     await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`)));
     return;
@@ -132,14 +133,14 @@ async function writeRows(
     await client.query(sql, parameters);
     done += batch.length;
     batch = [];
-    report();
+    await report();
   };
+  await report();
   for (const row of rows) {
     batch.push(row);
     if (batch.length === INSERT_BATCH) await flush();
   }
   await flush();
-  report();
 }
 
 /** Each organization's chain of parents (PART_OF), nearest first (the validator refuses cycles). */
@@ -363,7 +364,7 @@ export async function importDataset(
     );
     const steps = finishTablesSql(schema);
     for (const [i, step] of steps.entries()) {
-      options.onProgress?.({ stage: step.label, done: i, total: steps.length });
+      await options.onProgress?.({ stage: step.label, done: i, total: steps.length });
       await client.query(step.sql);
     }
     const facts: DatasetFacts = {

@@ -36,6 +36,8 @@ import {
 } from '../contract.js';
 import { bucketCount, buckets, dayRange, type TimeInterval, windowRange } from '../dates.js';
 import { ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../entity-types.js';
+import { highlightWords } from '../memory/search-index.js';
+import { queryTerms } from '../memory/text-index.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
@@ -47,8 +49,6 @@ import type {
   ParticipationRecord,
 } from '../records.js';
 import type { RequestWork } from '../request-work.js';
-import { highlightWords } from '../memory/search-index.js';
-import { queryTerms } from '../memory/text-index.js';
 import { DataUnavailableError, isConnectionError } from '../unavailable.js';
 import type { DatasetFacts } from './facts.js';
 import { expandQuery, rankingSql, scoreHit } from './search.js';
