@@ -104,3 +104,29 @@ export async function currentSource(
   if (!row) throw new Error('no current dataset');
   return { source: new PostgresSource(pool, datasetSchema(row.id), row.id, row.version, row.facts), pool };
 }
+
+/** One test database per test worker, started on first use; each directory imported once into it. */
+let workerDatabase: Promise<TestDatabase> | null = null;
+const imported = new Map<string, Promise<PostgresSource>>();
+
+/** A store over `directory` imported into this worker's test database (the API suites' postgres backend). */
+export function postgresSourceFor(directory: string): Promise<PostgresSource> {
+  let source = imported.get(directory);
+  if (!source) {
+    source = (async () => {
+      workerDatabase ??= startTestDatabase();
+      const database = await workerDatabase;
+      // Every version kept: each directory's store reads its own dataset, current or not.
+      const { id } = await importInto(database, directory, { keep: 1_000 });
+      const pool = new pg.Pool({ connectionString: database.url, max: database.kind === 'pglite' ? 1 : 4 });
+      const { rows } = await pool.query<{ version: string; facts: DatasetFacts }>(
+        'SELECT version, facts FROM newsgraph.datasets WHERE id = $1',
+        [id],
+      );
+      const row = rows[0] as { version: string; facts: DatasetFacts };
+      return new PostgresSource(pool, datasetSchema(id), id, row.version, row.facts);
+    })();
+    imported.set(directory, source);
+  }
+  return source;
+}
