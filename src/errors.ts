@@ -93,6 +93,8 @@ export function codeForHttpStatus(status: number | undefined): ErrorCode {
       return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
     case 400:
       return ErrorCode.BAD_REQUEST;
+    case 503:
+      return ErrorCode.SERVICE_UNAVAILABLE;
     default:
       return ErrorCode.BAD_USER_INPUT;
   }
