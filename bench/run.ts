@@ -69,7 +69,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --quiet-wait S           before each operation, wait up to 10 s for other work on the machine to stop, at
                            most S seconds in all (default 120; --quick: 0; 0: never wait)
   --report FILE            only render RESULTS.md again from a results JSON file (no measurement)
-  --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/`;
+  --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/
+  --postgres N,N           only the PostgreSQL backend at these sizes, with the JSON store at 100,000 beside it
+                           (bench/postgres.ts: its own throwaway cluster; bench/POSTGRES.md)`;
 
 interface Options {
   sizes: number[];
@@ -137,6 +139,18 @@ function parseOptions(argv: string[]): Options {
     report: values.report ?? null,
     quick,
   };
+}
+
+// The PostgreSQL backend's bench is its own script (its own cluster, imports, statements per operation).
+const postgresFlag = process.argv.indexOf('--postgres');
+if (postgresFlag >= 0) {
+  const rest = process.argv.slice(2).filter((_, i) => i + 2 !== postgresFlag && i + 2 !== postgresFlag + 1);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/postgres.ts', '--sizes', process.argv[postgresFlag + 1] ?? '100000,1000000', ...rest],
+    { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'inherit' },
+  );
+  process.exit(result.status ?? 1);
 }
 
 const options = parseOptions(process.argv.slice(2));
