@@ -121,11 +121,17 @@ async function comparePages(memory: Send, postgres: Send, field: string, args: s
   let after: string | null = null;
   for (let step = 0; step < 6; step++) {
     const query = `query($after: String) { ${field}(first: 3, after: $after${args}) { ${PAGE} } }`;
-    const [m, p] = await Promise.all([memory(query, { after }), postgres(query, { after })]);
+    const [m, p]: { status: number; body: string }[] = await Promise.all([
+      memory(query, { after }),
+      postgres(query, { after }),
+    ]);
     expect(p).toEqual(m);
-    const page = (JSON.parse(m.body).data as Record<string, { pageInfo: { hasNextPage: boolean; endCursor: string } }>)[
-      field
-    ];
+    const page: { pageInfo: { hasNextPage: boolean; endCursor: string } } | undefined = (
+      JSON.parse((m as { body: string }).body).data as Record<
+        string,
+        { pageInfo: { hasNextPage: boolean; endCursor: string } }
+      >
+    )[field];
     if (!page?.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
   }

@@ -141,6 +141,27 @@ export const TABLES = {
   },
 } as const satisfies Record<string, TableSpec>;
 
+/** Text columns compared by code units (keys, slugs, days, terms): their indexes then serve COLLATE "C" queries. */
+const C_COLUMNS = new Set([
+  'slug',
+  'key',
+  'term',
+  'article',
+  'entity',
+  'published_key',
+  'headline_key',
+  'name_key',
+  'start_key',
+  'day_first',
+  'day_last',
+  'day',
+  'person',
+  'organization',
+  'event',
+  'from',
+  'to',
+]);
+
 const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
 /** CREATE TABLE statements of a dataset's loaded tables, without indexes (built after the load: faster). */
@@ -148,7 +169,10 @@ export function createTablesSql(schema: string): string {
   const tables = Object.values(TABLES).map(
     (table) =>
       `CREATE TABLE ${q(schema)}.${q(table.name)} (${table.columns
-        .map(([name, type]) => `${q(name)} ${type}${['slug', 'key', 'term'].includes(name) ? ' NOT NULL' : ''}`)
+        .map(
+          ([name, type]) =>
+            `${q(name)} ${type}${C_COLUMNS.has(name) ? ' COLLATE "C"' : ''}${['slug', 'key', 'term'].includes(name) ? ' NOT NULL' : ''}`,
+        )
         .join(', ')})`,
   );
   return [`CREATE SCHEMA ${q(schema)}`, ...tables].join(';\n');
@@ -165,9 +189,9 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     { label: 'article keys', sql: `ALTER TABLE ${s}.articles ADD PRIMARY KEY (slug)` },
     {
       label: 'article order indexes',
-      sql: `CREATE INDEX ON ${s}.articles (published_key ${C} DESC, slug ${C});
-            CREATE INDEX ON ${s}.articles (headline_key ${C}, slug ${C});
-            CREATE INDEX ON ${s}.articles (day_first ${C}, day_last ${C})`,
+      sql: `CREATE INDEX ON ${s}.articles (published_key DESC NULLS LAST, slug);
+            CREATE INDEX ON ${s}.articles (headline_key, slug);
+            CREATE INDEX ON ${s}.articles (day_first, day_last)`,
     },
     { label: 'article search index', sql: `CREATE INDEX ON ${s}.articles USING gin (terms)` },
     {
@@ -176,18 +200,18 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'mention indexes',
-      sql: `CREATE INDEX ON ${s}.mentions (article, start, "end", entity ${C});
-            CREATE INDEX ON ${s}.mentions (entity, published_key ${C} DESC, article ${C}, start)`,
+      sql: `CREATE INDEX ON ${s}.mentions (article, start, "end" DESC, entity);
+            CREATE INDEX ON ${s}.mentions (entity, published_key DESC NULLS LAST, article, start)`,
     },
     {
       label: 'article-entity rollup',
       // Each article's entities: the first mention's offset, the mentions, the article's sort key and day.
       sql: `CREATE TABLE ${s}.article_entities AS
               SELECT article, entity, min(start) AS first_start, count(*)::integer AS mentions,
-                     min(published_key) AS published_key, min(day) AS day
+                     min(published_key) COLLATE "C" AS published_key, min(day) COLLATE "C" AS day
               FROM ${s}.mentions GROUP BY article, entity;
             ALTER TABLE ${s}.article_entities ADD PRIMARY KEY (article, entity);
-            CREATE INDEX ON ${s}.article_entities (entity, published_key ${C} DESC, article ${C})`,
+            CREATE INDEX ON ${s}.article_entities (entity, published_key DESC NULLS LAST, article)`,
     },
     {
       label: 'entity counts',
@@ -200,10 +224,14 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
                          min(day ${C}) AS first_day, max(day ${C}) AS last_day
                   FROM ${s}.article_entities GROUP BY entity) c
             WHERE e.key = c.entity;
-            CREATE INDEX ON ${s}.entities (type, name_key ${C}, slug ${C});
-            CREATE INDEX ON ${s}.entities (type, article_count DESC, name_key ${C}, slug ${C});
-            CREATE INDEX ON ${s}.entities (type, mention_count DESC, name_key ${C}, slug ${C});
-            CREATE INDEX ON ${s}.entities (type, start_key ${C}, name_key ${C}, slug ${C});
+            CREATE INDEX ON ${s}.entities (type, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, article_count DESC, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, article_count, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, mention_count DESC, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, mention_count, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, start_key, name_key, slug);
+            CREATE INDEX ON ${s}.entities (type, start_key DESC NULLS LAST, name_key, slug);
+            CREATE INDEX ON ${s}.entities (article_count DESC, mention_count DESC, name_key, key);
             CREATE INDEX ON ${s}.entities USING gin (folded_names gin_trgm_ops);
             CREATE INDEX ON ${s}.entities USING gin (terms)`,
     },
@@ -211,7 +239,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
       label: 'day rollups',
       // Articles and mentions per day, of the corpus and of each entity: what timeline and topEntities sum.
       sql: `CREATE TABLE ${s}.corpus_days AS
-              SELECT a.day_first AS day, count(*)::integer AS articles,
+              SELECT a.day_first COLLATE "C" AS day, count(*)::integer AS articles,
                      coalesce(sum(m.mentions), 0)::integer AS mentions
               FROM ${s}.articles a
               LEFT JOIN (SELECT article, sum(mentions) AS mentions FROM ${s}.article_entities GROUP BY article) m
@@ -222,18 +250,18 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
               SELECT entity, day, count(*)::integer AS articles, sum(mentions)::integer AS mentions
               FROM ${s}.article_entities GROUP BY entity, day;
             ALTER TABLE ${s}.entity_days ADD PRIMARY KEY (entity, day);
-            CREATE INDEX ON ${s}.entity_days (day ${C}, entity)`,
+            CREATE INDEX ON ${s}.entity_days (day, entity)`,
     },
     {
       label: 'co-mention rollup',
       // Pairs of entities mentioned in the same articles, with the other's name key for the order.
       sql: `CREATE TABLE ${s}.co_mentions AS
-              SELECT a.entity, b.entity AS other, count(*)::integer AS shared, min(e.name_key) AS other_name_key
+              SELECT a.entity, b.entity AS other, count(*)::integer AS shared, min(e.name_key) COLLATE "C" AS other_name_key
               FROM ${s}.article_entities a
               JOIN ${s}.article_entities b ON b.article = a.article AND b.entity <> a.entity
               JOIN ${s}.entities e ON e.key = b.entity
               GROUP BY a.entity, b.entity;
-            CREATE INDEX ON ${s}.co_mentions (entity, shared DESC, other_name_key ${C}, other ${C})`,
+            CREATE INDEX ON ${s}.co_mentions (entity, shared DESC, other_name_key, other)`,
     },
     {
       label: 'relationship indexes',
@@ -245,7 +273,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'term index',
-      sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term); CREATE INDEX ON ${s}.search_terms ((term ${C}))`,
+      sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term)`,
     },
     {
       label: 'statistics',

@@ -24,9 +24,9 @@ import {
   TABLES,
   type TableSpec,
 } from './dataset-tables.js';
-import type { DatasetFacts, FieldStats } from './facts.js';
+import type { DatasetFacts } from './facts.js';
 import { migrate } from './migrate.js';
-import { termCounts, tsvectorOf } from './search-terms.js';
+import { DocumentTerms } from './search-terms.js';
 
 /** The advisory lock an import holds for its whole run (session-level: released if its connection dies). */
 export const IMPORT_LOCK = 7_140_002;
@@ -155,41 +155,10 @@ function ancestorsOf(data: Dataset): Map<string, string[]> {
   );
 }
 
-class FieldTally {
-  documents = 0;
-  totalLength = 0;
-  add(length: number) {
-    if (length > 0) this.documents++;
-    this.totalLength += length;
-  }
-  stats(): FieldStats {
-    return { documents: this.documents, totalLength: this.totalLength };
-  }
-}
-
-/** Document frequency of each term in each field (names, headline, body): what BM25's idf and expansion read. */
-class TermTally {
-  readonly byTerm = new Map<string, [number, number, number]>();
-  add(terms: Iterable<string>, field: 0 | 1 | 2) {
-    for (const term of terms) {
-      let entry = this.byTerm.get(term);
-      if (!entry) {
-        entry = [0, 0, 0];
-        this.byTerm.set(term, entry);
-      }
-      entry[field]++;
-    }
-  }
-}
-
-function* articleRows(data: Dataset, terms: TermTally, fields: Record<'headline' | 'body', FieldTally>) {
-  for (const a of data.articles) {
-    const headline = termCounts([a.headline]);
-    const body = termCounts([a.body]);
-    terms.add(headline.counts.keys(), 1);
-    terms.add(body.counts.keys(), 2);
-    fields.headline.add(headline.length);
-    fields.body.add(body.length);
+function* articleRows(data: Dataset, documents: DocumentTerms) {
+  // Articles are numbered after the entities (textIndexInput).
+  const first = data.persons.length + data.organizations.length + data.events.length;
+  for (const [i, a] of data.articles.entries()) {
     const days = dayRange(a.publishedAt);
     yield [
       a.slug,
@@ -202,20 +171,17 @@ function* articleRows(data: Dataset, terms: TermTally, fields: Record<'headline'
       textSortKey(a.headline),
       days.first,
       days.last,
-      tsvectorOf(headline.counts, 'A', body.counts),
-      headline.length,
-      body.length,
+      documents.tsvector(first + i),
+      documents.length(1, first + i),
+      documents.length(2, first + i),
     ] satisfies Row;
   }
 }
 
-function* entityRows(data: Dataset, terms: TermTally, names: FieldTally) {
+function* entityRows(data: Dataset, documents: DocumentTerms) {
   const ancestors = ancestorsOf(data);
-  for (const entity of allEntities(data)) {
+  for (const [document, entity] of allEntities(data).entries()) {
     const all = [entity.name, ...entity.aliases];
-    const counted = termCounts(all);
-    terms.add(counted.counts.keys(), 0);
-    names.add(counted.length);
     const e = entity as EntityRecord & Record<string, unknown>;
     const startDate = entity.type === 'Event' ? entity.startDate : null;
     const endDate = entity.type === 'Event' ? entity.endDate : null;
@@ -229,8 +195,8 @@ function* entityRows(data: Dataset, terms: TermTally, names: FieldTally) {
       textSortKey(entity.name),
       all.map(foldText).join('\n'),
       [...new Set(all.map((name) => foldForSearch(name).trim()))],
-      tsvectorOf(counted.counts, 'B'),
-      counted.length,
+      documents.tsvector(document),
+      documents.length(0, document),
       entity.type === 'Person' ? entity.nationalities : null,
       (e.kind as string | undefined) ?? null,
       entity.type === 'Organization' ? entity.country : null,
@@ -322,13 +288,13 @@ export async function importDataset(
     const schema = datasetSchema(id);
     await client.query(createTablesSql(schema));
 
-    const terms = new TermTally();
-    const fields = { names: new FieldTally(), headline: new FieldTally(), body: new FieldTally() };
+    await options.onProgress?.({ stage: 'search terms', done: 0, total: 1 });
+    const documents = new DocumentTerms(allEntities(data), data.articles);
     const write = (table: TableSpec, rows: Iterable<Row>, total: number) =>
       writeRows(client, schema, table, rows, total, options);
-    await write(TABLES.articles, articleRows(data, terms, fields), data.articles.length);
+    await write(TABLES.articles, articleRows(data, documents), data.articles.length);
     const entityCount = data.persons.length + data.organizations.length + data.events.length;
-    await write(TABLES.entities, entityRows(data, terms, fields.names), entityCount);
+    await write(TABLES.entities, entityRows(data, documents), entityCount);
     await write(TABLES.mentions, mentionRows(data), data.mentions.length);
     await write(
       TABLES.affiliations,
@@ -358,9 +324,9 @@ export async function importDataset(
     await write(
       TABLES.searchTerms,
       (function* () {
-        for (const [term, [names, headline, body]] of terms.byTerm) yield [term, names, headline, body] satisfies Row;
+        for (const [id, term] of documents.terms.entries()) yield [term, ...documents.frequencies(id)] satisfies Row;
       })(),
-      terms.byTerm.size,
+      documents.terms.length,
     );
     const steps = finishTablesSql(schema);
     for (const [i, step] of steps.entries()) {
@@ -382,7 +348,11 @@ export async function importDataset(
           data.eventRelations.length,
       },
       costFacts: costFactsOf(data),
-      search: { names: fields.names.stats(), headline: fields.headline.stats(), body: fields.body.stats() },
+      search: {
+        names: { documents: documents.fields[0].documentsWithField, totalLength: documents.fields[0].totalLength },
+        headline: { documents: documents.fields[1].documentsWithField, totalLength: documents.fields[1].totalLength },
+        body: { documents: documents.fields[2].documentsWithField, totalLength: documents.fields[2].totalLength },
+      },
     };
     // The switch: one transaction, so a server reads the old version or the new one, whole.
     await client.query('BEGIN');

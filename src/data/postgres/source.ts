@@ -65,6 +65,8 @@ interface ListSql {
   key: OrderKey;
   /** The list's length without a statement (an unfiltered list), or null to count. */
   knownTotal: number | null;
+  /** An expression that gives the list's length more cheaply than counting it (a rollup), if any. */
+  totalSql?: string;
 }
 
 interface PageRow {
@@ -226,7 +228,7 @@ export class PostgresSource implements NewsDataSource {
           ? 'NULL'
           : list.knownTotal !== null
             ? String(list.knownTotal)
-            : `(SELECT count(*) FROM ${list.from})`;
+            : (list.totalSql ?? `(SELECT count(*) FROM ${list.from})`);
       return `SELECT ${q} AS q,
         (SELECT coalesce(json_agg(p ORDER BY p.n), '[]') FROM (SELECT row_number() OVER () AS n, x.* FROM (${page}) x) p) AS items,
         ${total} AS total,
@@ -288,23 +290,33 @@ export class PostgresSource implements NewsDataSource {
     const { filter } = query;
     const order = articleOrderOf(query);
     const conditions: string[] = [];
-    for (const entity of filter.mentions ?? []) {
+    const mentions = [...new Set(filter.mentions ?? [])];
+    // Newest first with entities: read the first entity's articles in order from its own index (article_entities
+    // keeps each article's sort key), the other conditions checked on the way.
+    const byEntity = order.field === 'PUBLISHED_AT' && mentions.length > 0;
+    let from = `${this.s}.articles a`;
+    if (byEntity) {
+      from = `${this.s}.article_entities m0 JOIN ${this.s}.articles a ON a.slug = m0.article`;
+      conditions.push(`m0.entity = ${params.add(mentions[0], 'text')}`);
+    }
+    for (const entity of byEntity ? mentions.slice(1) : mentions) {
       conditions.push(
-        `a.slug IN (SELECT article FROM ${this.s}.article_entities WHERE entity = ${params.add(entity, 'text')})`,
+        `EXISTS (SELECT 1 FROM ${this.s}.article_entities m WHERE m.article = a.slug AND m.entity = ${params.add(entity, 'text')})`,
       );
     }
     if (filter.publishedFrom || filter.publishedTo) {
       const window = windowRange(filter.publishedFrom, filter.publishedTo);
       conditions.push(
-        `a.day_first COLLATE "C" <= ${params.add(window.last, 'text')} AND a.day_last COLLATE "C" >= ${params.add(window.first, 'text')}`,
+        `a.day_first <= ${params.add(window.last, 'text')} AND a.day_last >= ${params.add(window.first, 'text')}`,
       );
     }
     if (filter.text) {
       const tsquery = tsqueries.get(filter.text);
       conditions.push(tsquery ? `a.terms @@ ${params.add(tsquery, 'tsquery')}` : 'false');
     }
+    const onlyOneEntity = byEntity && conditions.length === 1;
     return {
-      from: `${this.s}.articles a WHERE ${conditions.length ? conditions.join(' AND ') : 'true'}`,
+      from: `${from} WHERE ${conditions.length ? conditions.join(' AND ') : 'true'}`,
       select: 'a.slug',
       columns:
         order.field === 'HEADLINE'
@@ -312,12 +324,21 @@ export class PostgresSource implements NewsDataSource {
               { sql: 'a.headline_key', part: 'text' },
               { sql: 'a.slug', part: 'text' },
             ]
-          : [
-              { sql: 'a.published_key', part: 'date' },
-              { sql: 'a.slug', part: 'text' },
-            ],
+          : byEntity
+            ? [
+                { sql: 'm0.published_key', part: 'date' },
+                { sql: 'm0.article', part: 'text' },
+              ]
+            : [
+                { sql: 'a.published_key', part: 'date' },
+                { sql: 'a.slug', part: 'text' },
+              ],
       key: articleOrderKey(order),
       knownTotal: conditions.length ? null : this.facts.stats.articles,
+      // One entity's articles: its count, kept by the import.
+      totalSql: onlyOneEntity
+        ? `(SELECT coalesce(max(article_count), 0) FROM ${this.s}.entities WHERE key = ${params.add(mentions[0], 'text')})`
+        : undefined,
     };
   }
 
@@ -448,6 +469,7 @@ export class PostgresSource implements NewsDataSource {
         ] satisfies KeyColumn[],
         key: MENTIONS_OF_ENTITY,
         knownTotal: null,
+        totalSql: `(SELECT coalesce(max(mention_count), 0) FROM ${this.s}.entities WHERE key = ${params.add(entity, 'text')})`,
       },
       window,
     }));
