@@ -4,6 +4,7 @@
  * request's RequestWork (its deadline, checked before every batch load).
  */
 import DataLoader from 'dataloader';
+import type { EntityListQuery, NewsDataSource, Page } from './data/contract.js';
 import {
   ENTITY_TYPE_INFO,
   ENTITY_TYPES,
@@ -14,7 +15,6 @@ import {
 } from './data/entity-types.js';
 import type { EntityKey, EntityRecord } from './data/records.js';
 import { RequestWork } from './data/request-work.js';
-import type { NewsDataSource } from './data/contract.js';
 
 export interface ContextOptions {
   /** Batch loads (the default). Off only to measure the naive cost in benchmarks. */
@@ -41,9 +41,23 @@ function deadlineOptions<K>(
   return [checked, schedule];
 }
 
+/** "Persons" from "persons". */
+function capitalized<W extends string>(word: W): Capitalize<W> {
+  return (word.charAt(0).toUpperCase() + word.slice(1)) as Capitalize<W>;
+}
+
+/** Each entity type's list loader (`personList`) and the list method it calls (`listPersons`). */
+const ENTITY_LIST_LOADERS = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [
+    `${ENTITY_TYPE_INFO[type].noun}List`,
+    `list${capitalized(ENTITY_TYPE_INFO[type].plural)}`,
+  ]),
+) as { [T in EntityType as `${EntityNoun<T>}List`]: `list${Capitalize<EntityPlural<T>>}` };
+
 /**
- * The request's DataLoaders, by name, and the source's batch method each one calls. A loader keyed by a
- * query object (QUERY_LOADERS) caches by the query's JSON, so equal queries share one load within a request.
+ * The request's DataLoaders, by name, and the source's batch method each one calls. A list loader is keyed by
+ * its query (window included) and caches by the query's JSON (QUERY_LOADERS), so equal queries share one load
+ * within a request, and the lists of N parents are one call to the source.
  */
 const LOADER_METHODS = {
   article: 'articlesBySlug',
@@ -58,16 +72,21 @@ const LOADER_METHODS = {
   involvementsByEvent: 'involvementsByEvent',
   organizationRelationsByOrganization: 'organizationRelationsByOrganization',
   eventRelationsByEvent: 'eventRelationsByEvent',
-  mentionsByArticle: 'mentionsByArticle',
-  mentionsByEntity: 'mentionsByEntity',
-  entitiesByArticle: 'entitiesByArticle',
   mentionCountsByEntity: 'mentionCountsByEntity',
-  coMentionsByEntity: 'coMentionsByEntity',
-  articleQuery: 'queryArticles',
-  entityQuery: 'queryEntities',
+  articleList: 'listArticles',
+  ...ENTITY_LIST_LOADERS,
+  mentionsInArticle: 'listMentionsInArticle',
+  mentionsOfEntity: 'listMentionsOfEntity',
+  coMentions: 'listCoMentions',
 } as const satisfies Record<string, BatchMethod>;
 
-const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>(['articleQuery', 'entityQuery']);
+const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>([
+  'articleList',
+  ...(Object.keys(ENTITY_LIST_LOADERS) as LoaderName[]),
+  'mentionsInArticle',
+  'mentionsOfEntity',
+  'coMentions',
+]);
 
 /** A batch method of the source: many keys in (and the request's work, if it wants it), one value per key out. */
 type BatchMethod = {
@@ -127,6 +146,15 @@ class LoaderSet {
   /** The loader of an entity type's records by slug. */
   ofType<T extends EntityType>(type: T): DataLoader<string, EntityRecordOf<T> | null, string> {
     return this.loader(ENTITY_TYPE_INFO[type].noun) as DataLoader<string, EntityRecordOf<T> | null, string>;
+  }
+
+  /** The loader of an entity type's lists (its list method, one page per query). */
+  listOfType<T extends EntityType>(type: T): DataLoader<EntityListQuery<T>, Page<string>, string> {
+    return this.loader(`${ENTITY_TYPE_INFO[type].noun}List`) as unknown as DataLoader<
+      EntityListQuery<T>,
+      Page<string>,
+      string
+    >;
   }
 
   /** Loads an entity of any type through the loader of its type. */

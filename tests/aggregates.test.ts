@@ -170,7 +170,7 @@ describe('coMentions', () => {
     }>(
       '{ organizations(first: 20) { nodes { slug coMentions(first: 30) { nodes { entity { slug } sharedArticles } } } } }',
     );
-    expect(api.counter.calls.get('coMentionsByEntity')).toBe(1);
+    expect(api.counter.calls.get('listCoMentions')).toBe(1);
     const quds = organizations.nodes.find((o) => o.slug === 'quds-force');
     const iran = organizations.nodes.find((o) => o.slug === 'iran');
     const qudsIran = quds?.coMentions.nodes.find((n) => n.entity.slug === 'iran');

@@ -8,10 +8,10 @@ import { execute, parse } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNewsgraph } from '../src/app.js';
 import { configFor } from '../src/config.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 import type { SourceHolder } from '../src/data/reloader.js';
-import type { NewsDataSource } from '../src/data/contract.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
 
 const directories: string[] = [];

@@ -4,8 +4,8 @@
  * nobody handles it, which ends a Node process. Found by the valid-query fuzzer; requests go over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStore } from '../src/data/load-store.js';
 import type { NewsDataSource } from '../src/data/contract.js';
+import { loadStore } from '../src/data/load-store.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
@@ -60,7 +60,7 @@ describe('a backend failure beside an argument that fails its check', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       throw new Error('backend unavailable');
     };
-    failing.mentionsByEntity = unavailable;
+    failing.listMentionsOfEntity = unavailable;
     failing.mentionCountsByEntity = unavailable;
     const { yoga } = testApp(failing);
     const response = await yoga.fetch('http://localhost/graphql', {

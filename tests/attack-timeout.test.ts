@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
+import type { ArticleListQuery, EntityListQuery, NewsDataSource } from '../src/data/contract.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 import type { MemoryStore } from '../src/data/memory/memory-store.js';
-import type { ArticleQuery, EntityQuery, NewsDataSource } from '../src/data/contract.js';
 import { type TestAppOptions, testApp } from './helpers.js';
 
 let workspace = '';
@@ -68,9 +68,9 @@ describe('execution timeout on CPU-bound work', () => {
   it('answers TIMEOUT, with no data, when synchronous work in the data source outlasts the limit', async () => {
     // Each article list spins for 120 ms without a turn of the event loop: the old timer never got to fire.
     const slow = Object.assign(Object.create(store) as NewsDataSource, {
-      queryArticles: (queries: readonly ArticleQuery[], ...rest: unknown[]) => {
+      listArticles: (queries: readonly ArticleListQuery[], ...rest: unknown[]) => {
         busy(120);
-        return store.queryArticles(queries, ...(rest as []));
+        return store.listArticles(queries, ...(rest as []));
       },
     });
     const query = api(slow, { executionTimeoutMs: 50 });
@@ -108,9 +108,9 @@ describe('execution timeout on CPU-bound work', () => {
   it('keeps no TIMEOUT in the response cache: the same query answers in full once there is time', async () => {
     let slowCalls = 1;
     const sometimesSlow = Object.assign(Object.create(store) as NewsDataSource, {
-      queryArticles: (queries: readonly ArticleQuery[], ...rest: unknown[]) => {
+      listArticles: (queries: readonly ArticleListQuery[], ...rest: unknown[]) => {
         if (slowCalls-- > 0) busy(120);
-        return store.queryArticles(queries, ...(rest as []));
+        return store.listArticles(queries, ...(rest as []));
       },
     });
     const query = api(sometimesSlow, {
@@ -130,7 +130,7 @@ describe('execution timeout on CPU-bound work', () => {
     let turned = false;
     const turnsSeen: boolean[] = [];
     const slow = Object.assign(Object.create(store) as NewsDataSource, {
-      queryEntities: (queries: readonly EntityQuery[], ...rest: unknown[]) => {
+      listPersons: (queries: readonly EntityListQuery<'Person'>[], ...rest: unknown[]) => {
         busy(30);
         turnsSeen.push(turned);
         // Whatever else waits for the event loop (here: this callback) should run before the next batch load.
@@ -138,7 +138,7 @@ describe('execution timeout on CPU-bound work', () => {
           setImmediate(() => {
             turned = true;
           });
-        return store.queryEntities(queries, ...(rest as []));
+        return store.listPersons(queries, ...(rest as []));
       },
     });
     const query = api(slow);

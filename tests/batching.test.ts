@@ -48,7 +48,7 @@ describe('batching', () => {
   it('makes one batch call per relationship per level', async () => {
     const { calls } = await callsFor(100);
     expect(calls).toEqual({
-      queryEntities: 1,
+      listPersons: 1, // the page of persons
       personsBySlug: 1, // the page of persons; members' persons are already in the request's cache
       affiliationsByPerson: 1,
       organizationsBySlug: 2, // affiliated organizations, then the involved ones two levels down
@@ -58,7 +58,7 @@ describe('batching', () => {
       participationsByPerson: 1,
       eventsBySlug: 1,
       involvementsByEvent: 1,
-      queryArticles: 1, // each person's newest articles: one batch for all of them
+      listArticles: 1, // each person's newest articles: one page per person, in one call for all of them
     });
   });
 

@@ -6,8 +6,8 @@
 import { getNamedType, getNullableType, isCompositeType, isListType, isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.js';
-import { loadStore } from '../src/data/load-store.js';
 import type { CostFacts } from '../src/data/contract.js';
+import { loadStore } from '../src/data/load-store.js';
 import { countObjects, LIST_SIZES, operationCost } from '../src/plugins/cost.js';
 import { schema } from '../src/schema/index.js';
 import { createTestApi, DATA_DIR, testApp } from './helpers.js';

@@ -2,10 +2,10 @@
 import { GraphQLEnumType, GraphQLObjectType, type GraphQLUnionType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoaders } from '../src/context.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../src/data/entity-types.js';
 import { loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory/memory-store.js';
-import type { NewsDataSource } from '../src/data/contract.js';
 import { schema } from '../src/schema/index.js';
 import { loadRequired } from '../src/schema/shared/references.js';
 import { createTestApi, DATA_DIR } from './helpers.js';
@@ -90,7 +90,8 @@ describe('entity type registry', () => {
 
 describe('request loaders', () => {
   async function personSlugs(): Promise<readonly string[]> {
-    return (await store.queryEntities([{ type: 'Person' }]))[0] ?? [];
+    const [page] = await store.listPersons([{ filter: {}, window: { size: 100, direction: 'FORWARD' } }]);
+    return page?.items.map(({ item }) => item) ?? [];
   }
 
   /** The store, recording which of its methods were looked up (a loader reads its method when it is made). */
@@ -116,7 +117,8 @@ describe('request loaders', () => {
   it('loads every entity type through its own loader, null for an unknown slug', async () => {
     const loaders = createLoaders(store);
     for (const type of ENTITY_TYPES) {
-      const [known] = (await store.queryEntities([{ type }]))[0] ?? [];
+      const page = await loaders.listOfType(type).load({ filter: {}, window: { size: 1, direction: 'FORWARD' } });
+      const known = page.items[0]?.item;
       const record = await loaders.entity({ type, slug: known as string });
       expect(record?.type).toBe(type);
       expect(await loaders.entity({ type, slug: 'no-such-slug' })).toBeNull();

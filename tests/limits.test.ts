@@ -18,8 +18,8 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOperationFiles } from '../scripts/operations.js';
 import { DEFAULT_LIMITS } from '../src/config.js';
-import { loadStore } from '../src/data/load-store.js';
 import type { NewsDataSource } from '../src/data/contract.js';
+import { loadStore } from '../src/data/load-store.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/graphiql.js';
 import { operationCost } from '../src/plugins/cost.js';
 import { schema } from '../src/schema/index.js';

@@ -1,16 +1,40 @@
 /**
- * MemoryStore's start-up indexes: orders found by a cheap sort and put right by the real comparison
- * are exactly the orders of the real comparison, and the mention indexes built for a Dataset as the
- * loader returns it equal those of the general path (entity key objects not shared, mentions listed
- * in another order, duplicate article slugs).
+ * MemoryStore's start-up indexes: the orders its fast sorts make are exactly the contract's (sorted by
+ * comparePositions over the contract's positions), and the mention indexes built for a Dataset as the loader
+ * returns it equal those of the general path (entity key objects not shared, mentions listed in another order,
+ * duplicate article slugs).
  */
 import { describe, expect, it } from 'vitest';
+import {
+  type ArticleOrderField,
+  articleOrderKey,
+  articlePosition,
+  comparePositions,
+  entityOrderKey,
+  entityPosition,
+  type SortDirection,
+  type Window,
+} from '../src/data/contract.js';
 import { type Dataset, loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory/memory-store.js';
 import type { ArticleRecord, EntityKey, PersonRecord } from '../src/data/records.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/** A window over a whole list (every list here is shorter). */
+const ALL: Window = { size: 1_000_000, direction: 'FORWARD' };
+
+/** The items of the pages, whole lists as the store orders them. */
+function itemsOf<T>(pages: { items: { item: T }[] }[]): T[][] {
+  return pages.map((page) => page.items.map(({ item }) => item));
+}
+
+/** Article slugs in an order, as the contract defines it. */
+function articlesBy(articles: readonly ArticleRecord[], field: ArticleOrderField, direction: SortDirection): string[] {
+  const { directions } = articleOrderKey({ field, direction });
+  return [...articles]
+    .sort((a, b) => comparePositions(articlePosition(a, field), articlePosition(b, field), directions))
+    .map((a) => a.slug);
+}
 
 function article(slug: string, headline: string, publishedAt: string): ArticleRecord {
   return { slug, headline, publishedAt, publishedAtText: publishedAt, source: `${slug}.txt`, body: headline };
@@ -59,44 +83,43 @@ async function trickyDataset(): Promise<Dataset> {
 }
 
 describe('MemoryStore orders', () => {
-  it('lists articles newest first and by headline exactly as the comparisons sort them', async () => {
+  it('lists articles by date and by headline, both ways, exactly as the contract sorts them', async () => {
     const data = await trickyDataset();
     const store = new MemoryStore(data);
-    const newestFirst = [...data.articles]
-      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.slug.localeCompare(b.slug))
-      .map((a) => a.slug);
-    const byHeadline = [...data.articles]
-      .sort((a, b) => collator.compare(a.headline, b.headline) || a.slug.localeCompare(b.slug))
-      .map((a) => a.slug);
-    const [newest, oldest, headlineAsc, headlineDesc] = await store.queryArticles([
-      {},
-      { order: { field: 'PUBLISHED_AT', direction: 'ASC' } },
-      { order: { field: 'HEADLINE', direction: 'ASC' } },
-      { order: { field: 'HEADLINE', direction: 'DESC' } },
-    ]);
-    expect(newest).toEqual(newestFirst);
-    expect(oldest).toEqual([...newestFirst].reverse());
-    expect(headlineAsc).toEqual(byHeadline);
-    expect(headlineDesc).toEqual([...byHeadline].reverse());
+    const orders = [
+      ['PUBLISHED_AT', 'DESC'],
+      ['PUBLISHED_AT', 'ASC'],
+      ['HEADLINE', 'ASC'],
+      ['HEADLINE', 'DESC'],
+    ] as const;
+    const lists = itemsOf(
+      await store.listArticles(
+        orders.map(([field, direction]) => ({ filter: {}, order: { field, direction }, window: ALL })),
+      ),
+    );
+    // The tie-break (the slug) ascends in either direction: a DESC order is not the ASC order reversed.
+    orders.forEach(([field, direction], i) => {
+      expect(lists[i], `${field} ${direction}`).toEqual(articlesBy(data.articles, field, direction));
+    });
+    expect(lists[1]).not.toEqual([...(lists[0] ?? [])].reverse());
   });
 
-  it('lists entities by name exactly as the collator sorts them', async () => {
+  it('lists entities by name exactly as the contract sorts them', async () => {
     const data = await trickyDataset();
     const store = new MemoryStore(data);
+    const { directions } = entityOrderKey({ field: 'NAME', direction: 'ASC' });
     const byName = [...data.persons]
-      .sort((a, b) => collator.compare(a.name, b.name) || a.slug.localeCompare(b.slug))
+      .sort((a, b) => comparePositions(entityPosition(a, 'NAME'), entityPosition(b, 'NAME'), directions))
       .map((p) => p.slug);
-    expect((await store.queryEntities([{ type: 'Person' }]))[0]).toEqual(byName);
+    expect(itemsOf(await store.listPersons([{ filter: {}, window: ALL }]))[0]).toEqual(byName);
   });
 
   it('keeps a stable order for dates it cannot read as ISO dates', async () => {
     const data = await loadDataset(DATA_DIR);
     const odd = [article('b', 'B', 'not a date'), article('a', 'A', 'not a date'), article('c', 'C', '2024-01-01')];
     const store = new MemoryStore({ ...data, articles: [...data.articles, ...odd] });
-    const expected = [...data.articles, ...odd]
-      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.slug.localeCompare(b.slug))
-      .map((a) => a.slug);
-    expect((await store.queryArticles([{}]))[0]).toEqual(expected);
+    const expected = articlesBy([...data.articles, ...odd], 'PUBLISHED_AT', 'DESC');
+    expect(itemsOf(await store.listArticles([{ filter: {}, window: ALL }]))[0]).toEqual(expected);
   });
 });
 
@@ -106,16 +129,23 @@ async function mentionAnswers(store: MemoryStore, data: Dataset) {
   const keys = [...data.persons, ...data.organizations, ...data.events].map((e) => `${e.type}:${e.slug}`);
   const normal = (list: readonly { entity: EntityKey }[][]) =>
     list.map((mentions) => mentions.map((m) => ({ ...m, entity: { ...m.entity } })));
+  const each = <Q>(queries: Q[]) => queries.map((query) => ({ ...query, window: ALL }));
   return {
-    byEntity: normal(await store.mentionsByEntity(keys)),
+    byEntity: normal(itemsOf(await store.listMentionsOfEntity(each(keys.map((entity) => ({ entity })))))),
     counts: await store.mentionCountsByEntity(keys),
-    articles: await store.queryArticles(keys.map((key) => ({ mentions: [key] }))),
+    articles: itemsOf(await store.listArticles(each(keys.map((key) => ({ filter: { mentions: [key] } }))))),
     timelines: await Promise.all(keys.map((entity) => store.timeline({ interval: 'MONTH', entity, maxBuckets: 1000 }))),
     corpus: await store.timeline({ interval: 'DAY', maxBuckets: 100_000 }),
     top: await store.topEntities({ types: ['Person', 'Organization', 'Event'], limit: 100 }),
-    coMentions: await store.coMentionsByEntity(keys),
-    byArticle: normal(await store.mentionsByArticle(slugs)),
-    entitiesByArticle: (await store.entitiesByArticle(slugs)).map((list) => list.map((k) => ({ ...k }))),
+    coMentions: itemsOf(await store.listCoMentions(each(keys.map((entity) => ({ entity }))))),
+    byArticle: normal(itemsOf(await store.listMentionsInArticle(each(slugs.map((article) => ({ article })))))),
+    entitiesByArticle: await Promise.all(
+      slugs.map(async (slug) => [
+        itemsOf(await store.listPersons(each([{ filter: { mentionedIn: slug } }]))),
+        itemsOf(await store.listOrganizations(each([{ filter: { mentionedIn: slug } }]))),
+        itemsOf(await store.listEvents(each([{ filter: { mentionedIn: slug } }]))),
+      ]),
+    ),
   };
 }
 
@@ -128,16 +158,13 @@ describe('MemoryStore mention indexes', () => {
     );
   });
 
-  it('order each entity’s mentions the same when the Dataset lists them in another order', async () => {
+  it('are the same when the Dataset lists the mentions in another order', async () => {
     const data = await loadDataset(DATA_DIR);
     const reversed = { ...data, mentions: [...data.mentions].reverse() };
-    const expected = await mentionAnswers(new MemoryStore(data), data);
-    const answers = await mentionAnswers(new MemoryStore(reversed), reversed);
-    // Per article, mentions (and first mentions) follow the Dataset's order: reversed here.
-    expect(answers.byArticle).toEqual(expected.byArticle.map((list) => [...list].reverse()));
-    const { byArticle: _a, entitiesByArticle: _e, ...rest } = answers;
-    const { byArticle: _b, entitiesByArticle: _f, ...expectedRest } = expected;
-    expect(rest).toEqual(expectedRest);
+    // Every list is in the contract's order (an article's mentions in reading order), whatever the Dataset's.
+    expect(await mentionAnswers(new MemoryStore(reversed), reversed)).toEqual(
+      await mentionAnswers(new MemoryStore(data), data),
+    );
   });
 
   it('still answer for a Dataset with a duplicate article slug or a mention of an unknown article', async () => {
@@ -145,11 +172,13 @@ describe('MemoryStore mention indexes', () => {
     const first = data.articles[0] as ArticleRecord;
     const duplicate = { ...data, articles: [...data.articles, { ...first, publishedAt: '2001' }] };
     const store = new MemoryStore(duplicate);
-    expect((await store.mentionsByArticle([first.slug]))[0]?.length).toBeGreaterThan(0);
+    const mentionsOf = async (s: MemoryStore, article: string) =>
+      (await s.listMentionsInArticle([{ article, window: ALL }]))[0]?.items.length;
+    expect(await mentionsOf(store, first.slug)).toBeGreaterThan(0);
     const stray = { ...(data.mentions[0] as Dataset['mentions'][number]), article: 'unknown-article' };
     const unknown = { ...data, mentions: [...data.mentions, stray] };
     const other = new MemoryStore(unknown);
-    expect((await other.mentionsByArticle(['unknown-article']))[0]).toHaveLength(1);
+    expect(await mentionsOf(other, 'unknown-article')).toBe(1);
   });
 });
 

@@ -13,9 +13,9 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
 import type { Config } from '../src/config.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { loadStore } from '../src/data/load-store.js';
 import { DataHolder, type ReloadLogger, type ReloadResult, type SourceHolder } from '../src/data/reloader.js';
-import type { NewsDataSource } from '../src/data/contract.js';
 import { startServer } from '../src/server.js';
 import type { NewsYoga } from '../src/yoga.js';
 import { editedFixtures, testApp, testConfig } from './helpers.js';
@@ -211,7 +211,7 @@ describe('reloading the data', () => {
     const dir = await fixtures();
     const oldAnswer = await referenceAnswer(dir);
 
-    // The initial store pauses in queryArticles until released, so a reload can happen mid-request.
+    // The initial store pauses in listArticles until released, so a reload can happen mid-request.
     let entered!: () => void;
     const paused = new Promise<void>((resolve) => {
       entered = resolve;
@@ -224,7 +224,7 @@ describe('reloading the data', () => {
     const gated = new Proxy(store, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
-        if (property !== 'queryArticles' || typeof value !== 'function') return value;
+        if (property !== 'listArticles' || typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
           entered();
           await gate;

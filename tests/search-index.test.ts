@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../scripts/generate-corpus.js';
-import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
 import { highlightWords, SearchIndex, topByScore } from '../src/data/memory/search-index.js';
 import { forEachTerm, queryTerms } from '../src/data/memory/text-index.js';
+import type { ArticleRecord, EntityRecord } from '../src/data/records.js';
 import { createTestApi, DATA_DIR } from './helpers.js';
 
 const execFileAsync = promisify(execFile);

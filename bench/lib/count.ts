@@ -6,8 +6,8 @@
  */
 import { createNewsgraph } from '../../src/app.js';
 import { configFor } from '../../src/config.js';
-import { countingSource } from '../../src/data/counting-source.js';
 import type { NewsDataSource } from '../../src/data/contract.js';
+import { countingSource } from '../../src/data/counting-source.js';
 import type { CallCount, OperationCalls } from './results.js';
 
 export interface CountedCalls {

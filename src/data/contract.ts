@@ -229,7 +229,10 @@ export function articleOrderKey(order: { field: ArticleOrderField; direction: So
   return orderKey(order.field, order.direction, ARTICLE_KEY_PARTS[order.field]);
 }
 
-export function entityOrderKey(order: { field: EntityOrderField | 'FIRST_MENTION'; direction: SortDirection }): OrderKey {
+export function entityOrderKey(order: {
+  field: EntityOrderField | 'FIRST_MENTION';
+  direction: SortDirection;
+}): OrderKey {
   return orderKey(order.field, order.direction, ENTITY_KEY_PARTS[order.field]);
 }
 

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config.js';
+import type { NewsDataSource } from './contract.js';
 import type { Dataset } from './load-fixtures.js';
 import { loadStore } from './load-store.js';
 import { MemoryStore } from './memory/memory-store.js';
-import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
 import { SearchIndex } from './memory/search-index.js';
-import type { NewsDataSource } from './contract.js';
 import type { TextIndexData } from './memory/text-index.js';
+import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
 
 export interface SourceHolder {
   /** The store new requests should use. */

@@ -4,7 +4,14 @@
  * `after` and `before` are found by binary search on the positions, never by a scan: a page costs two searches
  * and its own items, however long the list.
  */
-import { comparePositions, type Page, type PageItem, type Position, type SortDirection, type Window } from './contract.js';
+import {
+  comparePositions,
+  type Page,
+  type PageItem,
+  type Position,
+  type SortDirection,
+  type Window,
+} from './contract.js';
 
 /** Where a window falls in a list of `length` items: the page is [start, end). */
 export interface WindowSlice {
@@ -41,14 +48,15 @@ export function windowSlice(
   directions: readonly SortDirection[],
   window: Window,
 ): WindowSlice {
+  // [from, to): the items after `after` and before `before` (none when the cursors cross).
   const from = window.after ? searchPositions(0, length, positionAt, window.after, directions, false) : 0;
-  const to = window.before
-    ? Math.max(from, searchPositions(from, length, positionAt, window.before, directions, true))
-    : length;
+  const to = window.before ? searchPositions(0, length, positionAt, window.before, directions, true) : length;
   const size = Math.max(0, window.size);
+  // An empty page sits where it would have started (FORWARD: after `after`) or ended (BACKWARD: before
+  // `before`): what the contract's hasBefore/hasAfter are measured from.
   return window.direction === 'BACKWARD'
-    ? { start: Math.max(from, to - size), end: to }
-    : { start: from, end: Math.min(to, from + size) };
+    ? { start: Math.min(to, Math.max(from, to - size)), end: to }
+    : { start: from, end: Math.max(from, Math.min(to, from + size)) };
 }
 
 /**

@@ -43,8 +43,8 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { BoundedCache } from '../bounded-cache.js';
 import { contextOf } from '../context.js';
-import { bucketCount, dayRange, type TimeInterval } from '../data/dates.js';
 import type { CostFacts, RelationshipList } from '../data/contract.js';
+import { bucketCount, dayRange, type TimeInterval } from '../data/dates.js';
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 import { MAX_NODES as MAX_IDS } from '../schema/node.js';

@@ -1,11 +1,20 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import type { Loaders } from '../context.js';
+import {
+  type ArticleListQuery,
+  articleOrderKey,
+  articleOrderOf,
+  MENTIONS_IN_ARTICLE,
+  ORDERING,
+} from '../data/contract.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord } from '../data/records.js';
-import type { ArticleQuery } from '../data/contract.js';
+import type { PageArgs } from '../pagination.js';
 import { entityLists } from './entities.js';
 import { MentionConnection, MentionRef } from './mention.js';
-import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+import { loadAll, pagedConnection } from './shared/connections.js';
 import { ENTITY_PLURALS, oneOf } from './shared/entity-lists.js';
 import {
   entityKeyOfId,
@@ -74,22 +83,38 @@ export const ArticleOrderInput = builder.inputType('ArticleOrder', {
 type ArticleFilter = typeof ArticleFilterInput.$inferInput;
 type ArticleOrder = typeof ArticleOrderInput.$inferInput;
 
-/** The data-source query for an article list: the filter, the order, and entities the list is already about. */
+/** The data-source query for an article list (before its window): the filter, the order, and entities the list is already about. */
 export function articleQuery(
   filter: ArticleFilter | null | undefined,
   orderBy: ArticleOrder | null | undefined,
   alsoMentions: string[] = [],
-): ArticleQuery {
+): Omit<ArticleListQuery, 'window'> {
   const mentions = [...alsoMentions, ...(filter?.mentions ?? []).map(entityKeyOfId)];
   return {
-    mentions: mentions.length > 0 ? [...new Set(mentions)].sort() : null,
-    publishedFrom: filter?.publishedFrom ?? null,
-    publishedTo: filter?.publishedTo ?? null,
-    text: filter?.text?.trim() || null,
-    order: orderBy
-      ? { field: orderBy.field, direction: orderBy.direction ?? (orderBy.field === 'PUBLISHED_AT' ? 'DESC' : 'ASC') }
-      : null,
+    filter: {
+      mentions: mentions.length > 0 ? [...new Set(mentions)].sort() : null,
+      publishedFrom: filter?.publishedFrom ?? null,
+      publishedTo: filter?.publishedTo ?? null,
+      text: filter?.text?.trim() || null,
+    },
+    order: orderBy ? { field: orderBy.field, direction: orderBy.direction ?? ORDERING.articles[orderBy.field] } : null,
   };
+}
+
+/** A page of the articles `query` selects, in its order, with their records. */
+export function articleConnection(
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  loaders: Loaders,
+  query: Omit<ArticleListQuery, 'window'>,
+) {
+  return pagedConnection(
+    args,
+    info,
+    articleOrderKey(articleOrderOf(query)),
+    (window) => loaders.articleList.load({ ...query, window }),
+    (slugs) => loadAll(loaders.article, slugs),
+  );
 }
 
 export const ArticleRef = builder.objectRef<ArticleRecord>('Article');
@@ -121,8 +146,10 @@ ArticleRef.implement({
       {
         type: MentionRef,
         description: 'Every mention of an entity in the body, in reading order.',
-        resolve: async (article, args, { loaders }) =>
-          connectionFromItems(args, await loaders.mentionsByArticle.load(article.slug)),
+        resolve: (article, args, { loaders }, info) =>
+          pagedConnection(args, info, MENTIONS_IN_ARTICLE, (window) =>
+            loaders.mentionsInArticle.load({ article: article.slug, window }),
+          ),
       },
       MentionConnection,
     ),
@@ -154,12 +181,8 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: ArticleFilterInput, required: false, description: 'Only articles that match.' }),
         orderBy: t.arg({ type: ArticleOrderInput, required: false, description: 'Sort order.' }),
       },
-      resolve: async (_root, args, { loaders }) =>
-        connectionFromKeys(
-          args,
-          await loaders.articleQuery.load(articleQuery(args.filter, args.orderBy)),
-          loaders.article,
-        ),
+      resolve: (_root, args, { loaders }, info) =>
+        articleConnection(args, info, loaders, articleQuery(args.filter, args.orderBy)),
     },
     ArticleConnection,
   ),

@@ -1,9 +1,17 @@
 import { builder } from '../builder.js';
+import { CO_MENTIONS, MENTIONS_OF_ENTITY } from '../data/contract.js';
 import { type EntityRecord, entityKeyString } from '../data/records.js';
-import { ArticleConnection, ArticleFilterInput, ArticleOrderInput, ArticleRef, articleQuery } from './article.js';
+import {
+  ArticleConnection,
+  ArticleFilterInput,
+  ArticleOrderInput,
+  ArticleRef,
+  articleConnection,
+  articleQuery,
+} from './article.js';
 import { CoMentionConnection, CoMentionRef } from './co-mention.js';
 import { MentionConnection, MentionRef } from './mention.js';
-import { connectionFromItems, connectionFromKeys } from './shared/connections.js';
+import { pagedConnection } from './shared/connections.js';
 import { ENTITY_TYPES_WITH_ARTICLE, entityTypeEnumValues, oneOf } from './shared/entity-lists.js';
 
 export const EntityTypeEnum = builder.enumType('EntityType', {
@@ -40,12 +48,8 @@ EntityRef.implement({
           filter: t.arg({ type: ArticleFilterInput, required: false, description: 'Only articles that match.' }),
           orderBy: t.arg({ type: ArticleOrderInput, required: false, description: 'Sort order.' }),
         },
-        resolve: async (entity, args, { loaders }) =>
-          connectionFromKeys(
-            args,
-            await loaders.articleQuery.load(articleQuery(args.filter, args.orderBy, [entityKeyString(entity)])),
-            loaders.article,
-          ),
+        resolve: (entity, args, { loaders }, info) =>
+          articleConnection(args, info, loaders, articleQuery(args.filter, args.orderBy, [entityKeyString(entity)])),
       },
       ArticleConnection,
     ),
@@ -64,8 +68,10 @@ EntityRef.implement({
         type: CoMentionRef,
         description:
           'Other entities mentioned in the same articles, strongest first (most shared articles, then by name): the edges of a co-mention network.',
-        resolve: async (entity, args, { loaders }) =>
-          connectionFromItems(args, await loaders.coMentionsByEntity.load(entityKeyString(entity))),
+        resolve: (entity, args, { loaders }, info) =>
+          pagedConnection(args, info, CO_MENTIONS, (window) =>
+            loaders.coMentions.load({ entity: entityKeyString(entity), window }),
+          ),
       },
       CoMentionConnection,
     ),
@@ -74,8 +80,10 @@ EntityRef.implement({
         type: MentionRef,
         description:
           'Every occurrence of the name or an alias in article bodies: newest article first, then reading order.',
-        resolve: async (entity, args, { loaders }) =>
-          connectionFromItems(args, await loaders.mentionsByEntity.load(entityKeyString(entity))),
+        resolve: (entity, args, { loaders }, info) =>
+          pagedConnection(args, info, MENTIONS_OF_ENTITY, (window) =>
+            loaders.mentionsOfEntity.load({ entity: entityKeyString(entity), window }),
+          ),
       },
       MentionConnection,
     ),

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Loaders } from '../context.js';
+import type { SearchHighlight, SearchHit, SearchTarget } from '../data/contract.js';
 import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../data/records.js';
-import type { SearchHighlight, SearchHit, SearchTarget } from '../data/contract.js';
-import { pageEndBound } from '../pagination.js';
 import { ArticleRef } from './article.js';
 import { entityLists } from './entities.js';
-import { resolveConnection } from './shared/connections.js';
+import { offsetConnection } from './shared/connections.js';
 import { entityTypeEnumValues } from './shared/entity-lists.js';
 import { searchTextSchema, TEXT_MATCHING } from './shared/filters.js';
 import { loadRequired } from './shared/references.js';
@@ -107,26 +106,26 @@ builder.queryFields((t) => ({
           validate: z.array(z.string()).max(SEARCH_TYPES, `at most ${SEARCH_TYPES} types`),
         }),
       },
-      resolve: async (_root, args, { source, loaders, work }) => {
-        const { totalCount, hits } = await source.search(
-          args.query,
-          args.types as SearchTarget[] | null | undefined,
-          pageEndBound(args),
-          work,
-        );
-        return resolveConnection(args, totalCount, async (start, end) => {
-          const page = hits.slice(start, end);
+      resolve: (_root, args, { source, loaders, work }, info) =>
+        offsetConnection(args, info, async (offset, size) => {
+          const { totalCount, hits } = await source.search(
+            args.query,
+            args.types as SearchTarget[] | null | undefined,
+            { offset, size },
+            work,
+          );
+          // Highlights only for the hits shown: finding words in long bodies costs.
           const [highlights, nodes] = await Promise.all([
-            source.searchHighlights(page),
-            Promise.all(page.map((hit) => loadHit(loaders, hit))),
+            hits.length > 0 ? source.searchHighlights(hits.map((hit) => ({ query: args.query, hit }))) : [],
+            Promise.all(hits.map((hit) => loadHit(loaders, hit))),
           ]);
-          return page.map((hit, i) => ({
+          const items = hits.map((hit, i) => ({
             ...hit,
             highlights: highlights[i] ?? [],
             node: nodes[i] as (typeof nodes)[number],
           }));
-        });
-      },
+          return { totalCount, items };
+        }),
     },
     SearchResultConnection,
   ),

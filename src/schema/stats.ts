@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
-import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 import type { CorpusStats } from '../data/contract.js';
+import { ENTITY_TYPE_INFO, ENTITY_TYPES } from '../data/entity-types.js';
 
 export const StatsRef = builder.objectRef<CorpusStats & { dataVersion: string }>('Stats');
 

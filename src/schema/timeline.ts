@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
-import { ENTITY_TYPES } from '../data/entity-types.js';
 import { QueryLimitError, type TimeBucket } from '../data/contract.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import { badUserInput } from '../errors.js';
 import { oneOf } from './shared/entity-lists.js';
 import { entityKeyOfId, idOfType, publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { ENTITY_TYPES } from '../data/entity-types.js';
 import type { EntityCount } from '../data/contract.js';
+import { ENTITY_TYPES } from '../data/entity-types.js';
 import { EntityRef, EntityTypeEnum } from './entity.js';
 import { publicationWindowArgs, publicationWindowIsOrdered } from './shared/filters.js';
 import { loadRequired } from './shared/references.js';

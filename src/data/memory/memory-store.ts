@@ -1,7 +1,49 @@
 /**
- * The embedded store: a validated Dataset held in memory, with every index the schema needs
- * built once at start-up, answering the batch interface without scanning mentions per request.
+ * The embedded store: a validated Dataset held in memory, with every index the schema needs built once at
+ * start-up, answering the contract (src/data/contract.ts) without scanning mentions per request. Every list is
+ * held (or made, for a filter) in its order, sorted by the contract's keys, and a window is found in it by binary
+ * search on positions (src/data/windows.ts).
  */
+import {
+  type ArticleListQuery,
+  type ArticleOrderField,
+  articleOrderKey,
+  articleOrderOf,
+  articlePosition,
+  CO_MENTIONS,
+  type CoMention,
+  type CorpusStats,
+  type CostFacts,
+  comparePositions,
+  dateSortKey,
+  type EntityCount,
+  type EntityFilterOf,
+  type EntityListQuery,
+  type EntityOrderField,
+  entityOrderKey,
+  entityOrderOf,
+  MENTIONS_IN_ARTICLE,
+  MENTIONS_OF_ENTITY,
+  type MentionCounts,
+  mentionInArticlePosition,
+  mentionOfEntityPosition,
+  type NewsDataSource,
+  type OffsetWindow,
+  type OrderKey,
+  type Page,
+  type Position,
+  QueryLimitError,
+  type RelationshipList,
+  type SearchHighlight,
+  type SearchHit,
+  type SearchResults,
+  type SearchTarget,
+  type SortDirection,
+  type TimeBucket,
+  TOP_ENTITIES,
+  textSortKey,
+  type Window,
+} from '../contract.js';
 import {
   bucketCount,
   buckets,
@@ -13,7 +55,6 @@ import {
   windowRange,
 } from '../dates.js';
 import {
-  byEntityType,
   ENTITY_TYPE_INFO,
   ENTITY_TYPES,
   type EntityPlural,
@@ -30,24 +71,9 @@ import {
   type MentionRecord,
 } from '../records.js';
 import type { RequestWork } from '../request-work.js';
+import { emptyPage, pageOfSorted } from '../windows.js';
 import { MAX_HIGHLIGHTS_PER_FIELD, SearchIndex, SearchIndexBuild } from './search-index.js';
-import {
-  type ArticleQuery,
-  type CoMention,
-  type CorpusStats,
-  type CostFacts,
-  type EntityCount,
-  type EntityQuery,
-  type MentionCounts,
-  type NewsDataSource,
-  QueryLimitError,
-  type RelationshipList,
-  type SearchHighlight,
-  type SearchHit,
-  type SearchTarget,
-  type TimeBucket,
-} from '../contract.js';
-import { foldForSearch } from './text-index.js';
+import { foldForSearch, queryTerms } from './text-index.js';
 
 function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -73,15 +99,42 @@ function groupsFor<T>(index: ReadonlyMap<string, T[]>, keys: readonly string[]):
   return keys.map((key) => index.get(key) ?? []);
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
-/** Newest first; a reduced-precision date sorts before the fuller dates it contains. Ties by slug. */
-function newestFirst(a: ArticleRecord, b: ArticleRecord): number {
-  return b.publishedAt.localeCompare(a.publishedAt) || a.slug.localeCompare(b.slug);
-}
-
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `items` sorted by `compare` in place: one pass when they already are (the loader's lists nearly always). */
+function sortedBy<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let k = 1; k < items.length; k++) {
+    if (compare(items[k - 1] as T, items[k] as T) > 0) return items.sort(compare);
+  }
+  return items;
+}
+
+/** Mentions in an article in reading order (MENTIONS_IN_ARTICLE): by start, the longest first, then entity key. */
+function compareMentionsInArticle(a: MentionRecord, b: MentionRecord): number {
+  return a.start - b.start || b.end - a.end || byCodeUnits(entityKeyString(a.entity), entityKeyString(b.entity));
+}
+
+/** The entities an article mentions, by their first mention then slug (FIRST_MENTION), with where that is. */
+interface ArticleEntities {
+  keys: EntityKey[];
+  firsts: number[];
+}
+
+function articleEntities(keys: EntityKey[], firsts: number[]): ArticleEntities {
+  const order = Array.from(keys.keys());
+  const compare = (i: number, j: number) =>
+    (firsts[i] as number) - (firsts[j] as number) ||
+    byCodeUnits((keys[i] as EntityKey).slug, (keys[j] as EntityKey).slug) ||
+    byCodeUnits((keys[i] as EntityKey).type, (keys[j] as EntityKey).type);
+  sortedBy(order, compare);
+  return { keys: order.map((i) => keys[i] as EntityKey), firsts: order.map((i) => firsts[i] as number) };
+}
+
+/** Newest first (PUBLISHED_AT DESC): a reduced-precision date sorts before the fuller dates it contains. Ties by slug. */
+function newestFirst(a: ArticleRecord, b: ArticleRecord): number {
+  return byCodeUnits(b.publishedAt, a.publishedAt) || byCodeUnits(a.slug, b.slug);
 }
 
 const slugAt = (records: readonly { slug: string }[]) => (i: number) => (records[i] as { slug: string }).slug;
@@ -143,54 +196,6 @@ function byPublication(articles: readonly ArticleRecord[]): number[] | null {
   return order;
 }
 
-function byHeadline(a: ArticleRecord, b: ArticleRecord): number {
-  return collator.compare(a.headline, b.headline) || a.slug.localeCompare(b.slug);
-}
-
-function byEntityName(a: EntityRecord, b: EntityRecord): number {
-  return collator.compare(a.name, b.name) || a.slug.localeCompare(b.slug);
-}
-
-/** Indexes by `texts` in lower case, then slug, by code units: close to the collator's order, far cheaper. */
-function lowerCaseOrder<T extends { slug: string }>(records: readonly T[], text: (record: T) => string): number[] {
-  const folded = records.map((record) => text(record).toLowerCase());
-  const slugs = records.map((r) => r.slug);
-  return Array.from(records.keys()).sort(
-    (i, j) =>
-      byCodeUnits(folded[i] as string, folded[j] as string) ||
-      byCodeUnits(slugs[i] as string, slugs[j] as string) ||
-      i - j,
-  );
-}
-
-/**
- * The indexes of `items` in the order a stable sort by `compare` would put them, at a fraction of the calls
- * to `compare` (a locale-aware comparison is slow): `guess` is an order found more cheaply, which should
- * agree with `compare` on nearly every pair, and an insertion pass with `compare` puts right whatever it
- * got wrong, at one call per item when nothing is. Past a budget of moves (or with no guess) it sorts by
- * `compare` from scratch.
- */
-function sortedLike<T>(items: readonly T[], compare: (a: T, b: T) => number, guess: number[] | null): number[] {
-  const at = (i: number) => items[i] as T;
-  // Ties by original position: a stable sort by `compare`, as a total order.
-  const exact = (i: number, j: number) => compare(at(i), at(j)) || i - j;
-  if (!guess) return Array.from(items.keys()).sort(exact);
-  const order = guess;
-  let budget = 4 * items.length + 64;
-  for (let k = 1; k < order.length; k++) {
-    const item = order[k] as number;
-    let j = k - 1;
-    if (exact(order[j] as number, item) <= 0) continue;
-    while (j >= 0 && exact(order[j] as number, item) > 0) {
-      order[j + 1] = order[j] as number;
-      j--;
-      if (--budget < 0) return Array.from(items.keys()).sort(exact);
-    }
-    order[j + 1] = item;
-  }
-  return order;
-}
-
 /** Dense numbers for entity keys, one per `type:slug`, found by key object (the loader shares one per entity). */
 class EntityNumbering {
   readonly keys: string[] = [];
@@ -240,7 +245,7 @@ interface MentionIndexes {
   mentionsByArticle: Map<string, MentionRecord[]>;
   mentionsByEntity: Map<string, MentionRecord[]>;
   articlesByEntity: Map<string, string[]>;
-  entitiesByArticle: Map<string, EntityKey[]>;
+  entitiesByArticle: Map<string, ArticleEntities>;
   countsByEntity: Map<string, MentionCounts>;
 }
 
@@ -288,7 +293,7 @@ function indexMentions(
   const entityCount = numbering.keys.length;
 
   const mentionsByArticle = new Map<string, MentionRecord[]>();
-  const entitiesByArticle = new Map<string, EntityKey[]>();
+  const entitiesByArticle = new Map<string, ArticleEntities>();
   const seenIn = new Int32Array(entityCount).fill(-1);
   const perEntity = new Int32Array(entityCount);
   for (let a = 0; a < articles.length; a++) {
@@ -296,17 +301,19 @@ function indexMentions(
     const end = runEnd[a] as number;
     if (end === 0) continue;
     const slug = (articles[a] as ArticleRecord).slug;
-    mentionsByArticle.set(slug, mentions.slice(start, end));
-    // The article's entities, in the order of their first mention.
+    mentionsByArticle.set(slug, sortedBy(mentions.slice(start, end), compareMentionsInArticle));
+    // The article's entities, where each is first mentioned.
     const keys: EntityKey[] = [];
+    const firsts: number[] = [];
     for (let i = start; i < end; i++) {
       const n = entityOf[i] as number;
       perEntity[n] = (perEntity[n] as number) + 1;
       if (seenIn[n] === a) continue;
       seenIn[n] = a;
       keys.push((mentions[i] as MentionRecord).entity);
+      firsts.push((mentions[i] as MentionRecord).start);
     }
-    entitiesByArticle.set(slug, keys);
+    entitiesByArticle.set(slug, articleEntities(keys, firsts));
   }
 
   // Counting sort of the mentions by entity, the articles taken newest first.
@@ -380,12 +387,20 @@ function indexMentionsOfAnyDataset(
     [...mentionsByEntity].map(([key, list]) => [key, [...new Set(list.map((m) => m.article))]]),
   );
   const mentionsByArticle = groupBy(data.mentions, (m) => [m.article]);
+  for (const list of mentionsByArticle.values()) sortedBy(list, compareMentionsInArticle);
   const entitiesByArticle = new Map(
     [...mentionsByArticle].map(([article, list]) => {
-      const firstMention = new Map<string, EntityKey>();
+      const firstMention = new Map<string, MentionRecord>();
       for (const m of list)
-        if (!firstMention.has(entityKeyString(m.entity))) firstMention.set(entityKeyString(m.entity), m.entity);
-      return [article, [...firstMention.values()]];
+        if (!firstMention.has(entityKeyString(m.entity))) firstMention.set(entityKeyString(m.entity), m);
+      const firsts = [...firstMention.values()];
+      return [
+        article,
+        articleEntities(
+          firsts.map((m) => m.entity),
+          firsts.map((m) => m.start),
+        ),
+      ];
     }),
   );
   const countsByEntity = new Map(
@@ -472,16 +487,62 @@ interface PreparedConditions {
   window: DayRange | null;
 }
 
+/** A list of slugs in its order, and how to read a slug's position in it. */
+interface OrderedSlugs {
+  slugs: readonly string[];
+  positionOf: (slug: string) => Position;
+}
+
+/** `items` sorted by their positions (each computed once). */
+function sortByPositions<T>(
+  items: readonly T[],
+  positionOf: (item: T) => Position,
+  directions: readonly SortDirection[],
+): T[] {
+  return items
+    .map((item) => ({ item, position: positionOf(item) }))
+    .sort((a, b) => comparePositions(a.position, b.position, directions))
+    .map(({ item }) => item);
+}
+
+/**
+ * The DESC variant of a list sorted by [key ASC, slug ASC]: its runs of one key in reverse, each run kept in slug
+ * order (the tie-break always ascends).
+ */
+function reverseRuns(slugs: readonly string[], keyOf: (slug: string) => string): string[] {
+  const reversed: string[] = new Array(slugs.length);
+  let to = 0;
+  for (let end = slugs.length; end > 0; ) {
+    const key = keyOf(slugs[end - 1] as string);
+    let start = end - 1;
+    while (start > 0 && keyOf(slugs[start - 1] as string) === key) start--;
+    for (let i = start; i < end; i++) reversed[to++] = slugs[i] as string;
+    end = start;
+  }
+  return reversed;
+}
+
+/** Whether an entity filter has a condition beyond `mentionedIn` (which picks the base list, not a condition). */
+function hasConditions(filter: object): boolean {
+  for (const [name, value] of Object.entries(filter)) if (value != null && name !== 'mentionedIn') return true;
+  return false;
+}
+
 export class MemoryStore implements NewsDataSource {
   readonly version: string;
   private readonly data: Dataset;
   private readonly articles: Map<string, ArticleRecord>;
   private readonly entities: { [T in EntityType]: Map<string, EntityRecordOf<T>> };
   private readonly entitiesByKey: Map<string, EntityRecord>;
-  /** Article slugs newest first. */
+  /** Article slugs newest first (PUBLISHED_AT DESC). */
   private readonly articleOrder: string[];
-  /** Article slugs by headline: sorted on first request (few queries ask for it, and it is the costlier sort). */
-  private headlineOrder: string[] | null = null;
+  /** Article slugs in each order asked for, by its key's name: sorted on first request (few ask for the others). */
+  private readonly articleOrders = new Map<string, string[]>();
+  /** textSortKey of each article's headline, by slug: made with the first headline order. */
+  private headlineKeys: Map<string, string> | null = null;
+  /** textSortKey of each entity's name, by type and slug. */
+  private readonly nameKeys: Record<EntityType, Map<string, string>>;
+  /** Each type's slugs by name (NAME ASC). */
   private readonly entityNameOrder: Record<EntityType, string[]>;
   private readonly index: {
     affiliationsByPerson: Map<string, Dataset['affiliations']>;
@@ -495,7 +556,7 @@ export class MemoryStore implements NewsDataSource {
     mentionsByArticle: Map<string, MentionRecord[]>;
     mentionsByEntity: Map<string, MentionRecord[]>;
     articlesByEntity: Map<string, string[]>;
-    entitiesByArticle: Map<string, EntityKey[]>;
+    entitiesByArticle: Map<string, ArticleEntities>;
   };
   /** Each organization's chain of parents (PART_OF), nearest first. */
   private readonly ancestors: Map<string, string[]>;
@@ -508,7 +569,7 @@ export class MemoryStore implements NewsDataSource {
   private readonly topEntitiesCache = new Map<string, EntityCount[]>();
   /** Entities' names and aliases folded for search, by entity key, made on first use. */
   private readonly foldedNameCache = new Map<string, string[]>();
-  /** Positions of the articles in articleOrder and the headline order, made on first use. */
+  /** Positions of the articles in each article order, made on first use. */
   private readonly rankCache = new WeakMap<readonly string[], Map<string, number>>();
   /** Co-mentions are computed for an entity on first request and kept: the data never changes under a store. */
   private readonly coMentionCache = new Map<string, CoMention[]>();
@@ -553,13 +614,31 @@ export class MemoryStore implements NewsDataSource {
     const entities = allEntities(data);
     this.entitiesByKey = new Map(entities.map((e) => [entityKeyString(e), e]));
 
-    const newestFirstOrder = sortedLike(data.articles, newestFirst, byPublication(data.articles));
+    const newestFirstOrder =
+      byPublication(data.articles) ??
+      Array.from(data.articles.keys()).sort(
+        (i, j) => newestFirst(data.articles[i] as ArticleRecord, data.articles[j] as ArticleRecord) || i - j,
+      );
     this.articleOrder = newestFirstOrder.map(slugAt(data.articles));
-    const byName = (records: EntityRecord[]) => {
-      const guess = lowerCaseOrder(records, (r) => r.name);
-      return sortedLike(records, byEntityName, guess).map(slugAt(records));
-    };
-    this.entityNameOrder = byEntityType((type) => byName(entitiesOf(data, type)));
+    this.articleOrders.set('PUBLISHED_AT DESC', this.articleOrder);
+
+    const nameKeys = {} as Record<EntityType, Map<string, string>>;
+    const nameOrder = {} as Record<EntityType, string[]>;
+    for (const type of ENTITY_TYPES) {
+      const records: readonly EntityRecord[] = entitiesOf(data, type);
+      const keys = records.map((record) => textSortKey(record.name));
+      nameKeys[type] = new Map(records.map((record, i) => [record.slug, keys[i] as string]));
+      nameOrder[type] = Array.from(records.keys())
+        .sort(
+          (i, j) =>
+            byCodeUnits(keys[i] as string, keys[j] as string) ||
+            byCodeUnits((records[i] as EntityRecord).slug, (records[j] as EntityRecord).slug) ||
+            i - j,
+        )
+        .map(slugAt(records));
+    }
+    this.nameKeys = nameKeys;
+    this.entityNameOrder = nameOrder;
 
     const { mentionsByArticle, mentionsByEntity, articlesByEntity, entitiesByArticle, countsByEntity } =
       (this.articles.size === data.articles.length &&
@@ -593,16 +672,6 @@ export class MemoryStore implements NewsDataSource {
     );
 
     this.searchIndex = searchIndex ?? Promise.resolve(new SearchIndex(entities, data.articles));
-  }
-
-  private get articleHeadlineOrder(): string[] {
-    const articles = this.data.articles;
-    this.headlineOrder ??= sortedLike(
-      articles,
-      byHeadline,
-      lowerCaseOrder(articles, (a) => a.headline),
-    ).map(slugAt(articles));
-    return this.headlineOrder;
   }
 
   async articlesBySlug(slugs: readonly string[]) {
@@ -651,33 +720,146 @@ export class MemoryStore implements NewsDataSource {
   async eventRelationsByEvent(slugs: readonly string[]) {
     return groupsFor(this.index.eventRelations, slugs);
   }
-  async mentionsByArticle(slugs: readonly string[]) {
-    return groupsFor(this.index.mentionsByArticle, slugs);
-  }
-  async mentionsByEntity(keys: readonly string[]) {
-    return groupsFor(this.index.mentionsByEntity, keys);
-  }
-  async entitiesByArticle(slugs: readonly string[]) {
-    return groupsFor(this.index.entitiesByArticle, slugs);
+
+  // ───────────────────────────── mentions and co-mentions ─────────────────────────────
+
+  async listMentionsInArticle(queries: readonly { article: string; window: Window }[]): Promise<Page<MentionRecord>[]> {
+    return queries.map(({ article, window }) => {
+      const mentions = this.index.mentionsByArticle.get(article);
+      return mentions
+        ? pageOfSorted(mentions, mentionInArticlePosition, MENTIONS_IN_ARTICLE.directions, window)
+        : emptyPage();
+    });
   }
 
-  async search(query: string, types: readonly SearchTarget[] | null | undefined, limit: number, work?: RequestWork) {
+  async listMentionsOfEntity(queries: readonly { entity: string; window: Window }[]): Promise<Page<MentionRecord>[]> {
+    return queries.map(({ entity, window }) => {
+      const mentions = this.index.mentionsByEntity.get(entity);
+      return mentions
+        ? pageOfSorted(mentions, this.mentionOfEntityPositionOf, MENTIONS_OF_ENTITY.directions, window)
+        : emptyPage();
+    });
+  }
+
+  private readonly mentionOfEntityPositionOf = (mention: MentionRecord): Position =>
+    mentionOfEntityPosition(mention, this.articles.get(mention.article)?.publishedAt ?? '');
+
+  async listCoMentions(
+    queries: readonly { entity: string; window: Window }[],
+    work?: RequestWork,
+  ): Promise<Page<CoMention>[]> {
+    return queries.map(({ entity, window }) => {
+      let coMentions = this.coMentionCache.get(entity);
+      if (!coMentions) {
+        work?.check(); // reads every article that mentions the entity
+        coMentions = this.computeCoMentions(entity);
+        this.coMentionCache.set(entity, coMentions);
+      }
+      return pageOfSorted(coMentions, this.coMentionPositionOf, CO_MENTIONS.directions, window);
+    });
+  }
+
+  /** coMentionPosition, with the name's sort key made once per entity. */
+  private readonly coMentionPositionOf = (coMention: CoMention): Position => [
+    coMention.sharedArticles,
+    this.nameKeyOf(coMention.entity),
+    entityKeyString(coMention.entity),
+  ];
+
+  private nameKeyOf(entity: EntityKey): string {
+    return this.nameKeys[entity.type].get(entity.slug) ?? textSortKey(entity.slug);
+  }
+
+  private computeCoMentions(key: string): CoMention[] {
+    const shared = new Map<string, { entity: EntityKey; sharedArticles: number }>();
+    for (const article of this.index.articlesByEntity.get(key) ?? []) {
+      for (const other of this.index.entitiesByArticle.get(article)?.keys ?? []) {
+        const otherKey = entityKeyString(other);
+        if (otherKey === key) continue;
+        const entry = shared.get(otherKey) ?? { entity: other, sharedArticles: 0 };
+        entry.sharedArticles++;
+        shared.set(otherKey, entry);
+      }
+    }
+    return sortByPositions([...shared.values()], this.coMentionPositionOf, CO_MENTIONS.directions);
+  }
+
+  // ───────────────────────────── search ─────────────────────────────
+
+  async search(
+    query: string,
+    types: readonly SearchTarget[] | null | undefined,
+    window: OffsetWindow,
+    work?: RequestWork,
+  ): Promise<SearchResults> {
     const index = await this.searchIndex;
     work?.check();
-    return index.search(query, types, limit, work);
+    // Only the hits up to the window's end are ranked out of the matches.
+    const { totalCount, hits } = index.search(query, types, window.offset + window.size, work);
+    return { totalCount, hits: window.offset > 0 ? hits.slice(window.offset) : hits };
   }
 
-  async searchHighlights(hits: readonly SearchHit[]): Promise<SearchHighlight[][]> {
+  async searchHighlights(requests: readonly { query: string; hit: SearchHit }[]): Promise<SearchHighlight[][]> {
     const index = await this.searchIndex;
-    return hits.map((hit) => index.highlights(hit));
+    const termsOf = new Map<string, string[]>();
+    return requests.map(({ query, hit }) => {
+      let terms = termsOf.get(query);
+      if (!terms) {
+        terms = queryTerms(query);
+        termsOf.set(query, terms);
+      }
+      return index.highlights(hit, terms);
+    });
   }
 
-  async queryArticles(queries: readonly ArticleQuery[], work?: RequestWork): Promise<(readonly string[])[]> {
-    const index = queries.some((query) => query.text) ? await this.searchIndex : null;
+  // ───────────────────────────── articles ─────────────────────────────
+
+  async listArticles(queries: readonly ArticleListQuery[], work?: RequestWork): Promise<Page<string>[]> {
+    const index = queries.some((query) => query.filter.text) ? await this.searchIndex : null;
     return queries.map((query) => {
       work?.check(); // a query may read every article
-      return this.selectArticles(query, index, work);
+      const order = articleOrderOf(query);
+      const slugs = this.selectArticles(query, order, index, work);
+      return pageOfSorted(slugs, this.articlePositionOf(order.field), articleOrderKey(order).directions, query.window);
     });
+  }
+
+  /** articlePosition by slug, with the headline's sort key made once per article. */
+  private articlePositionOf(field: ArticleOrderField): (slug: string) => Position {
+    if (field === 'PUBLISHED_AT') return this.publishedAtPosition;
+    const keys = this.headlineKeysBySlug();
+    return (slug: string): Position => [keys.get(slug) ?? '', slug];
+  }
+
+  private readonly publishedAtPosition = (slug: string): Position =>
+    articlePosition(this.articles.get(slug) as ArticleRecord, 'PUBLISHED_AT');
+
+  private headlineKeysBySlug(): Map<string, string> {
+    this.headlineKeys ??= new Map(this.data.articles.map((article) => [article.slug, textSortKey(article.headline)]));
+    return this.headlineKeys;
+  }
+
+  /** The article slugs in an order (see ORDERING), sorted on first request and kept. */
+  private articlesInOrder(order: { field: ArticleOrderField; direction: SortDirection }): string[] {
+    const name = articleOrderKey(order).name;
+    let slugs = this.articleOrders.get(name);
+    if (slugs) return slugs;
+    if (order.field === 'PUBLISHED_AT') {
+      slugs = reverseRuns(this.articleOrder, (slug) => this.articles.get(slug)?.publishedAt ?? '');
+    } else if (order.direction === 'DESC') {
+      const keys = this.headlineKeysBySlug();
+      slugs = reverseRuns(
+        this.articlesInOrder({ field: 'HEADLINE', direction: 'ASC' }),
+        (slug) => keys.get(slug) ?? '',
+      );
+    } else {
+      const keys = this.headlineKeysBySlug();
+      slugs = [...this.articles.keys()].sort(
+        (a, b) => byCodeUnits(keys.get(a) as string, keys.get(b) as string) || byCodeUnits(a, b),
+      );
+    }
+    this.articleOrders.set(name, slugs);
+    return slugs;
   }
 
   /** The articles matching a text filter: scanned once per request (a filter under 100 parents is one text). */
@@ -689,7 +871,7 @@ export class MemoryStore implements NewsDataSource {
     return slugs;
   }
 
-  /** Position of each article in an order (newest first, or by headline), made on first use. */
+  /** Position of each article in an order, made on first use. */
   private rankIn(order: readonly string[]): Map<string, number> {
     let ranks = this.rankCache.get(order);
     if (!ranks) {
@@ -699,20 +881,23 @@ export class MemoryStore implements NewsDataSource {
     return ranks;
   }
 
+  /** The slugs of the articles a query selects, in its order. */
   private selectArticles(
-    query: ArticleQuery,
+    query: ArticleListQuery,
+    order: { field: ArticleOrderField; direction: SortDirection },
     searchIndex: SearchIndex | null,
     work: RequestWork | undefined,
   ): readonly string[] {
-    const newestFirst = !query.order || (query.order.field === 'PUBLISHED_AT' && query.order.direction === 'DESC');
+    const { filter } = query;
+    const newestFirst = order.field === 'PUBLISHED_AT' && order.direction === 'DESC';
     const window =
-      query.publishedFrom || query.publishedTo ? windowRange(query.publishedFrom, query.publishedTo) : null;
+      filter.publishedFrom || filter.publishedTo ? windowRange(filter.publishedFrom, filter.publishedTo) : null;
     const inWindow = (slug: string) =>
       !window || overlaps(dayRange((this.articles.get(slug) as ArticleRecord).publishedAt), window);
     // Fast paths in the default order: the whole list is an index already; an entity's articles are too.
-    if (newestFirst && !query.text) {
-      if (!query.mentions?.length) return window ? this.articleOrder.filter(inWindow) : this.articleOrder;
-      const lists = query.mentions
+    if (newestFirst && !filter.text) {
+      if (!filter.mentions?.length) return window ? this.articleOrder.filter(inWindow) : this.articleOrder;
+      const lists = filter.mentions
         .map((key) => this.index.articlesByEntity.get(key) ?? [])
         .sort((a, b) => a.length - b.length);
       const others = lists.slice(1).map((list) => new Set(list));
@@ -722,37 +907,52 @@ export class MemoryStore implements NewsDataSource {
     }
     // Narrow to the smallest candidate set first: the articles of the least-mentioned entity.
     let candidates: ReadonlySet<string> | null = null;
-    const mentionLists = (query.mentions ?? [])
+    const mentionLists = (filter.mentions ?? [])
       .map((key) => this.index.articlesByEntity.get(key) ?? [])
       .sort((a, b) => a.length - b.length);
     for (const list of mentionLists) {
       candidates = candidates ? new Set(list.filter((slug) => candidates?.has(slug))) : new Set(list);
     }
-    if (query.text) {
-      const bySlug = this.textMatches(searchIndex as SearchIndex, query.text, work);
+    if (filter.text) {
+      const bySlug = this.textMatches(searchIndex as SearchIndex, filter.text, work);
       candidates = candidates ? new Set([...candidates].filter((slug) => bySlug.has(slug))) : bySlug;
     }
-    const field = query.order?.field ?? 'PUBLISHED_AT';
-    const ascending = (query.order?.direction ?? (field === 'PUBLISHED_AT' ? 'DESC' : 'ASC')) === 'ASC';
-    const order = field === 'HEADLINE' ? this.articleHeadlineOrder : this.articleOrder;
-    // The order is newest first, or headline A–Z: reversed for oldest first and Z–A.
-    const reversed = (field === 'PUBLISHED_AT') === ascending;
-    if (candidates && candidates.size * 8 < order.length) {
+    const ordered = this.articlesInOrder(order);
+    if (!candidates && !window) return ordered;
+    if (candidates && candidates.size * 8 < ordered.length) {
       // A few candidates (an entity's articles, a rare word): sort them rather than walk the whole order.
-      const ranks = this.rankIn(order);
-      const sign = reversed ? -1 : 1;
-      return [...candidates]
-        .filter(inWindow)
-        .sort((a, b) => sign * ((ranks.get(a) as number) - (ranks.get(b) as number)));
+      const ranks = this.rankIn(ordered);
+      return [...candidates].filter(inWindow).sort((a, b) => (ranks.get(a) as number) - (ranks.get(b) as number));
     }
-    const ordered = reversed ? [...order].reverse() : order;
     return ordered.filter((slug) => (!candidates || candidates.has(slug)) && inWindow(slug));
   }
 
-  async queryEntities(queries: readonly EntityQuery[], work?: RequestWork): Promise<(readonly string[])[]> {
+  // ───────────────────────────── entities ─────────────────────────────
+
+  async listPersons(queries: readonly EntityListQuery<'Person'>[], work?: RequestWork): Promise<Page<string>[]> {
+    return this.listEntities('Person', queries, work);
+  }
+  async listOrganizations(
+    queries: readonly EntityListQuery<'Organization'>[],
+    work?: RequestWork,
+  ): Promise<Page<string>[]> {
+    return this.listEntities('Organization', queries, work);
+  }
+  async listEvents(queries: readonly EntityListQuery<'Event'>[], work?: RequestWork): Promise<Page<string>[]> {
+    return this.listEntities('Event', queries, work);
+  }
+
+  private listEntities<T extends EntityType>(
+    type: T,
+    queries: readonly EntityListQuery<T>[],
+    work: RequestWork | undefined,
+  ): Page<string>[] {
     return queries.map((query) => {
       work?.check(); // a query may read every entity of its type
-      return this.selectEntities(query);
+      const order = entityOrderOf(query);
+      const key = entityOrderKey(order);
+      const { slugs, positionOf } = this.selectEntities(type, query, order.field, key);
+      return pageOfSorted(slugs, positionOf, key.directions, query.window);
     });
   }
 
@@ -766,52 +966,82 @@ export class MemoryStore implements NewsDataSource {
     return folded;
   }
 
-  private selectEntities(query: EntityQuery): readonly string[] {
-    const unfiltered =
-      !query.mentionedIn &&
-      !query.nameContains &&
-      !query.nationality &&
-      !query.affiliatedWith &&
-      !query.kind &&
-      !query.country &&
-      !query.partOf &&
-      !query.from &&
-      !query.to &&
-      !query.involves &&
-      !query.location;
-    if (unfiltered) {
-      // The whole list, in a given order: sorted once per store, then an index like the name order.
-      if (!query.order) return this.entityNameOrder[query.type];
-      const key = `${query.type}:${query.order.field}:${query.order.direction}`;
-      const ordered =
-        this.orderCache.get(key) ?? this.orderEntities(query.type, this.entityNameOrder[query.type], query.order);
-      this.orderCache.set(key, ordered);
-      return ordered;
+  /** entityPosition by slug, with the name's sort key made once per entity; `firsts` for FIRST_MENTION. */
+  private entityPositionOf(
+    type: EntityType,
+    field: EntityOrderField | 'FIRST_MENTION',
+    firsts: ReadonlyMap<string, number> | null,
+  ): (slug: string) => Position {
+    const names = this.nameKeys[type];
+    const name = (slug: string) => names.get(slug) ?? '';
+    const counts = (slug: string) => this.countsByEntity.get(`${type}:${slug}`) ?? { articleCount: 0, mentionCount: 0 };
+    switch (field) {
+      case 'NAME':
+        return (slug) => [name(slug), slug];
+      case 'ARTICLE_COUNT':
+        return (slug) => [counts(slug).articleCount, name(slug), slug];
+      case 'MENTION_COUNT':
+        return (slug) => [counts(slug).mentionCount, name(slug), slug];
+      case 'START_DATE':
+        return (slug) => [
+          dateSortKey((this.entitiesByKey.get(`${type}:${slug}`) as Partial<EventRecord> | undefined)?.startDate),
+          name(slug),
+          slug,
+        ];
+      case 'FIRST_MENTION':
+        return (slug) => [firsts?.get(slug) ?? 0, slug];
     }
-    const base = query.mentionedIn
-      ? (this.index.entitiesByArticle.get(query.mentionedIn) ?? [])
-          .filter((k) => k.type === query.type)
-          .map((k) => k.slug)
-      : this.entityNameOrder[query.type];
-    const nameNeedle = query.nameContains ? foldForSearch(query.nameContains) : null;
-    const matchesType = this.typeFilters[query.type] as (
+  }
+
+  private selectEntities<T extends EntityType>(
+    type: T,
+    query: EntityListQuery<T>,
+    field: EntityOrderField | 'FIRST_MENTION',
+    key: OrderKey,
+  ): OrderedSlugs {
+    const filter: EntityFilterOf<T> = query.filter;
+    const article = filter.mentionedIn ? this.index.entitiesByArticle.get(filter.mentionedIn) : null;
+    let firsts: Map<string, number> | null = null;
+    if (filter.mentionedIn) {
+      firsts = new Map();
+      article?.keys.forEach((entity, i) => {
+        if (entity.type === type) firsts?.set(entity.slug, article.firsts[i] as number);
+      });
+    }
+    const positionOf = this.entityPositionOf(type, field, firsts);
+    if (!firsts && !hasConditions(filter)) {
+      // The whole list, in a given order: sorted once per store, then an index like the name order.
+      if (key.name === 'NAME ASC') return { slugs: this.entityNameOrder[type], positionOf };
+      const cacheKey = `${type}:${key.name}`;
+      let slugs = this.orderCache.get(cacheKey);
+      if (!slugs) {
+        slugs = sortByPositions(this.entityNameOrder[type], positionOf, key.directions);
+        this.orderCache.set(cacheKey, slugs);
+      }
+      return { slugs, positionOf };
+    }
+    // The base list is in FIRST_MENTION order (mentionedIn) or NAME ASC.
+    const base = firsts ? [...firsts.keys()] : this.entityNameOrder[type];
+    const nameNeedle = filter.nameContains ? foldForSearch(filter.nameContains) : null;
+    const matchesType = this.typeFilters[type] as (
       entity: EntityRecord,
       slug: string,
-      query: EntityQuery,
+      filter: EntityFilterOf<T>,
       prepared: PreparedConditions,
     ) => boolean;
+    const conditions = filter as { location?: string | null; from?: string | null; to?: string | null };
     const prepared: PreparedConditions = {
-      locationNeedle: query.location ? foldForSearch(query.location) : null,
-      window: query.from || query.to ? windowRange(query.from, query.to) : null,
+      locationNeedle: conditions.location ? foldForSearch(conditions.location) : null,
+      window: conditions.from || conditions.to ? windowRange(conditions.from, conditions.to) : null,
     };
     const selected = base.filter((slug) => {
-      const entity = this.entitiesByKey.get(`${query.type}:${slug}`);
+      const entity = this.entities[type].get(slug) as EntityRecord | undefined;
       if (!entity) return false;
-      if (nameNeedle && !this.foldedNames(`${query.type}:${slug}`, entity).some((n) => n.includes(nameNeedle)))
-        return false;
-      return matchesType(entity, slug, query, prepared);
+      if (nameNeedle && !this.foldedNames(`${type}:${slug}`, entity).some((n) => n.includes(nameNeedle))) return false;
+      return matchesType(entity, slug, filter, prepared);
     });
-    return query.order ? this.orderEntities(query.type, selected, query.order) : selected;
+    const inBaseOrder = key.name === (firsts ? 'FIRST_MENTION ASC' : 'NAME ASC');
+    return { slugs: inBaseOrder ? selected : sortByPositions(selected, positionOf, key.directions), positionOf };
   }
 
   /**
@@ -822,26 +1052,26 @@ export class MemoryStore implements NewsDataSource {
     [T in EntityType]: (
       entity: EntityRecordOf<T>,
       slug: string,
-      query: EntityQuery,
+      filter: EntityFilterOf<T>,
       prepared: PreparedConditions,
     ) => boolean;
   } = {
-    Person: (person, slug, query) => {
-      if (query.nationality && !person.nationalities.includes(query.nationality)) return false;
+    Person: (person, slug, filter) => {
+      if (filter.nationality && !person.nationalities.includes(filter.nationality)) return false;
       return (
-        !query.affiliatedWith ||
-        (this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === query.affiliatedWith) ?? false)
+        !filter.affiliatedWith ||
+        (this.index.affiliationsByPerson.get(slug)?.some((a) => a.organization === filter.affiliatedWith) ?? false)
       );
     },
-    Organization: (organization, slug, query) => {
-      if (query.kind && organization.kind !== query.kind) return false;
-      if (query.country && organization.country !== query.country) return false;
-      return !query.partOf || (this.ancestors.get(slug)?.includes(query.partOf) ?? false);
+    Organization: (organization, slug, filter) => {
+      if (filter.kind && organization.kind !== filter.kind) return false;
+      if (filter.country && organization.country !== filter.country) return false;
+      return !filter.partOf || (this.ancestors.get(slug)?.includes(filter.partOf) ?? false);
     },
-    Event: (event, slug, query, { locationNeedle, window }) => {
-      if (query.kind && event.kind !== query.kind) return false;
+    Event: (event, slug, filter, { locationNeedle, window }) => {
+      if (filter.kind && event.kind !== filter.kind) return false;
       if (locationNeedle && !foldForSearch(event.location ?? '').includes(locationNeedle)) return false;
-      if (query.involves && !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === query.involves))
+      if (filter.involves && !this.index.involvementsByEvent.get(slug)?.some((i) => i.organization === filter.involves))
         return false;
       if (window) {
         if (!event.startDate) return false;
@@ -855,27 +1085,7 @@ export class MemoryStore implements NewsDataSource {
     },
   };
 
-  private orderEntities(type: EntityType, slugs: string[], order: NonNullable<EntityQuery['order']>): string[] {
-    const sign = order.direction === 'ASC' ? 1 : -1;
-    const entity = (slug: string) => this.entitiesByKey.get(`${type}:${slug}`) as EntityRecord;
-    const counts = (slug: string) => this.countsByEntity.get(`${type}:${slug}`) ?? { articleCount: 0, mentionCount: 0 };
-    const byName = (a: string, b: string) => collator.compare(entity(a).name, entity(b).name) || a.localeCompare(b);
-    const compare: (a: string, b: string) => number =
-      order.field === 'ARTICLE_COUNT'
-        ? (a, b) => sign * (counts(a).articleCount - counts(b).articleCount) || byName(a, b)
-        : order.field === 'MENTION_COUNT'
-          ? (a, b) => sign * (counts(a).mentionCount - counts(b).mentionCount) || byName(a, b)
-          : order.field === 'START_DATE'
-            ? (a, b) => {
-                const [x, y] = [entity(a), entity(b)] as EventRecord[];
-                // Undated events come last in either direction.
-                if (!x?.startDate || !y?.startDate)
-                  return (x?.startDate ? -1 : 0) + (y?.startDate ? 1 : 0) || byName(a, b);
-                return sign * dayRange(x.startDate).first.localeCompare(dayRange(y.startDate).first) || byName(a, b);
-              }
-            : (a, b) => sign * byName(a, b);
-    return [...slugs].sort(compare);
-  }
+  // ───────────────────────────── aggregates ─────────────────────────────
 
   async stats(): Promise<CorpusStats> {
     const d = this.data;
@@ -914,6 +1124,7 @@ export class MemoryStore implements NewsDataSource {
     return ranking;
   }
 
+  /** The entities of `types` with articles in the window, ranked by TOP_ENTITIES (topEntityPosition). */
   private rankEntities(query: {
     types: readonly EntityType[];
     from?: string | null;
@@ -921,23 +1132,22 @@ export class MemoryStore implements NewsDataSource {
     limit: number;
   }) {
     const window = windowRange(query.from, query.to);
-    const ranked: (EntityCount & { name: string })[] = [];
+    const ranked: EntityCount[] = [];
     for (const type of query.types) {
       for (const slug of this.entityNameOrder[type]) {
-        const key = `${type}:${slug}`;
-        const counts = this.timeByEntity.get(key)?.countIn(window.first, window.last);
+        const counts = this.timeByEntity.get(`${type}:${slug}`)?.countIn(window.first, window.last);
         if (!counts || counts.articleCount === 0) continue;
-        ranked.push({ entity: { type, slug }, name: this.entitiesByKey.get(key)?.name ?? slug, ...counts });
+        ranked.push({ entity: { type, slug }, ...counts });
       }
     }
-    ranked.sort(
-      (a, b) =>
-        b.articleCount - a.articleCount ||
-        b.mentionCount - a.mentionCount ||
-        collator.compare(a.name, b.name) ||
-        entityKeyString(a.entity).localeCompare(entityKeyString(b.entity)),
-    );
-    return ranked.slice(0, query.limit).map(({ name: _name, ...count }) => count);
+    // topEntityPosition, with the names' sort keys made once per entity.
+    const positionOf = (count: EntityCount): Position => [
+      count.articleCount,
+      count.mentionCount,
+      this.nameKeyOf(count.entity),
+      entityKeyString(count.entity),
+    ];
+    return sortByPositions(ranked, positionOf, TOP_ENTITIES.directions).slice(0, query.limit);
   }
 
   async timeline(query: {
@@ -963,37 +1173,5 @@ export class MemoryStore implements NewsDataSource {
       end,
       ...(time?.countIn(start, end) ?? { articleCount: 0, mentionCount: 0 }),
     }));
-  }
-
-  async coMentionsByEntity(keys: readonly string[], work?: RequestWork): Promise<CoMention[][]> {
-    return keys.map((key) => {
-      let coMentions = this.coMentionCache.get(key);
-      if (!coMentions) {
-        work?.check(); // reads every article that mentions the entity
-        coMentions = this.computeCoMentions(key);
-        this.coMentionCache.set(key, coMentions);
-      }
-      return coMentions;
-    });
-  }
-
-  private computeCoMentions(key: string): CoMention[] {
-    const shared = new Map<string, { entity: EntityKey; sharedArticles: number }>();
-    for (const article of this.index.articlesByEntity.get(key) ?? []) {
-      for (const other of this.index.entitiesByArticle.get(article) ?? []) {
-        const otherKey = entityKeyString(other);
-        if (otherKey === key) continue;
-        const entry = shared.get(otherKey) ?? { entity: other, sharedArticles: 0 };
-        entry.sharedArticles++;
-        shared.set(otherKey, entry);
-      }
-    }
-    const name = (entity: EntityKey) => this.entitiesByKey.get(entityKeyString(entity))?.name ?? entity.slug;
-    return [...shared.values()].sort(
-      (a, b) =>
-        b.sharedArticles - a.sharedArticles ||
-        collator.compare(name(a.entity), name(b.entity)) ||
-        entityKeyString(a.entity).localeCompare(entityKeyString(b.entity)),
-    );
   }
 }

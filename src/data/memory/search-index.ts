@@ -10,11 +10,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from '../contract.js';
 import { ENTITY_TYPES } from '../entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../records.js';
 import { entityKeyString } from '../records.js';
 import type { RequestWork } from '../request-work.js';
-import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from '../contract.js';
 import {
   buildTextIndex,
   type FieldIndex,
@@ -402,17 +402,18 @@ export class SearchIndex {
         type: TYPE_CODES[documentType(this.documentType, document)] as SearchTarget,
         slug: this.documentSlug[document] as string,
         score,
-        terms,
       }),
     );
     this.reset(candidates);
     return { totalCount: candidates.length, hits };
   }
 
-  /** Where a hit matched: in the entity's name and aliases, or the article's headline and body. */
-  highlights(hit: SearchHit): SearchHighlight[] {
+  /**
+   * Where a hit matched the query's `terms` (queryTerms of the query): in the entity's name and aliases, or the
+   * article's headline and body.
+   */
+  highlights(hit: SearchHit, terms: readonly string[]): SearchHighlight[] {
     const id = `${hit.type}:${hit.slug}`;
-    const terms = hit.terms;
     const entity = this.entities.get(id);
     if (entity) {
       return [

@@ -1,10 +1,23 @@
 /**
- * The one way every list is paginated: a window over an ordered list of keys, loaded through
- * the request's DataLoaders, returned in the Relay shape with `totalCount` and `nodes`.
+ * The one way every list is paginated: Relay's arguments become the contract's window (listWindow: cursors bound
+ * to their list and order), the source answers one page through the request's DataLoaders, and the page becomes
+ * the Relay connection with `totalCount` and `nodes`. A ranked list (search) pages by offset through the same
+ * kind of cursor (offsetConnection).
  */
 import type DataLoader from 'dataloader';
+import { type FragmentDefinitionNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { builder } from '../../builder.js';
-import { encodeCursor, type PageArgs, type PageWindow, pageWindow } from '../../pagination.js';
+import type { OrderKey, Page, Position, Window } from '../../data/contract.js';
+import {
+  encodeCursor,
+  type ListRequest,
+  listWindow,
+  offsetBounds,
+  offsetSlice,
+  offsetSliceEnd,
+  type PageArgs,
+  RANKED,
+} from '../../pagination.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
@@ -19,51 +32,75 @@ export interface ConnectionResult<E> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-/** Cursors of the first offsets, made once: every page of every list starts near offset 0. */
-const CURSORS: string[] = [];
-const CACHED_CURSORS = 10_000;
+/** The list a connection field serves, as cursors name it: `Type.field` (`Query.persons`, `Person.mentions`). */
+export function listNameOf(info: GraphQLResolveInfo): string {
+  return `${info.parentType.name}.${info.fieldName}`;
+}
 
-/** The cursor of an offset (encodeCursor, remembered for the first offsets). */
-function cursorAt(offset: number): string {
-  if (offset >= CACHED_CURSORS) return encodeCursor(offset);
-  let cursor = CURSORS[offset];
-  if (cursor === undefined) {
-    cursor = encodeCursor(offset);
-    CURSORS[offset] = cursor;
+const SELECTS_TOTAL_COUNT = new WeakMap<object, boolean>();
+
+function selectsField(
+  selectionSet: SelectionSetNode | undefined,
+  name: string,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen: Set<string>,
+): boolean {
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD && selection.name.value === name) return true;
+    if (selection.kind === Kind.INLINE_FRAGMENT && selectsField(selection.selectionSet, name, fragments, seen))
+      return true;
+    if (selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      if (selectsField(fragments[selection.name.value]?.selectionSet, name, fragments, seen)) return true;
+    }
   }
-  return cursor;
+  return false;
 }
 
-/** The connection of a window of a list of `total` items: `edgeOf` makes each edge, with its cursor. */
-function connectionOf<T, E>(
-  window: PageWindow,
-  total: number,
-  items: readonly T[],
-  edgeOf: (item: T, cursor: string) => E & { cursor: string },
-): ConnectionResult<E> {
-  const edges = new Array<E & { cursor: string }>(items.length);
-  for (let i = 0; i < items.length; i++) edges[i] = edgeOf(items[i] as T, cursorAt(window.start + i));
-  return {
-    totalCount: total,
-    edges,
-    pageInfo: {
-      hasNextPage: window.hasNextPage,
-      hasPreviousPage: window.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+/**
+ * Whether a connection field's selection asks for `totalCount` (a database counts only then). Read once per field
+ * of a document: the field nodes are the parsed document's, which the parser cache keeps.
+ */
+export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
+  const key = info.fieldNodes[0];
+  if (!key) return true;
+  let selects = SELECTS_TOTAL_COUNT.get(key);
+  if (selects === undefined) {
+    selects = info.fieldNodes.some((node) =>
+      selectsField(node.selectionSet, 'totalCount', info.fragments ?? {}, new Set()),
+    );
+    SELECTS_TOTAL_COUNT.set(key, selects);
+  }
+  return selects;
 }
 
-/** Pages `total` items; `loadEdges(start, end)` loads only the window the arguments select. */
-export async function resolveConnection<E extends { node: unknown }>(
-  args: PageArgs,
-  total: number,
-  loadEdges: (start: number, end: number) => Promise<E[]>,
-): Promise<ConnectionResult<E>> {
-  const window = pageWindow(args, total);
-  const items = window.end > window.start ? await loadEdges(window.start, window.end) : [];
-  return connectionOf(window, total, items, (edge: E, cursor) => ({ ...edge, cursor }));
+/** An edge whose cursor is encoded only if asked for: most pages are read through `nodes`. */
+class Edge<N> {
+  constructor(
+    readonly node: N,
+    private readonly position: Position,
+    private readonly request: ListRequest,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor({ list: this.request.list, order: this.request.order.name, position: this.position });
+  }
+}
+
+class PageInfo {
+  constructor(
+    readonly hasPreviousPage: boolean,
+    readonly hasNextPage: boolean,
+    private readonly edges: readonly { cursor: string }[],
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
 }
 
 /** Loads many keys through a DataLoader; an Error from the batch is rethrown, never returned as data. */
@@ -73,26 +110,71 @@ export async function loadAll<K, V>(loader: DataLoader<K, V>, keys: readonly K[]
   return values as V[];
 }
 
-const nodeEdge = <V>(node: V, cursor: string) => ({ node, cursor });
-
-/** Pages an ordered list of keys and loads the selected window's nodes. */
-export async function connectionFromKeys<K, V>(
+/**
+ * A page of a list in `order`, as a connection: the window Relay's arguments ask for (a cursor from another list
+ * or order is refused with BAD_USER_INPUT), the page `loadPage` answers for it, and each item's node (the item
+ * itself, or what `loadNodes` loads for the page's items; an item whose node is gone is left out).
+ */
+export async function pagedConnection<T, N = T>(
   args: PageArgs,
-  keys: readonly K[],
-  loader: DataLoader<K, V | null>,
-): Promise<ConnectionResult<{ node: V }>> {
-  const window = pageWindow(args, keys.length);
-  const loaded = window.end > window.start ? await loadAll(loader, keys.slice(window.start, window.end)) : [];
-  const nodes: V[] = [];
-  for (const node of loaded) if (node !== null) nodes.push(node);
-  return connectionOf(window, keys.length, nodes, nodeEdge<V>);
+  info: GraphQLResolveInfo,
+  order: OrderKey,
+  loadPage: (window: Window) => Promise<Page<T>>,
+  loadNodes?: (items: T[]) => Promise<(N | null)[]>,
+): Promise<ConnectionResult<{ node: N }>> {
+  const request = listWindow(args, listNameOf(info), order, selectsTotalCount(info));
+  const page = await loadPage(request.window);
+  let pageItems = page.items;
+  let hasBefore = page.hasBefore;
+  if (request.keepLast !== null && pageItems.length > request.keepLast) {
+    pageItems = pageItems.slice(pageItems.length - request.keepLast);
+    hasBefore = true;
+  }
+  const nodes = loadNodes && pageItems.length > 0 ? await loadNodes(pageItems.map((entry) => entry.item)) : null;
+  const edges: Edge<N>[] = [];
+  for (let i = 0; i < pageItems.length; i++) {
+    const { item, position } = pageItems[i] as (typeof pageItems)[number];
+    const node = nodes ? nodes[i] : (item as unknown as N);
+    if (node != null) edges.push(new Edge(node, position, request));
+  }
+  return { totalCount: page.totalCount, edges, pageInfo: new PageInfo(hasBefore, page.hasAfter, edges) };
 }
 
-/** Pages a list that is already in memory (a relationship's records). */
-export async function connectionFromItems<V>(
+/**
+ * A page of a ranked list (search results, best first) as a connection, paged by offset: `load(offset, size)`
+ * answers the list's length and the items from `offset` (at most `size`). Cursors carry the offset, bound to the
+ * list like any other. `last` without `before` needs the length first: then the list is asked twice.
+ */
+export async function offsetConnection<E extends { node: unknown }>(
   args: PageArgs,
-  items: readonly V[],
-): Promise<ConnectionResult<{ node: V }>> {
-  const window = pageWindow(args, items.length);
-  return connectionOf(window, items.length, items.slice(window.start, window.end), nodeEdge<V>);
+  info: GraphQLResolveInfo,
+  load: (offset: number, size: number) => Promise<{ totalCount: number; items: E[] }>,
+): Promise<ConnectionResult<E>> {
+  const list = listNameOf(info);
+  const bounds = offsetBounds(args, list);
+  const bound = offsetSliceEnd(args, bounds);
+  let wanted: { start: number; end: number };
+  let fetched: { start: number; totalCount: number; items: E[] };
+  if (Number.isFinite(bound)) {
+    wanted = offsetSlice(args, bounds, bound);
+    fetched = { start: wanted.start, ...(await load(wanted.start, wanted.end - wanted.start)) };
+  } else {
+    wanted = offsetSlice(args, bounds, (await load(0, 0)).totalCount);
+    fetched = { start: wanted.start, ...(await load(wanted.start, wanted.end - wanted.start)) };
+  }
+  // The list may be shorter than the cursors said (the data changed): the slice is the real length's.
+  const slice = offsetSlice(args, bounds, fetched.totalCount);
+  if (slice.start < fetched.start || slice.end > fetched.start + fetched.items.length) {
+    fetched = { start: slice.start, ...(await load(slice.start, slice.end - slice.start)) };
+  }
+  const items = fetched.items.slice(slice.start - fetched.start, slice.end - fetched.start);
+  const edges = items.map((item, i) => ({
+    ...item,
+    cursor: encodeCursor({ list, order: RANKED.name, position: [slice.start + i] }),
+  }));
+  return {
+    totalCount: fetched.totalCount,
+    edges,
+    pageInfo: new PageInfo(slice.start > 0, slice.end < fetched.totalCount, edges),
+  };
 }

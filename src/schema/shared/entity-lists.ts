@@ -5,13 +5,22 @@
  * its fields and its filter fields, with the query conditions they make.
  */
 import type { InputFieldMap, InputObjectRef, ObjectRef } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../builder.js';
 import type { Loaders } from '../../context.js';
+import {
+  type EntityFilterOf,
+  type EntityListQuery,
+  type EntityOrderField,
+  entityOrderKey,
+  entityOrderOf,
+  type SharedEntityFilter,
+} from '../../data/contract.js';
 import { ENTITY_TYPE_INFO, ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../../data/entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../../data/records.js';
-import type { EntityOrderField, EntityQuery } from '../../data/contract.js';
+import { emptyPage } from '../../data/windows.js';
 import type { PageArgs } from '../../pagination.js';
-import { connectionFromKeys } from './connections.js';
+import { loadAll, pagedConnection } from './connections.js';
 import { ENTITY_ORDER_FIELDS, entityOrder, entityOrderInput, idOfType, searchTextSchema, slugOfId } from './filters.js';
 import { lookupField } from './lookup.js';
 
@@ -77,14 +86,17 @@ interface SharedFilter {
 }
 
 /** The query conditions an entity type's own filter fields make. */
-type OwnConditions = Omit<EntityQuery, 'type' | 'nameContains' | 'mentionedIn' | 'order'>;
+type OwnConditions<T extends EntityType> = Omit<EntityFilterOf<T>, keyof SharedEntityFilter>;
+
+/** An entity list's query before its window (the window comes from each field's page arguments). */
+type ListQuery<T extends EntityType> = Omit<EntityListQuery<T>, 'window'>;
 
 export interface EntityListOptions<T extends EntityType, Filter extends SharedFilter> {
   type: T;
   ref: ObjectRef<Types, EntityRecordOf<T>>;
   filter: InputObjectRef<Types, Filter>;
   /** The conditions of the type's own filter fields, from the filter as given (or none). */
-  conditions: (filter: Filter | null | undefined) => OwnConditions;
+  conditions: (filter: Filter | null | undefined) => OwnConditions<T>;
   /** Order fields beyond the ones every entity has (name, article and mention counts). */
   orderFields?: Partial<Record<EntityOrderField, { description: string }>>;
 }
@@ -127,11 +139,12 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
   const queryOf = (
     filter: Filter | null | undefined,
     orderBy: typeof orderInput.$inferInput | null | undefined,
-  ): EntityQuery => ({
-    type,
-    nameContains: filter?.nameContains ?? null,
-    ...options.conditions(filter),
-    mentionedIn: slugOfId(filter?.mentionedIn),
+  ): ListQuery<T> => ({
+    filter: {
+      nameContains: filter?.nameContains ?? null,
+      ...options.conditions(filter),
+      mentionedIn: slugOfId(filter?.mentionedIn),
+    } as EntityFilterOf<T>,
     order: entityOrder(orderBy),
   });
   const list = { options, orderInput, connection, queryOf };
@@ -147,7 +160,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
       t,
       list,
       `${capitalized(plural)}, by name unless \`orderBy\` says otherwise; \`filter\` narrows the list.`,
-      (_parent, query, loaders) => loaders.entityQuery.load(query),
+      (_parent, query) => query,
     ),
   }));
 
@@ -159,7 +172,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
         t,
         list,
         `${capitalized(plural)} the article mentions: in order of first mention, unless \`orderBy\` says otherwise.`,
-        (article, query, loaders) => mentionedIn(loaders, article.slug, query),
+        (article, query) => mentionedIn(article.slug, query),
       ),
   };
 }
@@ -172,17 +185,38 @@ function connectionObjectOf<T extends EntityType>(type: T, ref: ObjectRef<Types,
   });
 }
 
-/** The entities of a query that this article mentions; none when the filter asks for another article. */
-function mentionedIn(loaders: Loaders, articleSlug: string, query: EntityQuery): Promise<readonly string[]> {
-  if (query.mentionedIn && query.mentionedIn !== articleSlug) return Promise.resolve([]);
-  return loaders.entityQuery.load({ ...query, mentionedIn: articleSlug });
+/** The query of the entities that this article mentions; null (none) when the filter asks for another article. */
+function mentionedIn<T extends EntityType>(articleSlug: string, query: ListQuery<T>): ListQuery<T> | null {
+  if (query.filter.mentionedIn && query.filter.mentionedIn !== articleSlug) return null;
+  return { ...query, filter: { ...query.filter, mentionedIn: articleSlug } };
 }
 
 interface ListParts<T extends EntityType, Filter extends SharedFilter, Order> {
   options: EntityListOptions<T, Filter>;
   orderInput: InputObjectRef<Types, Order>;
   connection: ReturnType<typeof connectionObjectOf<T>>;
-  queryOf: (filter: Filter | null | undefined, orderBy: Order | null | undefined) => EntityQuery;
+  queryOf: (filter: Filter | null | undefined, orderBy: Order | null | undefined) => ListQuery<T>;
+}
+
+/**
+ * A page of the type's entities that `query` selects, in its order, with their records; an empty list when
+ * `query` is null (the filter asked for what the parent cannot have), in the order `asked`.
+ */
+function entityConnection<T extends EntityType>(
+  type: T,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  loaders: Loaders,
+  asked: ListQuery<T>,
+  query: ListQuery<T> | null,
+) {
+  return pagedConnection(
+    args,
+    info,
+    entityOrderKey(entityOrderOf(query ?? asked)),
+    (window) => (query ? loaders.listOfType(type).load({ ...query, window }) : Promise.resolve(emptyPage<string>())),
+    (slugs) => loadAll(loaders.ofType(type), slugs),
+  );
 }
 
 /** A connection field over the type's entities that `select` picks for a parent, filtered and ordered. */
@@ -190,7 +224,7 @@ function listField<Parent, T extends EntityType, Filter extends SharedFilter, Or
   t: PothosSchemaTypes.RootFieldBuilder<Types, Parent, 'Object' | 'Query'>,
   list: ListParts<T, Filter, Order>,
   description: string,
-  select: (parent: Parent, query: EntityQuery, loaders: Loaders) => Promise<readonly string[]>,
+  select: (parent: Parent, query: ListQuery<T>) => ListQuery<T> | null,
 ) {
   const { options } = list;
   return t.connection(
@@ -205,14 +239,11 @@ function listField<Parent, T extends EntityType, Filter extends SharedFilter, Or
         }),
         orderBy: t.arg({ type: list.orderInput, required: false, description: 'Sort order.' }),
       },
-      resolve: async (parent, args, { loaders }) => {
+      resolve: (parent, args, { loaders }, info) => {
         // Pothos cannot spell out the arguments' type for a generic filter; these are the two declared above.
         const { filter, orderBy } = args as PageArgs & { filter?: Filter | null; orderBy?: Order | null };
-        return connectionFromKeys(
-          args,
-          await select(parent as Parent, list.queryOf(filter, orderBy), loaders),
-          loaders.ofType(options.type),
-        );
+        const asked = list.queryOf(filter, orderBy);
+        return entityConnection(options.type, args, info, loaders, asked, select(parent as Parent, asked));
       },
     },
     list.connection,

@@ -8,9 +8,9 @@ import { builder } from '../../builder.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
+import { type EntityOrderField, ORDERING, type SortDirection } from '../../data/contract.js';
 import { dayRange } from '../../data/dates.js';
 import { MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../../data/memory/search-index.js';
-import type { EntityOrderField, SortDirection } from '../../data/contract.js';
 import { MAX_QUERY_WORDS, queryTerms } from '../../data/memory/text-index.js';
 import { isCountryCode, isReducedPrecisionDate } from '../../data/vocabulary.js';
 import { decodeGlobalId, type NodeType } from '../../ids.js';
@@ -97,8 +97,7 @@ export function entityOrder<F extends EntityOrderField>(
   orderBy: { field: F; direction?: SortDirection | null } | null | undefined,
 ): { field: F; direction: SortDirection } | null {
   if (!orderBy) return null;
-  const natural: SortDirection = orderBy.field === 'NAME' || orderBy.field === 'START_DATE' ? 'ASC' : 'DESC';
-  return { field: orderBy.field, direction: orderBy.direction ?? natural };
+  return { field: orderBy.field, direction: orderBy.direction ?? ORDERING.entities[orderBy.field] };
 }
 
 /** Describes the order fields every entity list shares. */
