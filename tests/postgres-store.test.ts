@@ -30,6 +30,7 @@ import { bucketCount, dayRange, overlaps, windowRange } from '../src/data/dates.
 import { ENTITY_TYPES, type EntityType } from '../src/data/entity-types.js';
 import { allEntities, type Dataset, entitiesOf, loadDataset } from '../src/data/load-fixtures.js';
 import { SearchIndex } from '../src/data/memory/search-index.js';
+import { queryTerms } from '../src/data/memory/text-index.js';
 import type { PostgresSource } from '../src/data/postgres/source.js';
 import { entityKeyString, type MentionRecord } from '../src/data/records.js';
 import { DATA_DIR } from './helpers.js';
@@ -382,7 +383,7 @@ describe.each([
         });
         expect(found.hits).toEqual(expected.hits.map(({ type, slug, score }) => ({ type, slug, score })));
         const highlights = await source.searchHighlights(found.hits.slice(0, 5).map((hit) => ({ query, hit })));
-        expect(highlights).toEqual(expected.hits.slice(0, 5).map((hit) => index.highlights(hit)));
+        expect(highlights).toEqual(expected.hits.slice(0, 5).map((hit) => index.highlights(hit, queryTerms(query))));
       }
     }
     // A window past the first page, and past the last hit.

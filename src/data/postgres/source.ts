@@ -66,15 +66,16 @@ interface ListSql {
   /** The list's length without a statement (an unfiltered list), or null to count. */
   knownTotal: number | null;
   /** An expression that gives the list's length more cheaply than counting it (a rollup), if any. */
-  totalSql?: string;
+  totalSql?: (params: Params) => string;
 }
 
 interface PageRow {
   q: number;
   items: Record<string, unknown>[];
   total: string | number | null;
-  has_before: boolean;
-  has_after: boolean;
+  at_or_before_after: boolean;
+  at_or_after_before: boolean;
+  beyond_empty: boolean;
 }
 
 function entityKeyOf(key: string): EntityKey {
@@ -204,44 +205,41 @@ export class PostgresSource implements NewsDataSource {
    * know whether more follow), and only when needed its count and whether items lie beyond the window's bounds.
    */
   private async pages(
-    lists: readonly { list: ListSql; window: Window }[],
-    params: Params,
+    queries: readonly { list: (params: Params) => ListSql; window: Window }[],
   ): Promise<Page<Record<string, unknown>>[]> {
-    if (lists.length === 0) return [];
-    const branches = lists.map(({ list, window }, q) => {
-      const backward = window.direction === 'BACKWARD';
-      const bounds: string[] = [];
-      const after = window.after ? keysetCondition(list.columns, list.key, window.after, 'after', params) : null;
-      const before = window.before ? keysetCondition(list.columns, list.key, window.before, 'before', params) : null;
-      if (after) bounds.push(after);
-      if (before) bounds.push(before);
-      const where = (conditions: string[]) => (conditions.length ? ` AND ${conditions.join(' AND ')}` : '');
-      const keys = list.columns.map((column, i) => `${column.sql} AS k${i}`).join(', ');
-      const page = `SELECT ${list.select}, ${keys} FROM ${list.from}${where(bounds)}
-        ORDER BY ${orderBySql(list.columns, list.key, backward)} LIMIT ${Math.max(0, window.size) + 1}`;
-      const exists = (condition: string) => `EXISTS (SELECT 1 FROM ${list.from} AND NOT ${condition})`;
-      // Beyond the bounds: at or before `after`, at or after `before` (see Page in the contract).
-      const atOrBeforeAfter = after ? exists(after) : 'false';
-      const atOrAfterBefore = before ? exists(before) : 'false';
-      const total =
-        window.count === false
-          ? 'NULL'
-          : list.knownTotal !== null
-            ? String(list.knownTotal)
-            : (list.totalSql ?? `(SELECT count(*) FROM ${list.from})`);
-      return `SELECT ${q} AS q,
-        (SELECT coalesce(json_agg(p ORDER BY p.n), '[]') FROM (SELECT row_number() OVER () AS n, x.* FROM (${page}) x) p) AS items,
-        ${total} AS total,
-        ${backward ? atOrAfterBefore : atOrBeforeAfter} AS ${backward ? 'has_after' : 'has_before'},
-        ${backward ? atOrBeforeAfter : atOrAfterBefore} AS ${backward ? 'has_before_bound' : 'has_after_bound'}`;
+    if (queries.length === 0) return [];
+    // Each query's branch, with parameters of its own ($1… in its text).
+    const built = queries.map(({ list: make, window }) => {
+      const params = new Params();
+      const list = make(params);
+      return { list, window, params, sql: this.pageSql(list, window, params) };
     });
-    const rows = await this.run<PageRow & { has_before_bound?: boolean; has_after_bound?: boolean }>(
-      branches.map((b) => `(${b})`).join('\nUNION ALL\n'),
-      params.values,
-    );
+    // Queries of one shape (the same text: the same list, filters, order, direction) run as one LATERAL subquery
+    // over their parameters unnested as arrays: planned once however many parents the batch has. A shape whose
+    // parameters are arrays themselves runs as a branch of its own.
+    const shapes = new Map<string, number[]>();
+    built.forEach(({ sql, params }, q) => {
+      const key = params.types.some((type) => type.endsWith('[]')) ? `${q}\0${sql}` : sql;
+      shapes.set(key, [...(shapes.get(key) ?? []), q]);
+    });
+    const all = new Params();
+    const branches = [...shapes.values()].map((members) => {
+      const first = built[members[0] as number] as (typeof built)[number];
+      const arrays = first.params.types.map((type, i) =>
+        all.add(
+          members.map((q) => (built[q] as (typeof built)[number]).params.values[i]),
+          `${type}[]`,
+        ),
+      );
+      const columns = first.params.types.map((_, i) => `p${i + 1}`);
+      const body = first.sql.replace(/\$(\d+)::[a-z0-9_]+(\[\])?/g, (_match, n: string) => `w.p${n}`);
+      return `SELECT w.q, b.* FROM unnest(${[all.add(members, 'integer[]'), ...arrays].join(', ')})
+        AS w(${['q', ...columns].join(', ')}) CROSS JOIN LATERAL (${body}) b`;
+    });
+    const rows = await this.run<PageRow>(branches.map((branch) => `(${branch})`).join('\nUNION ALL\n'), all.values);
     const byQuery = new Map(rows.map((row) => [Number(row.q), row]));
-    return lists.map(({ list, window }, q) => {
-      const row = byQuery.get(q) as PageRow & { has_before_bound?: boolean; has_after_bound?: boolean };
+    return built.map(({ list, window }, q) => {
+      const row = byQuery.get(q) as PageRow;
       const backward = window.direction === 'BACKWARD';
       const size = Math.max(0, window.size);
       let items = row.items;
@@ -254,10 +252,50 @@ export class PostgresSource implements NewsDataSource {
           position: list.columns.map((_, i) => item[`k${i}`] ?? null) as Position,
         })),
         totalCount: row.total === null ? -1 : Number(row.total),
-        hasBefore: backward ? more || Boolean(row.has_before_bound) : Boolean(row.has_before),
-        hasAfter: backward ? Boolean(row.has_after) : more || Boolean(row.has_after_bound),
+        // FORWARD: before is at or before `after`; after is beyond the page's last item: more within the bounds, or
+        // at or after `before`; for an empty page, anything after `after`. BACKWARD: the mirror image.
+        hasBefore: backward
+          ? items.length > 0
+            ? more || row.at_or_before_after
+            : row.beyond_empty
+          : row.at_or_before_after,
+        hasAfter: backward
+          ? row.at_or_after_before
+          : items.length > 0
+            ? more || row.at_or_after_before
+            : row.beyond_empty,
       };
     });
+  }
+
+  /** One page's statement: its items (one more than asked, to know whether more follow), count and bounds. */
+  private pageSql(list: ListSql, window: Window, params: Params): string {
+    const backward = window.direction === 'BACKWARD';
+    const bounds: string[] = [];
+    const after = window.after ? keysetCondition(list.columns, list.key, window.after, 'after', params) : null;
+    const before = window.before ? keysetCondition(list.columns, list.key, window.before, 'before', params) : null;
+    if (after) bounds.push(after);
+    if (before) bounds.push(before);
+    const where = bounds.length ? ` AND ${bounds.join(' AND ')}` : '';
+    const keys = list.columns.map((column, i) => `${column.sql} AS k${i}`).join(', ');
+    const page = `SELECT ${list.select}, ${keys} FROM ${list.from}${where}
+      ORDER BY ${orderBySql(list.columns, list.key, backward)} LIMIT ${params.add(Math.max(0, window.size) + 1, 'integer')}`;
+    const exists = (condition: string) => `EXISTS (SELECT 1 FROM ${list.from} AND ${condition})`;
+    // Beyond the bounds: at or before `after`, at or after `before` (see Page in the contract); and for an empty
+    // page, which has no first or last item: anything after `after` (FORWARD), before `before` (BACKWARD).
+    const atOrBeforeAfter = after ? exists(`NOT ${after}`) : 'false';
+    const atOrAfterBefore = before ? exists(`NOT ${before}`) : 'false';
+    const fromEmpty = backward ? exists(before ?? 'true') : exists(after ?? 'true');
+    const total =
+      window.count === false
+        ? 'NULL'
+        : list.knownTotal !== null
+          ? String(list.knownTotal)
+          : (list.totalSql?.(params) ?? `(SELECT count(*) FROM ${list.from})`);
+    return `SELECT
+      (SELECT coalesce(json_agg(p ORDER BY p.n), '[]') FROM (SELECT row_number() OVER () AS n, x.* FROM (${page}) x) p) AS items,
+      (${total})::bigint AS total, ${atOrBeforeAfter} AS at_or_before_after, ${atOrAfterBefore} AS at_or_after_before,
+      ${fromEmpty} AS beyond_empty`;
   }
 
   async listArticles(queries: readonly ArticleListQuery[], work?: RequestWork): Promise<Page<string>[]> {
@@ -277,9 +315,12 @@ export class PostgresSource implements NewsDataSource {
       });
     }
     work?.check();
-    const params = new Params();
-    const lists = queries.map((query) => ({ list: this.articleList(query, params, tsqueries), window: query.window }));
-    const pages = await this.pages(lists, params);
+    const pages = await this.pages(
+      queries.map((query) => ({
+        list: (params: Params) => this.articleList(query, params, tsqueries),
+        window: query.window,
+      })),
+    );
     return pages.map((page) => ({
       ...page,
       items: page.items.map(({ item, position }) => ({ item: item.slug as string, position })),
@@ -337,7 +378,8 @@ export class PostgresSource implements NewsDataSource {
       knownTotal: conditions.length ? null : this.facts.stats.articles,
       // One entity's articles: its count, kept by the import.
       totalSql: onlyOneEntity
-        ? `(SELECT coalesce(max(article_count), 0) FROM ${this.s}.entities WHERE key = ${params.add(mentions[0], 'text')})`
+        ? (more) =>
+            `(SELECT coalesce(max(article_count), 0) FROM ${this.s}.entities WHERE key = ${more.add(mentions[0], 'text')})`
         : undefined,
     };
   }
@@ -347,9 +389,12 @@ export class PostgresSource implements NewsDataSource {
     queries: readonly EntityListQuery<T>[],
   ): Promise<Page<string>[]> {
     if (queries.length === 0) return [];
-    const params = new Params();
-    const lists = queries.map((query) => ({ list: this.entityList(type, query, params), window: query.window }));
-    const pages = await this.pages(lists, params);
+    const pages = await this.pages(
+      queries.map((query) => ({
+        list: (params: Params) => this.entityList(type, query, params),
+        window: query.window,
+      })),
+    );
     return pages.map((page) => ({
       ...page,
       items: page.items.map(({ item, position }) => ({ item: item.slug as string, position })),
@@ -438,9 +483,8 @@ export class PostgresSource implements NewsDataSource {
   }
 
   async listMentionsInArticle(queries: readonly { article: string; window: Window }[]): Promise<Page<MentionRecord>[]> {
-    const params = new Params();
     const lists = queries.map(({ article, window }) => ({
-      list: {
+      list: (params: Params): ListSql => ({
         from: `${this.s}.mentions m WHERE m.article = ${params.add(article, 'text')}`,
         select: 'm.article, m.entity, m.text, m.start, m."end"',
         columns: [
@@ -450,16 +494,15 @@ export class PostgresSource implements NewsDataSource {
         ] satisfies KeyColumn[],
         key: MENTIONS_IN_ARTICLE,
         knownTotal: null,
-      },
+      }),
       window,
     }));
-    return (await this.pages(lists, params)).map(mentionPage);
+    return (await this.pages(lists)).map(mentionPage);
   }
 
   async listMentionsOfEntity(queries: readonly { entity: string; window: Window }[]): Promise<Page<MentionRecord>[]> {
-    const params = new Params();
     const lists = queries.map(({ entity, window }) => ({
-      list: {
+      list: (params: Params): ListSql => ({
         from: `${this.s}.mentions m WHERE m.entity = ${params.add(entity, 'text')}`,
         select: 'm.article, m.entity, m.text, m.start, m."end"',
         columns: [
@@ -469,17 +512,17 @@ export class PostgresSource implements NewsDataSource {
         ] satisfies KeyColumn[],
         key: MENTIONS_OF_ENTITY,
         knownTotal: null,
-        totalSql: `(SELECT coalesce(max(mention_count), 0) FROM ${this.s}.entities WHERE key = ${params.add(entity, 'text')})`,
-      },
+        totalSql: (more: Params) =>
+          `(SELECT coalesce(max(mention_count), 0) FROM ${this.s}.entities WHERE key = ${more.add(entity, 'text')})`,
+      }),
       window,
     }));
-    return (await this.pages(lists, params)).map(mentionPage);
+    return (await this.pages(lists)).map(mentionPage);
   }
 
   async listCoMentions(queries: readonly { entity: string; window: Window }[]): Promise<Page<CoMention>[]> {
-    const params = new Params();
     const lists = queries.map(({ entity, window }) => ({
-      list: {
+      list: (params: Params): ListSql => ({
         from: `${this.s}.co_mentions c WHERE c.entity = ${params.add(entity, 'text')}`,
         select: 'c.other, c.shared',
         columns: [
@@ -489,10 +532,10 @@ export class PostgresSource implements NewsDataSource {
         ] satisfies KeyColumn[],
         key: CO_MENTIONS,
         knownTotal: null,
-      },
+      }),
       window,
     }));
-    return (await this.pages(lists, params)).map((page) => ({
+    return (await this.pages(lists)).map((page) => ({
       ...page,
       items: page.items.map(({ item, position }) => ({
         item: { entity: entityKeyOf(item.other as string), sharedArticles: Number(item.shared) },

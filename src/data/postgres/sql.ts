@@ -7,8 +7,10 @@ import type { KeyPart, OrderKey, Position, SortValue } from '../contract.js';
 /** The parameters of one statement; `add` answers the placeholder, typed for the planner. */
 export class Params {
   readonly values: unknown[] = [];
+  readonly types: string[] = [];
   add(value: unknown, type: string): string {
     this.values.push(value);
+    this.types.push(type);
     return `$${this.values.length}::${type}`;
   }
 }
