@@ -161,9 +161,13 @@ describe.each([
 
   it.each(requests.map(([name, query, variables]) => ({ name, query, variables })))(
     '$name',
-    async ({ query, variables }) => {
+    async ({ name, query, variables }) => {
       const [m, p] = await Promise.all([memory(query, variables), postgres(query, variables)]);
       expect(p).toEqual(m);
+      // Real answers, not two equal failures (the bad input ones must fail, with a code).
+      const body = JSON.parse(m.body) as { errors?: { extensions?: { code?: string } }[] };
+      if (name.startsWith('bad input')) expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      else expect(body.errors, m.body.slice(0, 300)).toBeUndefined();
     },
   );
 
