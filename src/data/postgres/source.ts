@@ -103,11 +103,33 @@ export class PostgresSource implements NewsDataSource {
   }
 
   /** Sends one statement; a lost database is DataUnavailableError (SERVICE_UNAVAILABLE), never a driver error. */
+  /**
+   * The statements sent in the current turn of the event loop: DataLoader sends a request's batches of one level
+   * together (one wave), and each answers only when all of them have, so the next level's loads form one wave again,
+   * as over the memory store. Without this, answers arriving one by one split a level's loads into several waves,
+   * and the statements per operation would depend on timing rather than on the query.
+   */
+  private wave: Promise<unknown>[] | null = null;
+
+  /** Sends one statement; a lost database is DataUnavailableError (SERVICE_UNAVAILABLE), never a driver error. */
   private async run<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
     this.statements++;
+    if (!this.wave) {
+      const wave: Promise<unknown>[] = [];
+      this.wave = wave;
+      process.nextTick(() => {
+        if (this.wave === wave) this.wave = null;
+      });
+    }
+    const wave = this.wave;
+    const sent = this.db.query<R>(sql, values);
+    wave.push(sent);
     try {
-      return (await this.db.query<R>(sql, values)).rows;
+      const result = await sent;
+      await Promise.allSettled(wave);
+      return result.rows;
     } catch (error) {
+      await Promise.allSettled(wave);
       if (isConnectionError(error)) {
         this.onUnavailable?.(error);
         throw new DataUnavailableError('the database is unavailable', { cause: error });
