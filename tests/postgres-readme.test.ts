@@ -53,7 +53,7 @@ describe('README: newsgraph on PostgreSQL', () => {
 
     it('serves the seed facts from PostgreSQL as the JSON store does', async () => {
       const port = await freePort();
-      const start = (commands[0] as string).replace(/start \S+ \d+/, `start ${dir}/cluster ${port}`);
+      const start = (commands[0] as string).replace(/start \S+ \d+/, `start ${dir} ${port}`);
       const env = { ...process.env, DATABASE_URL: '' };
       const url = execSync(`${start} && echo "$DATABASE_URL"`, {
         cwd: ROOT,

@@ -11,8 +11,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFor } from '../src/config.js';
 import { type DataVersionChange, PostgresHolder } from '../src/data/postgres/holder.js';
 import { DataUnavailableError } from '../src/data/unavailable.js';
+import { startServer } from '../src/server.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
 import { importInto, type TestDatabase } from './support/postgres.js';
 
@@ -117,6 +119,52 @@ describe.skipIf(!INSTALLED)('replicas on one PostgreSQL server', () => {
       expect(holder.current().version).toBe(imported.version);
     } finally {
       await holder.close();
+    }
+  }, 60_000);
+
+  it('over HTTP: SERVICE_UNAVAILABLE (503, no trace) and /ready 503 while the database is down, then answers again', async () => {
+    const running = await startServer(
+      configFor({
+        port: 0,
+        host: '127.0.0.1',
+        databaseUrl: database.url,
+        logLevel: 'silent',
+        rateLimit: false,
+        responseCacheMaxEntries: 0,
+      }),
+    );
+    const base = running.url.replace(/\/graphql$/, '');
+    const ask = () =>
+      fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ articles(first: 1) { totalCount nodes { slug } } }' }),
+      });
+    try {
+      expect((await ask()).status).toBe(200);
+      cluster('stop', dir);
+      const down = await Promise.all(Array.from({ length: 8 }, ask));
+      for (const response of down) {
+        const body = await response.text();
+        expect(`${response.status} ${body}`).toMatch(/^503 /);
+        expect(JSON.parse(body)).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+        expect(body).not.toMatch(/\bat .*\.ts:\d+|ECONNREFUSED|node_modules/);
+      }
+      const notReady = await fetch(`${base}/ready`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toMatchObject({ ready: false, database: { available: false } });
+      cluster('start', dir, String(port));
+      let ready = 0;
+      for (let i = 0; i < 100 && ready !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = (await fetch(`${base}/ready`)).status;
+      }
+      expect(ready).toBe(200);
+      const again = await ask();
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { data: { articles: { totalCount: number } } }).data.articles.totalCount).toBe(2);
+    } finally {
+      await running.close(1_000);
     }
   }, 60_000);
 });
