@@ -9,8 +9,8 @@ import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from '../bench/lib/corpora.js';
 import { configFor } from '../src/config.js';
-import { startServer } from '../src/server.js';
 import type { DataHolder } from '../src/data/reloader.js';
+import { startServer } from '../src/server.js';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '10000' }, reloads: { type: 'string', default: '3' } },

@@ -15,6 +15,9 @@ import { DATASET_CHANNEL } from './import.js';
 import { migrate } from './migrate.js';
 import { PostgresSource } from './source.js';
 
+/** How often a server on a read replica (no LISTEN there) looks for a new version. */
+const POLL_MS = 1_000;
+
 export interface HolderLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -188,7 +191,7 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents {
     if (this.closed) return;
     try {
       await this.refresh();
-      if (!this.listener) await this.listen();
+      if (!this.listener && !this.pollTimer) await this.listen();
       if (!this.available) {
         this.available = true;
         this.unavailableSince = undefined;
@@ -263,14 +266,35 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents {
       }
     });
     await client.connect();
-    await client.query(`LISTEN ${DATASET_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${DATASET_CHANNEL}`);
+    } catch (error) {
+      // A hot standby (a read replica) refuses LISTEN: poll the current version every second instead.
+      await client.end().catch(() => undefined);
+      if ((error as { code?: string }).code !== '25006') throw error;
+      this.poll();
+      return;
+    }
     this.listener = client;
     // A version made current while this server was not listening.
     await this.refresh();
   }
 
+  private pollTimer: NodeJS.Timeout | null = null;
+
+  /** On a read replica: re-reads the current version every POLL_MS (imports reach it by replication). */
+  private poll(): void {
+    if (this.pollTimer) return;
+    this.log.info({ everyMs: POLL_MS }, 'the database refuses LISTEN (a read replica): polling for new versions');
+    this.pollTimer = setInterval(() => {
+      this.refresh().catch((error) => this.markUnavailable(error));
+    }, POLL_MS);
+    this.pollTimer.unref?.();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     const listener = this.listener;
     this.listener = null;
