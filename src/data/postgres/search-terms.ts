@@ -28,7 +28,7 @@ export function termCounts(texts: readonly string[]): { counts: Map<string, numb
   return { counts, length };
 }
 
-function lexeme(term: string): string {
+export function lexeme(term: string): string {
   return `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 

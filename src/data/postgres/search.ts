@@ -9,7 +9,7 @@ import { ENTITY_TYPES } from '../entity-types.js';
 import { MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS_PER_WORD, MIN_PREFIX_LENGTH } from '../memory/search-index.js';
 import { foldForSearch, MAX_QUERY_WORDS } from '../memory/text-index.js';
 import type { FieldStats } from './facts.js';
-import { BODY_POSITION_BASE, tsqueryOf } from './search-terms.js';
+import { BODY_POSITION_BASE, lexeme, tsqueryOf } from './search-terms.js';
 import type { Params } from './sql.js';
 
 // The memory index's ranking constants (search-index.ts).
@@ -160,35 +160,51 @@ export function rankingSql(
   )}) AS qt(term, weight, idf_names, idf_headline, idf_body)`;
   const tsquery = params.add(expansion.tsquery, 'tsquery');
   const terms = params.add([...new Set(rows.map((t) => t.term))], 'text[]');
-  const branches: string[] = [];
-  if (wanted.has('Article')) {
-    branches.push(`SELECT 'Article'::text AS type, a.slug, false AS exact, a.headline_length AS length_title,
-        a.body_length AS length_body, a.terms, s.score, s.in_title
+  const article = (condition: string) => `SELECT 'Article'::text AS type, a.slug, false AS exact,
+        a.headline_length AS length_title, a.body_length AS length_body, a.terms, s.score, s.in_title
       FROM ${schema}.articles a CROSS JOIN LATERAL (
         SELECT sum(${fieldScore(tfTitle, 'a.headline_length', BOOST.headline, 'qt.idf_headline', stats.headline)}
                  + ${fieldScore(tfBody, 'a.body_length', BOOST.body, 'qt.idf_body', stats.body)}) AS score,
                bool_or((${tfTitle}) > 0) AS in_title
         FROM unnest(a.terms) u JOIN ${qt} ON qt.term = u.lexeme) s
-      WHERE a.terms @@ ${tsquery}`);
+      WHERE a.terms @@ ${tsquery} AND ${condition}`;
+  const titled: string[] = [];
+  const counts: string[] = [];
+  // A title match (a headline, for articles) of any of the terms: the documents ranked above every body-only one.
+  const inTitle = wanted.has('Article')
+    ? params.add([...new Set(rows.map((t) => t.term))].map((term) => `${lexeme(term)}:A`).join(' | '), 'tsquery')
+    : '';
+  if (wanted.has('Article')) {
+    titled.push(article(`a.terms @@ ${inTitle}`));
+    counts.push(`(SELECT count(*) FROM ${schema}.articles a WHERE a.terms @@ ${tsquery})`);
   }
   const entityTypes = ENTITY_TYPES.filter((type) => wanted.has(type));
   if (entityTypes.length) {
-    branches.push(`SELECT e.type, e.slug, ${params.add(foldForSearch(query).trim(), 'text')} = ANY(e.exact_names) AS exact,
+    const types = params.add(entityTypes, 'text[]');
+    // Every entity hit matched in its names: a title match.
+    titled.push(`SELECT e.type, e.slug, ${params.add(foldForSearch(query).trim(), 'text')} = ANY(e.exact_names) AS exact,
         e.names_length AS length_title, 0 AS length_body, e.terms, s.score, true AS in_title
       FROM ${schema}.entities e CROSS JOIN LATERAL (
         SELECT sum(${fieldScore(tfTitle, 'e.names_length', BOOST.names, 'qt.idf_names', stats.names)}) AS score
         FROM unnest(e.terms) u JOIN ${qt} ON qt.term = u.lexeme) s
-      WHERE e.terms @@ ${tsquery} AND e.type = ANY(${params.add(entityTypes, 'text[]')})`);
+      WHERE e.terms @@ ${tsquery} AND e.type = ANY(${types})`);
+    counts.push(`(SELECT count(*) FROM ${schema}.entities e WHERE e.terms @@ ${tsquery} AND e.type = ANY(${types}))`);
   }
   const rank = (of: string) =>
     `(CASE WHEN ${of}exact THEN ${EXACT_TIER} WHEN ${of}in_title THEN ${TITLE_TIER} ELSE 0 END + ${of}score)`;
-  return `WITH hits AS MATERIALIZED (${branches.join(' UNION ALL ')}),
+  // Body-only articles are scored only when the title matches do not fill the window (a one-time filter).
+  const bodyOnly = wanted.has('Article')
+    ? ` UNION ALL SELECT * FROM (${article(`NOT (a.terms @@ ${inTitle})`)}) body
+         WHERE (SELECT count(*) FROM titled) < ${params.add(window.offset + window.size, 'integer')}`
+    : '';
+  return `WITH titled AS MATERIALIZED (${titled.join(' UNION ALL ')}),
+    hits AS (SELECT * FROM titled${bodyOnly}),
     page AS (SELECT * FROM hits ORDER BY ${rank('')} DESC, slug COLLATE "C" LIMIT ${params.add(window.size, 'integer')}
              OFFSET ${params.add(window.offset, 'integer')})
     SELECT c.total, p.type, p.slug, p.exact, p.length_title, p.length_body,
       (SELECT json_agg(json_build_object('lexeme', u.lexeme, 'positions', u.positions, 'weights', u.weights))
        FROM unnest(p.terms) u WHERE u.lexeme = ANY(${terms})) AS matched
-    FROM (SELECT count(*) AS total FROM hits) c LEFT JOIN page p ON true
+    FROM (SELECT ${counts.join(' + ')} AS total) c LEFT JOIN page p ON true
     ORDER BY ${rank('p.')} DESC, p.slug COLLATE "C"`;
 }
 
