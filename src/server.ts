@@ -95,7 +95,7 @@ function badRequestTarget(req: IncomingMessage): string | null {
 export async function startServer(config: Config, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.logLevel);
   const holder = config.databaseUrl
-    ? await PostgresHolder.connect(config.databaseUrl, log)
+    ? await PostgresHolder.connect(config.databaseUrl, log, { statementTimeoutMs: config.executionTimeoutMs })
     : await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
   const { yoga, registry } = createNewsgraph({

@@ -51,6 +51,8 @@ export interface PostgresHolderOptions {
   poolSize?: number;
   /** How often an unavailable server probes the database (default 500 ms). */
   probeMs?: number;
+  /** The longest a statement may run (default 5,000 ms, the execution limit): a request given up on stops its SQL too. */
+  statementTimeoutMs?: number;
 }
 
 interface CurrentRow {
@@ -96,6 +98,7 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
+      statement_timeout: options.statementTimeoutMs ?? 5_000,
     });
     // An idle connection the server closes must not end the process: the next query reconnects.
     pool.on('error', (error) => log.warn({ err: { message: error.message } }, 'database connection lost'));
@@ -114,6 +117,7 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents {
       const holder = new PostgresHolder(pool, log, {
         poolSize: options.poolSize ?? 10,
         probeMs: options.probeMs ?? 500,
+        statementTimeoutMs: options.statementTimeoutMs ?? 5_000,
       });
       holder.source = holder.sourceOf(current);
       await holder.listen();
