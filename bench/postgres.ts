@@ -38,12 +38,14 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '1,16' },
     'database-url': { type: 'string' },
     reuse: { type: 'boolean', default: false },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(`usage: node --import tsx bench/postgres.ts [--sizes 100000,1000000] [--json 100000] [--duration S]
-  [--warmup S] [--connections 1,16] [--database-url URL] [--reuse (skip an import whose version is already current)]`);
+  [--warmup S] [--connections 1,16] [--database-url URL] [--reuse (skip an import whose version is already current)]
+  [--only Operation,Operation]`);
   process.exit(0);
 }
 const numbers = (text: string) =>
@@ -210,7 +212,9 @@ async function countStatements(url: string, operations: Operation[], facts: Awai
   }
 }
 
+// --only A,B: measure these operations only (the statements are counted for all of them).
 const operations = readOperations();
+const measured = values.only ? operations.filter((o) => values.only?.split(',').includes(o.name)) : operations;
 const runs: ServerMeasure[] = [];
 
 for (const size of jsonSizes) {
@@ -234,7 +238,7 @@ for (const size of jsonSizes) {
   log(
     `json ${size}: ready in ${ready.readyMs.toFixed(0)} ms, RSS ${((measure.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MB`,
   );
-  await measureServer(child, ready.url, operations, measure);
+  await measureServer(child, ready.url, measured, measure);
   await stopChild(child, 10_000);
   runs.push(measure);
 }
@@ -297,7 +301,7 @@ for (const size of sizes) {
   log(
     `postgres ${size}: ready in ${ready.readyMs.toFixed(0)} ms, RSS ${((measure.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MB`,
   );
-  const facts = await measureServer(child, ready.url, operations, measure);
+  const facts = await measureServer(child, ready.url, measured, measure);
   await stopChild(child, 10_000);
   measure.statements = await countStatements(url, operations, facts);
   log(`postgres ${size}: statements per operation ${JSON.stringify(measure.statements)}`);
