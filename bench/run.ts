@@ -7,8 +7,13 @@
  * process measured one at a time: the physical limit of a JSON API (bare node:http, JSON.stringify of the
  * precomputed response, and the pre-serialized string), mercurius + graphql-jit serving newsgraph's schema,
  * and naive newsgraph (BATCH off); then the data-access calls per operation on the smallest and largest
- * corpus. Writes bench/results/<date>.json (every raw number) and bench/RESULTS.md. `--quick` is a smoke run
+ * corpus. Writes bench/results/<date>.json (every raw number) and bench/RESULTS.md (a side by side: <date>-side-by-side.json
+ * and bench/SIDE-BY-SIDE.md). `--quick` is a smoke run
  * (fixtures and 10,000 articles, short durations) whose output goes to bench/.cache/quick/ instead.
+ * `--baseline DIR` adds a side-by-side run against another checkout of newsgraph (a `git worktree` of an older
+ * commit, with its node_modules): both with the response cache off, loaded together, then measured in turns,
+ * `--rounds` times each, so that the machine's other load falls on both alike; the report gives medians and
+ * ratios. `--servers` picks which servers are measured (the others are not started).
  *
  * Never part of `npm test`: nothing here asserts on time.
  */
@@ -52,9 +57,11 @@ import {
   type CorpusRun,
   type OperationCalls,
   type OperationCheck,
+  resultsSuffix,
   SERVER_NAMES,
   type ServerName,
   type ServerRun,
+  type SideBySide,
   type StartupRun,
 } from './lib/results.js';
 
@@ -68,6 +75,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-old-space-size MB  heap limit of every child process (default 8192)
   --quiet-wait S           before each operation, wait up to 10 s for other work on the machine to stop, at
                            most S seconds in all (default 120; --quick: 0; 0: never wait)
+  --servers LIST           servers to measure (default all: newsgraph,uncached,physical-json,physical-string,
+                           mercurius-jit,naive); newsgraph is started anyway, for its start-up and the variables
+  --baseline DIR           also measure this tree against another checkout of newsgraph, side by side (both with
+                           the response cache off, measured in turns)
+  --rounds N               measurements of each, per operation and concurrency, in the side by side (default 3)
   --report FILE            only render RESULTS.md again from a results JSON file (no measurement)
   --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/
   --postgres N,N           only the PostgreSQL backend at these sizes, with the JSON store at 100,000 beside it
@@ -83,6 +95,9 @@ interface Options {
   quietWaitSeconds: number;
   report: string | null;
   quick: boolean;
+  servers: ServerName[];
+  baseline: string | null;
+  rounds: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -97,6 +112,9 @@ function parseOptions(argv: string[]): Options {
       'max-old-space-size': { type: 'string' },
       'quiet-wait': { type: 'string' },
       report: { type: 'string' },
+      servers: { type: 'string' },
+      baseline: { type: 'string' },
+      rounds: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -138,7 +156,21 @@ function parseOptions(argv: string[]): Options {
     quietWaitSeconds: values['quiet-wait'] === '0' ? 0 : seconds(values['quiet-wait'], quick ? 0 : 120, 'quiet-wait'),
     report: values.report ?? null,
     quick,
+    servers: serverList(values.servers),
+    baseline: values.baseline ? path.resolve(values.baseline) : null,
+    rounds: values.rounds ? (list(values.rounds, 'rounds')[0] ?? 3) : 3,
   };
+}
+
+function serverList(text: string | undefined): ServerName[] {
+  if (text === undefined) return [...SERVER_NAMES];
+  const names = text.split(',').filter(Boolean);
+  for (const name of names) {
+    if (!SERVER_NAMES.includes(name as ServerName)) {
+      throw new Error(`--servers: "${name}" is not one of ${SERVER_NAMES.join(', ')}\n${USAGE}`);
+    }
+  }
+  return names as ServerName[];
 }
 
 // The PostgreSQL backend's bench is its own script (its own cluster, imports, statements per operation).
@@ -242,6 +274,24 @@ function startScript(name: string, script: string, args: string[]): RunningChild
   return child;
 }
 
+/** newsgraph from the baseline checkout (--baseline), with its response cache off: run in its own directory. */
+function startBaseline(corpus: Corpus): RunningChild {
+  return startChild({
+    name: 'baseline',
+    nodeArgs: newsgraphArgs(corpus.directory, [...NEWSGRAPH_FLAGS.uncached]),
+    cwd: options.baseline ?? ROOT,
+    logFile: logFile(`baseline-${corpus.articles}`),
+    readyWhen: servingLine,
+    timeoutMs: STARTUP_TIMEOUT_MS,
+  });
+}
+
+/** The short commit of a checkout, or null. */
+function commitOf(directory: string): string | null {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: directory, encoding: 'utf8' });
+  return head.status === 0 ? head.stdout.trim() : null;
+}
+
 type Ready = Awaited<RunningChild['ready']>;
 
 /**
@@ -322,6 +372,49 @@ async function waitForQuiet(): Promise<number | null> {
   return busy;
 }
 
+/** Warm-up, then one measurement per concurrency, of one operation on one server. */
+async function measureOperation(
+  serverName: string,
+  running: RunningChild,
+  url: string,
+  p: PreparedOperation,
+): Promise<Record<string, LoadResult>> {
+  const target = { url, body: p.body, pid: running.pid };
+  const quiet = await waitForQuiet();
+  if (quiet !== null && quiet >= QUIET_CORES) {
+    log(`  note: other work keeps ${quiet.toFixed(2)} cores busy; measuring anyway`);
+  }
+  const warm = await runLoad(target, Math.max(...options.connections), options.warmupSeconds);
+  if (warm.errors + warm.non2xx + warm.timeouts > 0) {
+    log(`  WARNING: ${serverName} ${p.operation.name}: warm-up had errors ${JSON.stringify(warm)}`);
+  }
+  const byConcurrency: Record<string, LoadResult> = {};
+  for (const connections of options.connections) {
+    let r = await runLoad(target, connections, options.durationSeconds);
+    if (r.responses < 10) {
+      // Too slow to measure in the set duration (the naive server on a large corpus): once more, for longer.
+      r = await runLoad(target, connections, Math.max(5, 5 * options.durationSeconds));
+    }
+    byConcurrency[`c${connections}`] = r;
+    if (r.errors + r.non2xx + r.timeouts > 0) {
+      log(
+        `  WARNING: ${serverName} ${p.operation.name} c${connections}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`,
+      );
+    }
+  }
+  log(
+    `  ${serverName.padEnd(15)} ${p.operation.name.padEnd(16)} ${options.connections
+      .map((c) => {
+        const r = byConcurrency[`c${c}`];
+        return `c${c}: ${Math.round(r?.rps ?? 0)
+          .toString()
+          .padStart(6)} rps p50 ${(r?.p50Ms ?? Number.NaN).toFixed(2)} p99 ${(r?.p99Ms ?? Number.NaN).toFixed(2)} ms`;
+      })
+      .join(' | ')}`,
+  );
+  return byConcurrency;
+}
+
 /** Warm-up, then one measurement per concurrency, for every operation; the other children must sit idle. */
 async function measure(
   serverName: ServerName,
@@ -334,46 +427,12 @@ async function measure(
     siblings.reduce<number | null>((sum, c) => (sum === null ? null : sum + (cpuMsOf(c.pid) ?? 0)), 0);
   const siblingsBefore = siblingsCpu();
   const results: ServerRun['results'] = {};
-  const warmupConnections = Math.max(...options.connections);
   for (const p of prepared) {
     if (!liveChildren().includes(running)) {
       log(`  WARNING: ${serverName} has exited; its other operations are not measured:\n${tail(running.logFile)}`);
       break;
     }
-    const target = { url, body: p.body, pid: running.pid };
-    const quiet = await waitForQuiet();
-    if (quiet !== null && quiet >= QUIET_CORES) {
-      log(`  note: other work keeps ${quiet.toFixed(2)} cores busy; measuring anyway`);
-    }
-    const warm = await runLoad(target, warmupConnections, options.warmupSeconds);
-    if (warm.errors + warm.non2xx + warm.timeouts > 0) {
-      log(`  WARNING: ${serverName} ${p.operation.name}: warm-up had errors ${JSON.stringify(warm)}`);
-    }
-    const byConcurrency: Record<string, LoadResult> = {};
-    for (const connections of options.connections) {
-      let r = await runLoad(target, connections, options.durationSeconds);
-      if (r.responses < 10) {
-        // Too slow to measure in the set duration (the naive server on a large corpus): once more, for longer.
-        r = await runLoad(target, connections, Math.max(5, 5 * options.durationSeconds));
-      }
-      byConcurrency[`c${connections}`] = r;
-      if (r.errors + r.non2xx + r.timeouts > 0) {
-        log(
-          `  WARNING: ${serverName} ${p.operation.name} c${connections}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`,
-        );
-      }
-    }
-    results[p.operation.name] = byConcurrency;
-    log(
-      `  ${serverName.padEnd(15)} ${p.operation.name.padEnd(16)} ${options.connections
-        .map((c) => {
-          const r = byConcurrency[`c${c}`];
-          return `c${c}: ${Math.round(r?.rps ?? 0)
-            .toString()
-            .padStart(6)} rps p50 ${(r?.p50Ms ?? Number.NaN).toFixed(2)} p99 ${(r?.p99Ms ?? Number.NaN).toFixed(2)} ms`;
-        })
-        .join(' | ')}`,
-    );
+    results[p.operation.name] = await measureOperation(serverName, running, url, p);
   }
   const siblingsAfter = siblingsCpu();
   return {
@@ -456,18 +515,20 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
     prepared.push({ operation, variables, body, response: response as GraphQLResponse });
   }
 
-  const measured = await measure('newsgraph', newsgraph, url, prepared);
-  servers.push({
-    server: 'newsgraph',
-    readyMs: newsgraphStartup.readyMs,
-    loadMs: null,
-    loadedConcurrently: false,
-    rssBytes: newsgraphStartup.rssBytes,
-    peakRssBytes: memoryOf(newsgraph.pid)?.peakRssBytes ?? newsgraphStartup.peakRssBytes,
-    sameData: Object.fromEntries(prepared.map((p) => [p.operation.name, true])),
-    sourceHash: sourceAtStart.get(newsgraph) ?? null,
-    ...measured,
-  });
+  if (options.servers.includes('newsgraph')) {
+    const measured = await measure('newsgraph', newsgraph, url, prepared);
+    servers.push({
+      server: 'newsgraph',
+      readyMs: newsgraphStartup.readyMs,
+      loadMs: null,
+      loadedConcurrently: false,
+      rssBytes: newsgraphStartup.rssBytes,
+      peakRssBytes: memoryOf(newsgraph.pid)?.peakRssBytes ?? newsgraphStartup.peakRssBytes,
+      sameData: Object.fromEntries(prepared.map((p) => [p.operation.name, true])),
+      sourceHash: sourceAtStart.get(newsgraph) ?? null,
+      ...measured,
+    });
+  }
   await stopChild(newsgraph, 15_000);
 
   // The physical limit, in both modes, answering newsgraph's own responses.
@@ -478,6 +539,7 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
   );
   for (const mode of ['json', 'string'] as const) {
     const serverName: ServerName = mode === 'json' ? 'physical-json' : 'physical-string';
+    if (!options.servers.includes(serverName)) continue;
     const { child, ready } = await startReady(() =>
       startScript(serverName, 'bench/servers/physical.ts', ['--responses', responsesFile, '--mode', mode]),
     );
@@ -510,16 +572,18 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
       log(`  WARNING: a reference did not start, left out: ${error instanceof Error ? error.message : error}`);
       return null;
     });
+  const wanted = (name: ServerName, start: () => RunningChild) =>
+    options.servers.includes(name) ? startedOrNull(start) : Promise.resolve(null);
   const [mercurius, naive, uncached] = await Promise.all([
-    startedOrNull(() =>
+    wanted('mercurius-jit', () =>
       startScript('mercurius-jit', 'bench/servers/mercurius.ts', [
         '--data',
         corpus.directory,
         ...(count ? ['--count', requestsFile, '--count-out', callsFile] : []),
       ]),
     ),
-    startedOrNull(() => startNewsgraph(corpus, 'naive')),
-    startedOrNull(() => startNewsgraph(corpus, 'uncached')),
+    wanted('naive', () => startNewsgraph(corpus, 'naive')),
+    wanted('uncached', () => startNewsgraph(corpus, 'uncached')),
   ]);
   let calls: Record<string, OperationCalls> | null = null;
   if (count && mercurius) {
@@ -552,7 +616,9 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
 
   const order = (name: ServerName) => SERVER_NAMES.indexOf(name);
   servers.sort((a, b) => order(a.server) - order(b.server));
+  const baseline = options.baseline ? await sideBySide(corpus, prepared, options.baseline) : null;
   return {
+    sideBySide: baseline,
     articles: corpus.articles,
     label: corpus.label,
     directory: path.relative(ROOT, corpus.directory),
@@ -571,14 +637,71 @@ async function benchCorpus(corpus: Corpus, operations: Operation[], count: boole
   };
 }
 
-function markdownFileFor(quick: boolean): string {
-  return quick ? path.join(CACHE_DIR, 'quick', 'RESULTS.md') : path.join(ROOT, 'bench', 'RESULTS.md');
+/**
+ * This tree's newsgraph and the baseline checkout's, both with the response cache off, loaded together, then
+ * measured in turns on each operation (`--rounds` times each; who goes first alternates), so that the machine's
+ * other load falls on both alike.
+ */
+async function sideBySide(corpus: Corpus, prepared: PreparedOperation[], directory: string): Promise<SideBySide> {
+  const label = `${path.basename(directory)} at ${commitOf(directory) ?? 'an unknown commit'}`;
+  log(`  side by side with ${label} (${directory}), both with the response cache off ...`);
+  const [ours, baseline] = await Promise.all([
+    startReady(() => startNewsgraph(corpus, 'uncached')),
+    startReady(() => startBaseline(corpus)),
+  ]);
+  const sameData = await compareData(baseline.ready.url, prepared);
+  const results: SideBySide['results'] = {};
+  for (const p of prepared) {
+    const entry: SideBySide['results'][string] = Object.fromEntries(
+      options.connections.map((c) => [`c${c}`, { ours: [], baseline: [] }]),
+    );
+    for (let round = 0; round < options.rounds; round++) {
+      const turns = round % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
+      for (const who of turns) {
+        const { child, ready } = who === 'ours' ? ours : baseline;
+        const measured = await measureOperation(who === 'ours' ? 'this tree' : 'baseline', child, ready.url, p);
+        for (const c of options.connections) {
+          const r = measured[`c${c}`];
+          if (r) entry[`c${c}`]?.[who].push(r);
+        }
+      }
+    }
+    results[p.operation.name] = entry;
+  }
+  const oursMemory = memoryOf(ours.child.pid);
+  const baselineMemory = memoryOf(baseline.child.pid);
+  await Promise.all([stopChild(ours.child, 15_000), stopChild(baseline.child, 15_000)]);
+  const head = gitAtStart.commit?.slice(0, 7) ?? 'an unknown commit';
+  return {
+    ours: {
+      label: `this tree at ${head}${gitAtStart.dirty ? ' with uncommitted changes' : ''}`,
+      commit: gitAtStart.commit,
+      readyMs: ours.ready.readyMs,
+      rssBytes: oursMemory?.rssBytes ?? null,
+    },
+    baseline: {
+      label,
+      directory,
+      commit: commitOf(directory),
+      readyMs: baseline.ready.readyMs,
+      rssBytes: baselineMemory?.rssBytes ?? null,
+    },
+    rounds: options.rounds,
+    sameData,
+    results,
+  };
+}
+
+/** Where a run's report goes: a smoke run's in the cache; a side by side's beside RESULTS.md, not over it. */
+function markdownFileFor(settings: BenchRun['settings']): string {
+  if (settings.quick) return path.join(CACHE_DIR, 'quick', 'RESULTS.md');
+  return path.join(ROOT, 'bench', settings.baseline ? 'SIDE-BY-SIDE.md' : 'RESULTS.md');
 }
 
 async function main(): Promise<void> {
   if (options.report) {
     const run = JSON.parse(readFileSync(options.report, 'utf8')) as BenchRun;
-    const markdownFile = markdownFileFor(run.settings.quick);
+    const markdownFile = markdownFileFor(run.settings);
     writeFileSync(markdownFile, renderMarkdown(run, run.command));
     log(`wrote ${path.relative(ROOT, markdownFile)} from ${options.report}`);
     return;
@@ -615,13 +738,15 @@ async function main(): Promise<void> {
       quietWaitSeconds: options.quietWaitSeconds,
       newsgraphArgs: newsgraphArgs('DIR'),
       quick: options.quick,
+      servers: options.servers,
+      baseline: options.baseline ? { directory: options.baseline, rounds: options.rounds } : null,
     },
     corpora: runs,
     callsCompared: runs.filter((r) => r.calls).map((r) => r.articles),
   };
 
-  const markdownFile = markdownFileFor(options.quick);
-  const jsonFile = path.join(path.dirname(markdownFile), 'results', `${date}${options.quick ? '-quick' : ''}.json`);
+  const markdownFile = markdownFileFor(run.settings);
+  const jsonFile = path.join(path.dirname(markdownFile), 'results', `${date}${resultsSuffix(run.settings)}.json`);
   mkdirSync(path.dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify(run, null, 2)}\n`);
   // Committed results must pass `npm run lint`: let Biome lay the JSON out as it wants it.

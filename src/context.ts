@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { EntityListQuery, NewsDataSource, Page } from './data/contract.js';
 import {
+  byEntityType,
   ENTITY_TYPE_INFO,
   ENTITY_TYPES,
   type EntityNoun,
@@ -80,6 +81,9 @@ const LOADER_METHODS = {
   coMentions: 'listCoMentions',
 } as const satisfies Record<string, BatchMethod>;
 
+/** Each entity type's list loader's name. */
+const LIST_LOADER_OF = byEntityType((type) => `${ENTITY_TYPE_INFO[type].noun}List` as LoaderName);
+
 const QUERY_LOADERS: ReadonlySet<LoaderName> = new Set<LoaderName>([
   'articleList',
   ...(Object.keys(ENTITY_LIST_LOADERS) as LoaderName[]),
@@ -150,11 +154,7 @@ class LoaderSet {
 
   /** The loader of an entity type's lists (its list method, one page per query). */
   listOfType<T extends EntityType>(type: T): DataLoader<EntityListQuery<T>, Page<string>, string> {
-    return this.loader(`${ENTITY_TYPE_INFO[type].noun}List`) as unknown as DataLoader<
-      EntityListQuery<T>,
-      Page<string>,
-      string
-    >;
+    return this.loader(LIST_LOADER_OF[type]) as unknown as DataLoader<EntityListQuery<T>, Page<string>, string>;
   }
 
   /** Loads an entity of any type through the loader of its type. */

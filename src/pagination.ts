@@ -120,10 +120,11 @@ export function listWindow(args: PageArgs, list: string, order: OrderKey, count:
   const window: Window = {
     size: args.first ?? args.last ?? DEFAULT_PAGE_SIZE,
     direction: backward ? 'BACKWARD' : 'FORWARD',
-    after,
-    before,
     count,
   };
+  // Only the bounds given: the window is part of a loader's cache key (its JSON).
+  if (after) window.after = after;
+  if (before) window.before = before;
   return { list, order, window, keepLast: args.first != null && args.last != null ? args.last : null };
 }
 

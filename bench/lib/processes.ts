@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Arguments to node (flags, then the script and its arguments). */
   nodeArgs: string[];
   env?: NodeJS.ProcessEnv;
+  /** The directory it runs in (default: this repository; a baseline checkout runs in its own). */
+  cwd?: string;
   logFile: string;
   /** Given each JSON line the child writes; returns the URL it serves once the line says it is ready. */
   readyWhen: (line: Record<string, unknown>) => string | null;
@@ -72,7 +74,7 @@ export function startChild(options: StartOptions): RunningChild {
   const out = openSync(options.logFile, 'w');
   const started = performance.now();
   const child = spawn(process.execPath, options.nodeArgs, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,
     stdio: ['ignore', out, out],
   });

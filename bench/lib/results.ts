@@ -70,6 +70,23 @@ export interface ServerRun {
   results: Record<string, Record<string, LoadResult>>;
 }
 
+/** This tree's newsgraph and a baseline checkout's, both with the response cache off, measured in turns. */
+export interface SideBySide {
+  ours: { label: string; commit: string | null; readyMs: number; rssBytes: number | null };
+  baseline: { label: string; directory: string; commit: string | null; readyMs: number; rssBytes: number | null };
+  /** Measurements of each server per operation and concurrency (in turns: ours, baseline, baseline, ours, ...). */
+  rounds: number;
+  /** Per operation: whether the baseline's answer's data equals ours. */
+  sameData: Record<string, boolean | null>;
+  /** Per operation, per concurrency ("c1", "c16"): each round's measurement of each. */
+  results: Record<string, Record<string, { ours: LoadResult[]; baseline: LoadResult[] }>>;
+}
+
+/** The suffix of a run's results file: `-quick` for a smoke run, `-side-by-side` for a run with a baseline. */
+export function resultsSuffix(settings: BenchRun['settings']): string {
+  return `${settings.quick ? '-quick' : ''}${settings.baseline ? '-side-by-side' : ''}`;
+}
+
 export interface CallCount {
   total: number;
   byMethod: Record<string, number>;
@@ -97,6 +114,8 @@ export interface CorpusRun {
   servers: ServerRun[];
   /** Data-access calls per operation on this corpus, when counted here. */
   calls: Record<string, OperationCalls> | null;
+  /** With --baseline: this tree against the baseline checkout. */
+  sideBySide?: SideBySide | null;
 }
 
 export interface BenchRun {
@@ -120,6 +139,9 @@ export interface BenchRun {
     quietWaitSeconds: number;
     newsgraphArgs: string[];
     quick: boolean;
+    /** The servers measured (--servers), and the baseline checkout (--baseline) with its rounds. */
+    servers?: string[];
+    baseline?: { directory: string; rounds: number } | null;
   };
   corpora: CorpusRun[];
   /** Sizes whose data-access calls are compared (smallest and largest run). */

@@ -60,22 +60,36 @@ export function windowSlice(
 }
 
 /**
- * The page of `items` (sorted by `directions`, each item's position `positionOf(item)`) that `window` selects,
- * with the whole list's length as its totalCount (a list in memory counts for nothing).
+ * The page of a list of `length` items (sorted by `directions`; the i-th item is `itemAt(i)`, at `positionAt(i)`)
+ * that `window` selects, with the whole list's length as its totalCount (a list in memory counts for nothing).
  */
+export function pageAt<T>(
+  length: number,
+  itemAt: (index: number) => T,
+  positionAt: (index: number) => Position,
+  directions: readonly SortDirection[],
+  window: Window,
+): Page<T> {
+  const { start, end } = windowSlice(length, positionAt, directions, window);
+  const items: PageItem<T>[] = new Array(end - start);
+  for (let i = start; i < end; i++) items[i - start] = { item: itemAt(i), position: positionAt(i) };
+  return { items, totalCount: length, hasBefore: start > 0, hasAfter: end < length };
+}
+
+/** The page of `items` (sorted by `directions`, each item's position `positionOf(item)`) that `window` selects. */
 export function pageOfSorted<T>(
   items: readonly T[],
   positionOf: (item: T) => Position,
   directions: readonly SortDirection[],
   window: Window,
 ): Page<T> {
-  const { start, end } = windowSlice(items.length, (i) => positionOf(items[i] as T), directions, window);
-  const pageItems: PageItem<T>[] = new Array(end - start);
-  for (let i = start; i < end; i++) {
-    const item = items[i] as T;
-    pageItems[i - start] = { item, position: positionOf(item) };
-  }
-  return { items: pageItems, totalCount: items.length, hasBefore: start > 0, hasAfter: end < items.length };
+  return pageAt(
+    items.length,
+    (i) => items[i] as T,
+    (i) => positionOf(items[i] as T),
+    directions,
+    window,
+  );
 }
 
 /** An empty list's page (an unknown key). */

@@ -71,7 +71,7 @@ import {
   type MentionRecord,
 } from '../records.js';
 import type { RequestWork } from '../request-work.js';
-import { emptyPage, pageOfSorted } from '../windows.js';
+import { emptyPage, pageAt, pageOfSorted } from '../windows.js';
 import { MAX_HIGHLIGHTS_PER_FIELD, SearchIndex, SearchIndexBuild } from './search-index.js';
 import { foldForSearch, queryTerms } from './text-index.js';
 
@@ -123,12 +123,15 @@ interface ArticleEntities {
 }
 
 function articleEntities(keys: EntityKey[], firsts: number[]): ArticleEntities {
-  const order = Array.from(keys.keys());
   const compare = (i: number, j: number) =>
     (firsts[i] as number) - (firsts[j] as number) ||
     byCodeUnits((keys[i] as EntityKey).slug, (keys[j] as EntityKey).slug) ||
     byCodeUnits((keys[i] as EntityKey).type, (keys[j] as EntityKey).type);
-  sortedBy(order, compare);
+  // Taken in reading order, they nearly always are in order already (ties at one offset are rare).
+  let sorted = true;
+  for (let k = 1; k < keys.length && sorted; k++) sorted = compare(k - 1, k) <= 0;
+  if (sorted) return { keys, firsts };
+  const order = Array.from(keys.keys()).sort(compare);
   return { keys: order.map((i) => keys[i] as EntityKey), firsts: order.map((i) => firsts[i] as number) };
 }
 
@@ -524,7 +527,9 @@ function reverseRuns(slugs: readonly string[], keyOf: (slug: string) => string):
 
 /** Whether an entity filter has a condition beyond `mentionedIn` (which picks the base list, not a condition). */
 function hasConditions(filter: object): boolean {
-  for (const [name, value] of Object.entries(filter)) if (value != null && name !== 'mentionedIn') return true;
+  for (const name in filter) {
+    if (name !== 'mentionedIn' && (filter as Record<string, unknown>)[name] != null) return true;
+  }
   return false;
 }
 
@@ -951,9 +956,38 @@ export class MemoryStore implements NewsDataSource {
       work?.check(); // a query may read every entity of its type
       const order = entityOrderOf(query);
       const key = entityOrderKey(order);
+      const { mentionedIn } = query.filter;
+      if (mentionedIn && order.field === 'FIRST_MENTION' && !hasConditions(query.filter)) {
+        return this.entitiesMentionedIn(type, mentionedIn, key, query.window);
+      }
       const { slugs, positionOf } = this.selectEntities(type, query, order.field, key);
       return pageOfSorted(slugs, positionOf, key.directions, query.window);
     });
+  }
+
+  /**
+   * The entities of a type an article mentions, by first mention (FIRST_MENTION), in the window: each article's
+   * list of a page of articles, read straight off the article's index.
+   */
+  private entitiesMentionedIn(type: EntityType, article: string, key: OrderKey, window: Window): Page<string> {
+    const entities = this.index.entitiesByArticle.get(article);
+    if (!entities) return emptyPage();
+    const known = this.entities[type];
+    const slugs: string[] = [];
+    const firsts: number[] = [];
+    for (let i = 0; i < entities.keys.length; i++) {
+      const entity = entities.keys[i] as EntityKey;
+      if (entity.type !== type || !known.has(entity.slug)) continue;
+      slugs.push(entity.slug);
+      firsts.push(entities.firsts[i] as number);
+    }
+    return pageAt(
+      slugs.length,
+      (i) => slugs[i] as string,
+      (i) => [firsts[i] as number, slugs[i] as string],
+      key.directions,
+      window,
+    );
   }
 
   /** An entity's name and aliases folded for search, made once per entity (a name filter reads every entity). */
@@ -966,12 +1000,26 @@ export class MemoryStore implements NewsDataSource {
     return folded;
   }
 
+  /** The position functions of each type and order (but FIRST_MENTION, which depends on the article), made once. */
+  private readonly entityPositionFns = new Map<string, (slug: string) => Position>();
+
   /** entityPosition by slug, with the name's sort key made once per entity; `firsts` for FIRST_MENTION. */
   private entityPositionOf(
     type: EntityType,
     field: EntityOrderField | 'FIRST_MENTION',
     firsts: ReadonlyMap<string, number> | null,
   ): (slug: string) => Position {
+    if (field === 'FIRST_MENTION') return (slug) => [firsts?.get(slug) ?? 0, slug];
+    const cacheKey = `${type} ${field}`;
+    let positionOf = this.entityPositionFns.get(cacheKey);
+    if (!positionOf) {
+      positionOf = this.makeEntityPositionOf(type, field);
+      this.entityPositionFns.set(cacheKey, positionOf);
+    }
+    return positionOf;
+  }
+
+  private makeEntityPositionOf(type: EntityType, field: EntityOrderField): (slug: string) => Position {
     const names = this.nameKeys[type];
     const name = (slug: string) => names.get(slug) ?? '';
     const counts = (slug: string) => this.countsByEntity.get(`${type}:${slug}`) ?? { articleCount: 0, mentionCount: 0 };
@@ -988,8 +1036,6 @@ export class MemoryStore implements NewsDataSource {
           name(slug),
           slug,
         ];
-      case 'FIRST_MENTION':
-        return (slug) => [firsts?.get(slug) ?? 0, slug];
     }
   }
 

@@ -140,6 +140,21 @@ export async function pagedConnection<T, N = T>(
   return { totalCount: page.totalCount, edges, pageInfo: new PageInfo(hasBefore, page.hasAfter, edges) };
 }
 
+/** Cursors of the first places of ranked lists, made once: every results page starts near the top. */
+const RANKED_CURSORS = new Map<string, string[]>();
+const CACHED_RANKED_CURSORS = 1_000;
+
+function rankedCursor(list: string, offset: number): string {
+  if (offset >= CACHED_RANKED_CURSORS) return encodeCursor({ list, order: RANKED.name, position: [offset] });
+  let cursors = RANKED_CURSORS.get(list);
+  if (!cursors) {
+    cursors = [];
+    RANKED_CURSORS.set(list, cursors);
+  }
+  cursors[offset] ??= encodeCursor({ list, order: RANKED.name, position: [offset] });
+  return cursors[offset];
+}
+
 /**
  * A page of a ranked list (search results, best first) as a connection, paged by offset: `load(offset, size)`
  * answers the list's length and the items from `offset` (at most `size`). Cursors carry the offset, bound to the
@@ -168,10 +183,7 @@ export async function offsetConnection<E extends { node: unknown }>(
     fetched = { start: slice.start, ...(await load(slice.start, slice.end - slice.start)) };
   }
   const items = fetched.items.slice(slice.start - fetched.start, slice.end - fetched.start);
-  const edges = items.map((item, i) => ({
-    ...item,
-    cursor: encodeCursor({ list, order: RANKED.name, position: [slice.start + i] }),
-  }));
+  const edges = items.map((item, i) => ({ ...item, cursor: rankedCursor(list, slice.start + i) }));
   return {
     totalCount: fetched.totalCount,
     edges,

@@ -135,15 +135,16 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
   const orderInput = entityOrderInput(`${type}Order`, plural, orderFieldEnum);
   const connection = connectionObjectOf(type, options.ref);
 
-  /** The data-source query for a list of the type. */
+  /** The data-source query for a list of the type: of the article `mentionedIn`, or the one the filter names. */
   const queryOf = (
     filter: Filter | null | undefined,
     orderBy: typeof orderInput.$inferInput | null | undefined,
+    mentionedIn: string | null,
   ): ListQuery<T> => ({
     filter: {
       nameContains: filter?.nameContains ?? null,
       ...options.conditions(filter),
-      mentionedIn: slugOfId(filter?.mentionedIn),
+      mentionedIn,
     } as EntityFilterOf<T>,
     order: entityOrder(orderBy),
   });
@@ -160,7 +161,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
       t,
       list,
       `${capitalized(plural)}, by name unless \`orderBy\` says otherwise; \`filter\` narrows the list.`,
-      (_parent, query) => query,
+      () => null,
     ),
   }));
 
@@ -172,7 +173,7 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
         t,
         list,
         `${capitalized(plural)} the article mentions: in order of first mention, unless \`orderBy\` says otherwise.`,
-        (article, query) => mentionedIn(article.slug, query),
+        (article) => article.slug,
       ),
   };
 }
@@ -185,46 +186,47 @@ function connectionObjectOf<T extends EntityType>(type: T, ref: ObjectRef<Types,
   });
 }
 
-/** The query of the entities that this article mentions; null (none) when the filter asks for another article. */
-function mentionedIn<T extends EntityType>(articleSlug: string, query: ListQuery<T>): ListQuery<T> | null {
-  if (query.filter.mentionedIn && query.filter.mentionedIn !== articleSlug) return null;
-  return { ...query, filter: { ...query.filter, mentionedIn: articleSlug } };
-}
-
 interface ListParts<T extends EntityType, Filter extends SharedFilter, Order> {
   options: EntityListOptions<T, Filter>;
   orderInput: InputObjectRef<Types, Order>;
   connection: ReturnType<typeof connectionObjectOf<T>>;
-  queryOf: (filter: Filter | null | undefined, orderBy: Order | null | undefined) => ListQuery<T>;
+  queryOf: (
+    filter: Filter | null | undefined,
+    orderBy: Order | null | undefined,
+    mentionedIn: string | null,
+  ) => ListQuery<T>;
 }
 
 /**
  * A page of the type's entities that `query` selects, in its order, with their records; an empty list when
- * `query` is null (the filter asked for what the parent cannot have), in the order `asked`.
+ * `empty` (the filter asked for what the parent cannot have: another article's entities).
  */
 function entityConnection<T extends EntityType>(
   type: T,
   args: PageArgs,
   info: GraphQLResolveInfo,
   loaders: Loaders,
-  asked: ListQuery<T>,
-  query: ListQuery<T> | null,
+  query: ListQuery<T>,
+  empty: boolean,
 ) {
   return pagedConnection(
     args,
     info,
-    entityOrderKey(entityOrderOf(query ?? asked)),
-    (window) => (query ? loaders.listOfType(type).load({ ...query, window }) : Promise.resolve(emptyPage<string>())),
+    entityOrderKey(entityOrderOf(query)),
+    (window) => (empty ? Promise.resolve(emptyPage<string>()) : loaders.listOfType(type).load({ ...query, window })),
     (slugs) => loadAll(loaders.ofType(type), slugs),
   );
 }
 
-/** A connection field over the type's entities that `select` picks for a parent, filtered and ordered. */
+/**
+ * A connection field over the type's entities, filtered and ordered: all of them, or those mentioned in the
+ * article `articleOf` names for a parent.
+ */
 function listField<Parent, T extends EntityType, Filter extends SharedFilter, Order>(
   t: PothosSchemaTypes.RootFieldBuilder<Types, Parent, 'Object' | 'Query'>,
   list: ListParts<T, Filter, Order>,
   description: string,
-  select: (parent: Parent, query: ListQuery<T>) => ListQuery<T> | null,
+  articleOf: (parent: Parent) => string | null,
 ) {
   const { options } = list;
   return t.connection(
@@ -242,8 +244,17 @@ function listField<Parent, T extends EntityType, Filter extends SharedFilter, Or
       resolve: (parent, args, { loaders }, info) => {
         // Pothos cannot spell out the arguments' type for a generic filter; these are the two declared above.
         const { filter, orderBy } = args as PageArgs & { filter?: Filter | null; orderBy?: Order | null };
-        const asked = list.queryOf(filter, orderBy);
-        return entityConnection(options.type, args, info, loaders, asked, select(parent as Parent, asked));
+        const asked = slugOfId(filter?.mentionedIn);
+        const article = articleOf(parent as Parent);
+        const query = list.queryOf(filter, orderBy, article ?? asked);
+        return entityConnection(
+          options.type,
+          args,
+          info,
+          loaders,
+          query,
+          article !== null && asked !== null && asked !== article,
+        );
       },
     },
     list.connection,
