@@ -39,6 +39,7 @@ import { type OperationsOptions, persistedQueriesPlugin, trustedDocuments } from
 import { type RateLimitOptions, rateLimitBuckets, rateLimitPlugin } from './plugins/rate-limit.js';
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
+import { unavailableDataPlugin } from './plugins/unavailable.js';
 
 export interface NewsYogaOptions {
   /** The executable schema (patched for graphql-jit). */
@@ -125,6 +126,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       knownOperationTypesPlugin(),
       costPlugin(limits, caches.cost),
       executionTimeoutPlugin(limits.executionTimeoutMs),
+      unavailableDataPlugin(),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),
       requestShapePlugin(),
