@@ -12,6 +12,7 @@ import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 import type { PostgresSource } from '../src/data/postgres/source.js';
 import { DATA_DIR, globalId, testApp } from './helpers.js';
+import { MATCH_TABLE } from './support/match-table.js';
 import { NATURAL_QUERIES, NATURAL_QUERY_VARIABLES } from './support/natural-queries.js';
 import { postgresSourceFor } from './support/postgres.js';
 
@@ -36,6 +37,13 @@ function sender(source: NewsDataSource): Send {
 }
 
 const PAGE = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { slug } }';
+
+/** A claim as the API answers it (issue 14), its typed value and the entity's name included. */
+const CLAIM = `__typename property value asOf superseded article { slug } evidence { quote start end }
+  entity { __typename ... on Person { slug } ... on Organization { slug } ... on Event { slug } }
+  ... on QuantityClaim { quantity } ... on CountryClaim { country } ... on DateClaim { date } ... on TextClaim { text }`;
+const CLAIM_PAGE = `totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${CLAIM} } }`;
+const CANDIDATE = 'score match reasons matchedName entity { __typename ... on Entity { slug } }';
 
 /** Requests whose answers do not depend on the corpus's slugs. */
 const GENERAL: [string, string, Record<string, unknown>?][] = [
@@ -77,6 +85,19 @@ const GENERAL: [string, string, Record<string, unknown>?][] = [
     'search for a prefix',
     '{ search(query: "gover", first: 5, types: [ARTICLE, ORGANIZATION]) { totalCount edges { score node { __typename } } } }',
   ],
+  ['claims, newest first', `{ claims(first: 9) { ${CLAIM_PAGE} } }`],
+  ['claims, the last page', `{ claims(last: 4) { ${CLAIM_PAGE} } }`],
+  ['claims of one attribute', `{ claims(first: 9, filter: { property: NATIONALITY }) { ${CLAIM_PAGE} } }`],
+  [
+    // Names of the generated corpus (seed 11): exact, reordered, near misses, partial, with types and context.
+    'match and matchMany, with types and context',
+    `{ a: match(name: "Teodor Musedoglu", first: 20) { ${CANDIDATE} }
+       b: match(name: "Ministry", types: [ORGANIZATION], first: 20) { ${CANDIDATE} }
+       c: match(name: "Rosa Zeteli", context: "border war questions", first: 20) { ${CANDIDATE} }
+       matchMany(names: [{ name: "Musedoglu, Teodor" }, { name: "Interior Ministry", context: "the gov" },
+                         { name: "Trading Company", context: "report" }, { name: "John Smith" }]) {
+         name candidates(first: 20) { ${CANDIDATE} } } }`,
+  ],
   ['bad input: a page too large', '{ articles(first: 1000) { totalCount } }'],
   ['bad input: a malformed cursor', '{ persons(after: "nope") { totalCount } }'],
   ['bad input: a bad date', '{ articles(filter: { publishedFrom: "2024-13" }) { totalCount } }'],
@@ -111,16 +132,47 @@ const SEED: [string, string, Record<string, unknown>?][] = [
     `{ nodes(ids: ["${globalId('Person', 'majid-azizi')}", "${globalId('Organization', 'quds-force')}", "${globalId('Event', 'nope')}"]) { id } }`,
   ],
   [
+    'claims of entities, each attribute, and the fields they back',
+    `{ person(slug: "majid-azizi") { nationalities title age claims { ${CLAIM} } nationality: claims(property: NATIONALITY) { value } }
+       organization(slug: "quds-force") { kind country claims { ${CLAIM} } }
+       event(slug: "peru-assassination-plot") { startDate location claims { ${CLAIM} } } }`,
+  ],
+  [
+    'claims of articles, in reading order',
+    `{ a: article(slug: "irans-alleged-terror-plot-in-peru") { claims { ${CLAIM} } }
+       b: article(slug: "irans-alleged-terror-plot-in-peru") { claims(property: TITLE) { value } }
+       articles(first: 10) { nodes { slug claims { property value evidence { start } } } } }`,
+  ],
+  [
+    'claims filtered by entity, article and attribute',
+    `{ e: claims(first: 5, filter: { entity: "${globalId('Person', 'majid-azizi')}" }) { ${CLAIM_PAGE} }
+       p: claims(first: 5, filter: { entity: "${globalId('Person', 'majid-azizi')}", property: NATIONALITY }) { ${CLAIM_PAGE} }
+       none: claims(first: 5, filter: { entity: "${globalId('Person', 'nobody')}" }) { ${CLAIM_PAGE} } }`,
+  ],
+  [
+    'match: every name of the match table, 20 candidates each',
+    `query($names: [MatchInput!]!) { matchMany(names: $names) { name candidates(first: 20) { ${CANDIDATE} } } }`,
+    { names: MATCH_TABLE.map(([name]) => ({ name })) },
+  ],
+  [
+    'match: types and context',
+    `{ a: match(name: "Kurilla", context: "Houthis Hezbollah") { ${CANDIDATE} }
+       b: match(name: "Kurilla", context: "Houthis Rewards") { ${CANDIDATE} }
+       c: match(name: "Lima", context: "Hezbollah", first: 20) { ${CANDIDATE} }
+       d: match(name: "Peru", types: [EVENT, PERSON], first: 20) { ${CANDIDATE} }
+       e: match(name: "Azizi", types: [ORGANIZATION]) { ${CANDIDATE} } }`,
+  ],
+  [
     'persons mentioned in an article',
     '{ article(slug: "irans-alleged-terror-plot-in-peru") { persons(first: 20) { nodes { name } } organizations(first: 20) { nodes { name } } mentions(first: 50) { totalCount edges { cursor node { text start end } } } } }',
   ],
 ];
 
 /** Follows `field`'s pages forward and back on both apps, comparing every answer. */
-async function comparePages(memory: Send, postgres: Send, field: string, args: string) {
+async function comparePages(memory: Send, postgres: Send, field: string, args: string, selection = PAGE) {
   let after: string | null = null;
   for (let step = 0; step < 6; step++) {
-    const query = `query($after: String) { ${field}(first: 3, after: $after${args}) { ${PAGE} } }`;
+    const query = `query($after: String) { ${field}(first: 3, after: $after${args}) { ${selection} } }`;
     const [m, p]: { status: number; body: string }[] = await Promise.all([
       memory(query, { after }),
       postgres(query, { after }),
@@ -137,7 +189,7 @@ async function comparePages(memory: Send, postgres: Send, field: string, args: s
   }
   let before: string | null = after;
   for (let step = 0; step < 4 && before; step++) {
-    const query = `query($before: String) { ${field}(last: 2, before: $before${args}) { ${PAGE} } }`;
+    const query = `query($before: String) { ${field}(last: 2, before: $before${args}) { ${selection} } }`;
     const [m, p] = await Promise.all([memory(query, { before }), postgres(query, { before })]);
     expect(p).toEqual(m);
     before =
@@ -177,6 +229,8 @@ describe.each([
     await comparePages(memory, postgres, 'persons', ', orderBy: { field: ARTICLE_COUNT, direction: DESC }');
     await comparePages(memory, postgres, 'events', ', orderBy: { field: START_DATE, direction: ASC }');
     await comparePages(memory, postgres, 'organizations', ', filter: { nameContains: "a" }');
+    await comparePages(memory, postgres, 'claims', '', CLAIM_PAGE);
+    await comparePages(memory, postgres, 'claims', ', filter: { property: NATIONALITY }', CLAIM_PAGE);
   });
 
   it('makes the same data-access calls per operation (batching), each one statement', async () => {

@@ -30,7 +30,7 @@ function groups<T>(records: readonly T[], keysOf: (record: T) => string[]): T[][
 }
 
 export function costFactsOf(data: Dataset): CostFacts {
-  const lists: Record<Exclude<RelationshipList, 'evidence'>, { evidence: unknown[] }[][]> = {
+  const lists: Record<Exclude<RelationshipList, 'evidence' | 'claimEvidence'>, { evidence: unknown[] }[][]> = {
     affiliationsByPerson: groups(data.affiliations, (r) => [r.person]),
     affiliationsByOrganization: groups(data.affiliations, (r) => [r.organization]),
     participationsByPerson: groups(data.participations, (r) => [r.person]),
@@ -39,14 +39,22 @@ export function costFactsOf(data: Dataset): CostFacts {
     involvementsByEvent: groups(data.involvements, (r) => [r.event]),
     organizationRelations: groups(data.organizationRelations, (r) => [r.from, r.to]),
     eventRelations: groups(data.eventRelations, (r) => [r.from, r.to]),
+    claimsByEntity: groups(data.claims, (r) => [`${r.entity.type}:${r.entity.slug}`]),
+    claimsByArticle: groups(data.claims, (r) => [r.article]),
   };
   const names = Object.keys(lists) as (keyof typeof lists)[];
+  // `evidence` is the relationships' quotes; a claim's quotes are claimEvidence (as the memory store counts them).
+  const relationships = names.filter((name) => !name.startsWith('claim'));
   const lengths = Object.fromEntries(names.map((name) => [name, listLengths(lists[name].map((g) => g.length))]));
-  const evidence = listLengths(names.flatMap((name) => lists[name].flatMap((g) => g.map((r) => r.evidence.length))));
+  const evidence = listLengths(
+    relationships.flatMap((name) => lists[name].flatMap((g) => g.map((r) => r.evidence.length))),
+  );
+  const claimEvidence = listLengths(data.claims.map((claim) => claim.evidence.length));
   const of = (pick: 'p99' | 'longest') =>
     ({
       ...Object.fromEntries(names.map((name) => [name, (lengths[name] as { p99: number; longest: number })[pick]])),
       evidence: evidence[pick],
+      claimEvidence: claimEvidence[pick],
     }) as Record<RelationshipList, number>;
   let first: string | null = null;
   let last: string | null = null;

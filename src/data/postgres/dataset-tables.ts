@@ -11,7 +11,8 @@
  * the small relationship, rollup and term tables are reference tables (docs/scaling.md).
  */
 
-export const DATASET_LAYOUT = 1;
+/** 2: claims and match forms (issue 14). */
+export const DATASET_LAYOUT = 2;
 
 export function datasetSchema(id: number): string {
   return `newsgraph_d${id}`;
@@ -130,6 +131,35 @@ export const TABLES = {
       ['evidence', 'json'],
     ],
   },
+  claims: {
+    // A claim (issue 14): its record as the contract answers it, and the parts of its position (claimPosition).
+    name: 'claims',
+    columns: [
+      ['entity', 'text'],
+      ['article', 'text'],
+      ['property', 'text'],
+      ['record', 'json'],
+      ['as_of', 'text'],
+      ['start', 'integer'],
+      ['property_rank', 'integer'],
+      ['value_key', 'text'],
+    ],
+  },
+  matchForms: {
+    // Every name form of every entity (match.ts nameForms), numbered in the memory index's order, with the keys
+    // match-index.ts retrieves candidates by: the match key, the sorted content words, the content words, and the
+    // padded trigrams of the key (match-index.ts trigramKeys).
+    name: 'match_forms',
+    columns: [
+      ['ord', 'integer'],
+      ['entity', 'text'],
+      ['type', 'text'],
+      ['key', 'text'],
+      ['sorted', 'text'],
+      ['words', 'text[]'],
+      ['grams', 'text[]'],
+    ],
+  },
   searchTerms: {
     name: 'search_terms',
     columns: [
@@ -160,6 +190,9 @@ const C_COLUMNS = new Set([
   'event',
   'from',
   'to',
+  'as_of',
+  'value_key',
+  'sorted',
 ]);
 
 const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
@@ -272,12 +305,27 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
             CREATE INDEX ON ${s}.event_relations ("from"); CREATE INDEX ON ${s}.event_relations ("to")`,
     },
     {
+      label: 'claim indexes',
+      // The three claim lists in the CLAIMS order: of an entity, of an article, of the corpus.
+      sql: `CREATE INDEX ON ${s}.claims (entity, as_of DESC, article, start, property_rank, value_key);
+            CREATE INDEX ON ${s}.claims (article, start, entity, property_rank, value_key);
+            CREATE INDEX ON ${s}.claims (as_of DESC, article, start, entity, property_rank, value_key)`,
+    },
+    {
+      label: 'match indexes',
+      sql: `ALTER TABLE ${s}.match_forms ADD PRIMARY KEY (ord);
+            CREATE INDEX ON ${s}.match_forms (key, ord);
+            CREATE INDEX ON ${s}.match_forms (sorted, ord);
+            CREATE INDEX ON ${s}.match_forms USING gin (words);
+            CREATE INDEX ON ${s}.match_forms USING gin (grams)`,
+    },
+    {
       label: 'term index',
       sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term)`,
     },
     {
       label: 'statistics',
-      sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_days, ${s}.corpus_days, ${s}.co_mentions, ${s}.search_terms`,
+      sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_days, ${s}.corpus_days, ${s}.co_mentions, ${s}.search_terms, ${s}.claims, ${s}.match_forms`,
     },
   ];
 }

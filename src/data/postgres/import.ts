@@ -9,9 +9,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { dateSortKey, foldText, textSortKey } from '../contract.js';
+import { claimPosition, dateSortKey, foldText, textSortKey } from '../contract.js';
 import { dayRange } from '../dates.js';
 import { allEntities, type Dataset } from '../load-fixtures.js';
+import { nameForms } from '../match.js';
 import { foldForSearch } from '../memory/text-index.js';
 import { type EntityRecord, entityKeyString } from '../records.js';
 import { costFactsOf } from './cost-facts.js';
@@ -25,6 +26,7 @@ import {
   type TableSpec,
 } from './dataset-tables.js';
 import type { DatasetFacts } from './facts.js';
+import { matchFormRows } from './match.js';
 import { migrate } from './migrate.js';
 import { DocumentTerms } from './search-terms.js';
 
@@ -232,6 +234,14 @@ function relationshipRows<T extends { role?: string | null; evidence: unknown }>
   return records.map((record, i) => [i, ...ends(record), JSON.stringify(record.evidence)] satisfies Row);
 }
 
+/** Claims: the record as the contract answers it, and its position's parts (claimPosition). */
+function* claimRows(data: Dataset) {
+  for (const claim of data.claims) {
+    const [asOf, article, start, entity, rank, value] = claimPosition(claim);
+    yield [entity, article, claim.property, JSON.stringify(claim), asOf, start, rank, value] as Row;
+  }
+}
+
 /** Who holds the import lock, for the refusal's message. */
 async function lockHolder(client: pg.ClientBase): Promise<string> {
   const result = await client.query<{ pid: number; since: Date | null; address: string | null }>(
@@ -321,6 +331,12 @@ export async function importDataset(
       relationshipRows(data.eventRelations, (r) => [r.from, r.to, r.relation]),
       data.eventRelations.length,
     );
+    await write(TABLES.claims, claimRows(data), data.claims.length);
+    await write(
+      TABLES.matchForms,
+      matchFormRows(allEntities(data)) as Iterable<Row>,
+      allEntities(data).reduce((forms, entity) => forms + nameForms(entity).length, 0),
+    );
     await write(
       TABLES.searchTerms,
       (function* () {
@@ -346,6 +362,7 @@ export async function importDataset(
           data.involvements.length +
           data.organizationRelations.length +
           data.eventRelations.length,
+        claims: data.claims.length,
       },
       costFacts: costFactsOf(data),
       search: {

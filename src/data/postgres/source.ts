@@ -9,6 +9,8 @@ import {
   type ArticleListQuery,
   articleOrderKey,
   articleOrderOf,
+  CLAIMS,
+  type ClaimFilter,
   CO_MENTIONS,
   type CoMention,
   type CorpusStats,
@@ -36,12 +38,23 @@ import {
 } from '../contract.js';
 import { bucketCount, buckets, dayRange, type TimeInterval, windowRange } from '../dates.js';
 import { ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../entity-types.js';
+import {
+  type MatchCandidate,
+  type MatchQuery,
+  nameForms,
+  type PreparedName,
+  prepareName,
+  rankCandidates,
+  scoreCandidate,
+} from '../match.js';
 import { highlightWords } from '../memory/search-index.js';
 import { queryTerms } from '../memory/text-index.js';
 import type {
   AffiliationRecord,
   ArticleRecord,
+  ClaimRecord,
   EntityKey,
+  EntityRecord,
   EventRelationRecord,
   InvolvementRecord,
   MentionRecord,
@@ -51,6 +64,7 @@ import type {
 import type { RequestWork } from '../request-work.js';
 import { DataUnavailableError, isConnectionError } from '../unavailable.js';
 import type { DatasetFacts } from './facts.js';
+import { candidatesSql } from './match.js';
 import { expandQuery, rankingSql, scoreHit } from './search.js';
 import { containsPattern, type KeyColumn, keysetCondition, orderBySql, Params, quoteIdentifier } from './sql.js';
 
@@ -77,6 +91,16 @@ interface PageRow {
   at_or_after_before: boolean;
   beyond_empty: boolean;
 }
+
+/** The columns of a claim's position (claimPosition), in the CLAIMS order. */
+const CLAIM_COLUMNS: KeyColumn[] = [
+  { sql: 'c.as_of', part: 'date' },
+  { sql: 'c.article', part: 'text' },
+  { sql: 'c.start', part: 'integer' },
+  { sql: 'c.entity', part: 'text' },
+  { sql: 'c.property_rank', part: 'integer' },
+  { sql: 'c.value_key', part: 'text' },
+];
 
 function entityKeyOf(key: string): EntityKey {
   const colon = key.indexOf(':');
@@ -741,6 +765,113 @@ export class PostgresSource implements NewsDataSource {
       articleCount: rows[i]?.articles ?? 0,
       mentionCount: rows[i]?.mentions ?? 0,
     }));
+  }
+
+  // ───────────── claims and matching (issue 14) ─────────────
+
+  /** The claims whose `column` is each key, whole, in the CLAIMS order (for an article: reading order). */
+  private async claimGroups(column: 'entity' | 'article', keys: readonly string[]): Promise<ClaimRecord[][]> {
+    if (keys.length === 0) return [];
+    const rows = await this.run<{ n: string; record: ClaimRecord }>(
+      `SELECT k.n, c.record FROM unnest($1::text[]) WITH ORDINALITY AS k(key, n)
+       JOIN ${this.s}.claims c ON c.${column} = k.key ORDER BY k.n, ${orderBySql(CLAIM_COLUMNS, CLAIMS)}`,
+      [keys],
+    );
+    const groups: ClaimRecord[][] = keys.map(() => []);
+    for (const row of rows) groups[Number(row.n) - 1]?.push(row.record);
+    return groups;
+  }
+
+  claimsByEntity(entityKeys: readonly string[]): Promise<ClaimRecord[][]> {
+    return this.claimGroups('entity', entityKeys);
+  }
+
+  claimsByArticle(articleSlugs: readonly string[]): Promise<ClaimRecord[][]> {
+    return this.claimGroups('article', articleSlugs);
+  }
+
+  async listClaims(queries: readonly { filter: ClaimFilter; window: Window }[]): Promise<Page<ClaimRecord>[]> {
+    const lists = queries.map(({ filter, window }) => ({
+      list: (params: Params): ListSql => {
+        const conditions: string[] = [];
+        if (filter.entity) conditions.push(`c.entity = ${params.add(filter.entity, 'text')}`);
+        if (filter.article) conditions.push(`c.article = ${params.add(filter.article, 'text')}`);
+        if (filter.property) conditions.push(`c.property = ${params.add(filter.property, 'text')}`);
+        return {
+          from: `${this.s}.claims c WHERE ${conditions.length ? conditions.join(' AND ') : 'true'}`,
+          select: 'c.record',
+          columns: CLAIM_COLUMNS,
+          key: CLAIMS,
+          knownTotal: conditions.length ? null : this.facts.stats.claims,
+        };
+      },
+      window,
+    }));
+    return (await this.pages(lists)).map((page) => ({
+      ...page,
+      items: page.items.map(({ item, position }) => ({ item: item.record as ClaimRecord, position })),
+    }));
+  }
+
+  /**
+   * Candidates retrieved in SQL as the memory index retrieves them (postgres/match.ts), each with its share of the
+   * context words (the largest in one article mentioning it, each word matched as the text filter matches it),
+   * then scored and ranked by the shared match.ts. Two statements with a context (its words' terms, then the
+   * candidates), one without.
+   */
+  async match(queries: readonly MatchQuery[], work?: RequestWork): Promise<MatchCandidate[][]> {
+    if (queries.length === 0) return [];
+    const contextWords = queries.map((query) => (query.context ? queryTerms(query.context) : []));
+    // Each distinct word's own terms, as `articles(filter: { text })` finds it (one statement for the batch).
+    const distinct = [...new Set(contextWords.flat())];
+    const wordQuery = new Map<string, string | null>();
+    if (distinct.length > 0) {
+      const expansions = await expandQuery(
+        (sql, values) => this.run(sql, values),
+        this.s,
+        distinct.map((word) => queryTerms(word)),
+        ['headline', 'body'],
+      );
+      distinct.forEach((word, i) => {
+        wordQuery.set(word, expansions[i]?.tsquery ?? null);
+      });
+    }
+    work?.check();
+    const prepared = queries.map((query) => prepareName(query.name));
+    const params = new Params();
+    const branches = queries.map((query, q) => {
+      const types = query.types?.length ? [...new Set(query.types)] : null;
+      const tsqueries = contextWords[q]?.map((word) => wordQuery.get(word)).filter((t): t is string => !!t) ?? [];
+      // The most of the context's words found in one article that mentions the candidate.
+      const found = tsqueries.length
+        ? `(SELECT coalesce(max((SELECT count(*) FROM unnest(${params.add(tsqueries, 'tsquery[]')}) AS t(query)
+              WHERE a.terms @@ t.query)), 0)
+            FROM ${this.s}.article_entities ae JOIN ${this.s}.articles a ON a.slug = ae.article WHERE ae.entity = m.key)`
+        : '0';
+      return `SELECT ${q} AS q, e.key, e.record, ${found}::integer AS found
+        FROM (${candidatesSql(this.s, prepared[q] as PreparedName, types, params)}) m
+        JOIN ${this.s}.entities e ON e.key = m.key`;
+    });
+    const rows = await this.run<{ q: number; key: string; record: EntityRecord; found: number }>(
+      branches.map((branch) => `(${branch})`).join('\nUNION ALL\n'),
+      params.values,
+    );
+    const byQuery: (typeof rows)[] = queries.map(() => []);
+    for (const row of rows) byQuery[row.q]?.push(row);
+    return queries.map((query, q) => {
+      const words = contextWords[q] as string[];
+      const name = prepared[q] as PreparedName;
+      const scored: MatchCandidate[] = [];
+      for (const row of byQuery[q] ?? []) {
+        const candidate = scoreCandidate(name, {
+          entity: entityKeyOf(row.key),
+          forms: nameForms(row.record).map((form) => ({ form, prepared: prepareName(form.text) })),
+          context: words.length ? row.found / words.length : null,
+        });
+        if (candidate) scored.push(candidate);
+      }
+      return rankCandidates(scored, query.limit);
+    });
   }
 }
 
