@@ -86,7 +86,9 @@ const USAGE = `Usage: npm run bench -- [options]
                            the response cache off, measured in turns)
   --rounds N               measurements of each, per operation and concurrency, in the side by side (default 3)
   --report FILE            only render RESULTS.md again from a results JSON file (no measurement)
-  --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/`;
+  --quick                  smoke run: fixtures and 10,000 articles, short durations; output in bench/.cache/quick/
+  --postgres N,N           only the PostgreSQL backend at these sizes, with the JSON store at 100,000 beside it
+                           (bench/postgres.ts: its own throwaway cluster; bench/POSTGRES.md)`;
 
 interface Options {
   sizes: number[];
@@ -184,6 +186,18 @@ function serverList(text: string | undefined): ServerName[] {
     }
   }
   return names as ServerName[];
+}
+
+// The PostgreSQL backend's bench is its own script (its own cluster, imports, statements per operation).
+const postgresFlag = process.argv.indexOf('--postgres');
+if (postgresFlag >= 0) {
+  const rest = process.argv.slice(2).filter((_, i) => i + 2 !== postgresFlag && i + 2 !== postgresFlag + 1);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/postgres.ts', '--sizes', process.argv[postgresFlag + 1] ?? '100000,1000000', ...rest],
+    { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'inherit' },
+  );
+  process.exit(result.status ?? 1);
 }
 
 const options = parseOptions(process.argv.slice(2));

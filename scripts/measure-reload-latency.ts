@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from '../bench/lib/corpora.js';
 import { configFor } from '../src/config.js';
+import type { DataHolder } from '../src/data/reloader.js';
 import { startServer } from '../src/server.js';
 
 const { values } = parseArgs({
@@ -72,7 +73,7 @@ summary('before reloads', await load(new Promise((resolve) => setTimeout(resolve
 const reloadMs: number[] = [];
 const reloads = (async () => {
   for (let i = 0; i < Number(values.reloads); i++) {
-    const result = await running.holder.reload();
+    const result = await (running.holder as DataHolder).reload();
     if (!result.ok) throw new Error(result.error);
     reloadMs.push(result.ms);
   }

@@ -133,6 +133,18 @@ const SETTINGS = {
       .transform((dir) => path.resolve(dir)),
     help: 'fixture directory',
   },
+  databaseUrl: {
+    flag: 'database-url',
+    env: 'DATABASE_URL',
+    default: '',
+    schema: z
+      .string()
+      .refine(
+        (url) => url === '' || /^postgres(ql)?:\/\//.test(url),
+        'must be a PostgreSQL connection URL (postgres://user:password@host:port/database)',
+      ),
+    help: 'serve the dataset imported into this PostgreSQL database (npm run import) instead of the fixture directory (empty: the fixtures)',
+  },
   watch: {
     flag: 'watch',
     env: 'WATCH',

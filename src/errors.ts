@@ -62,6 +62,8 @@ export const ErrorCode = {
   PERSISTED_QUERY_MISMATCH: 'PERSISTED_QUERY_MISMATCH',
   /** The server runs only its trusted documents (`--operations trusted`) and this document is not one of them. */
   TRUSTED_DOCUMENTS_ONLY: 'TRUSTED_DOCUMENTS_ONLY',
+  /** The data cannot be read for a moment (the database is unreachable): retry after `Retry-After` seconds (HTTP 503). */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** An unexpected failure; its details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -96,6 +98,8 @@ export function codeForHttpStatus(status: number | undefined): ErrorCode {
       return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
     case 400:
       return ErrorCode.BAD_REQUEST;
+    case 503:
+      return ErrorCode.SERVICE_UNAVAILABLE;
     default:
       return ErrorCode.BAD_USER_INPUT;
   }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Registry } from 'prom-client';
 import { createNewsgraph } from './app.js';
 import type { Config } from './config.js';
+import { PostgresHolder } from './data/postgres/holder.js';
 import { DataHolder, type DataWatcher } from './data/reloader.js';
 import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from './errors.js';
 import { graphqlHandler } from './http/graphql-handler.js';
@@ -21,7 +22,8 @@ export interface RunningServer {
   url: string;
   /** The metrics' URL on their own port (METRICS_PORT), or null. */
   metricsUrl: string | null;
-  holder: DataHolder;
+  /** The data served: the fixture directory's (reloadable), or the current dataset of a PostgreSQL database. */
+  holder: DataHolder | PostgresHolder;
   /**
    * Turns not ready (/ready answers 503) at once, keeps accepting and serving for `drainMs` (default 0; SIGTERM
    * uses the configured drain) so load balancers stop sending new connections before none is accepted, then stops
@@ -113,15 +115,20 @@ function hostChecker(): (host: string) => boolean {
 /** Serves `config` (complete and validated: loadConfig, or configFor in tests); logs to `logger` (default: at config.logLevel). */
 export async function startServer(config: Config, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.logLevel);
-  const holder = await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
+  const holder = config.databaseUrl
+    ? await PostgresHolder.connect(config.databaseUrl, log, { statementTimeoutMs: config.executionTimeoutMs })
+    : await DataHolder.load(config.dataDir, log, { reloadTimeoutMs: config.reloadTimeoutMs });
   let accepting = true;
   /** Set once the server stops accepting: each connection is closed as soon as its response is sent. */
   let stopping = false;
   const { yoga, registry, dataVersionEvents, replay, rateLimiter, metrics } = createNewsgraph({
     config,
     source: holder,
+    // A database's imports reach the dataVersionChanged subscription through its notifications.
+    changes: holder instanceof PostgresHolder ? holder : undefined,
     logger: yogaLogger(log),
-    isReady: () => accepting,
+    // On PostgreSQL, not ready while the database is lost (it recovers by itself).
+    isReady: () => accepting && (!(holder instanceof PostgresHolder) || holder.isAvailable()),
   });
   const answerGraphQL = graphqlHandler({
     yoga,
@@ -197,13 +204,13 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
   const port = typeof address === 'object' && address ? address.port : config.port;
   const metricsServer = config.metricsPort === null ? null : await startMetricsServer(config, registry, log);
   const url = `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
-  const watcher: DataWatcher | null = config.watch ? holder.watch() : null;
+  const watcher: DataWatcher | null = config.watch && holder instanceof DataHolder ? holder.watch() : null;
 
   let closing: Promise<void> | null = null;
   const drain = async (drainMs: number) => {
     accepting = false;
     watcher?.close();
-    holder.close();
+    void holder.close();
     if (drainMs === 0) return;
     log.info({ drainMs }, 'draining: /ready answers 503 while new connections are still served');
     await new Promise((resolve) => setTimeout(resolve, drainMs));

@@ -36,6 +36,7 @@ import { type RequestMetrics, requestMetricsPlugin } from './plugins/request-met
 import { cachedExecutor, type ResponseCacheLimits } from './plugins/response-cache.js';
 import { type SubscriptionSlots, subscriptionsPlugin } from './plugins/subscriptions.js';
 import { executionTimeoutPlugin } from './plugins/timeout.js';
+import { unavailableDataPlugin } from './plugins/unavailable.js';
 
 export interface NewsYogaOptions {
   /** The executable schema (patched for graphql-jit). */
@@ -133,6 +134,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       // After the cost, which prices a subscription over the store its context still has.
       subscriptionsPlugin(options.subscriptions, options.clients),
       executionTimeoutPlugin(limits.executionTimeoutMs),
+      unavailableDataPlugin(),
       dataVersionPlugin(),
       readinessPlugin(options.holder, options.isReady),
       requestShapePlugin(),

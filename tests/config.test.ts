@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: 'localhost',
       dataDir: path.resolve('data'),
+      databaseUrl: '',
       watch: false,
       introspection: true,
       corsOrigins: ['*'],
@@ -97,6 +98,12 @@ describe('loadConfig', () => {
       introspection: false,
     });
     expect(loadConfig(['--watch'], {}).watch).toBe(true);
+    expect(loadConfig([], { DATABASE_URL: 'postgresql://news@db:5432/news' }).databaseUrl).toBe(
+      'postgresql://news@db:5432/news',
+    );
+    expect(loadConfig(['--database-url', 'postgres://a@b/c'], { DATABASE_URL: 'postgres://x@y/z' }).databaseUrl).toBe(
+      'postgres://a@b/c',
+    );
   });
 
   it.each([
@@ -109,6 +116,11 @@ describe('loadConfig', () => {
     [[], { INTROSPECTION: 'maybe' }, '--introspection / INTROSPECTION = "maybe"'],
     [[], { MAX_BODY_BYTES: '0' }, '--max-body-bytes / MAX_BODY_BYTES = "0"'],
     [['--verbose'], {}, "Unknown option '--verbose'"],
+    [
+      [],
+      { DATABASE_URL: 'mysql://db/news' },
+      '--database-url / DATABASE_URL = "mysql://db/news": must be a PostgreSQL',
+    ],
   ])('refuses %j %j naming the value', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError);
     expect(() => loadConfig(argv, env)).toThrow(message);

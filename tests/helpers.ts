@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNewsgraph, type Newsgraph, type NewsgraphOptions } from '../src/app.js';
 import { type Config, configFor } from '../src/config.js';
+import type { NewsDataSource } from '../src/data/contract.js';
 import { countingSource } from '../src/data/counting-source.js';
 import { loadStore } from '../src/data/load-store.js';
 
@@ -48,8 +49,25 @@ export function testApp(source: NewsgraphOptions['source'], options: TestAppOpti
   });
 }
 
+/**
+ * Which backend the API tests run on: `memory` (the JSON store, the default) or `postgres` (the directory imported
+ * into a PostgreSQL database: PGlite in-process, or the server of NEWSGRAPH_TEST_DATABASE_URL). .ci/run runs the
+ * API suites on both; the answers must be the same, byte for byte.
+ */
+export const TEST_BACKEND = (process.env.NEWSGRAPH_TEST_BACKEND ?? 'memory') as 'memory' | 'postgres';
+if (TEST_BACKEND !== 'memory' && TEST_BACKEND !== 'postgres') {
+  throw new Error(`NEWSGRAPH_TEST_BACKEND must be memory or postgres, not ${TEST_BACKEND}`);
+}
+
+/** A data source over a fixture directory, on the test backend (see TEST_BACKEND). */
+export async function sourceFor(dataDir = DATA_DIR): Promise<NewsDataSource> {
+  if (TEST_BACKEND === 'memory') return loadStore(dataDir);
+  const { postgresSourceFor } = await import('./support/postgres.js');
+  return postgresSourceFor(dataDir);
+}
+
 export async function createTestApi(dataDir = DATA_DIR, options: TestAppOptions = {}) {
-  const store = await loadStore(dataDir);
+  const store = await sourceFor(dataDir);
   const counter = countingSource(store);
   const { yoga } = testApp(counter.source, options);
 

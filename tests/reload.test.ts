@@ -467,7 +467,7 @@ describe('files in the data directory that are not regular files inside it', () 
       await rm(path.join(dir, 'persons.json'));
       execFileSync('mkfifo', [path.join(dir, 'persons.json')]);
 
-      const refused = await within(10_000, running.holder.reload(), 'a reload with a FIFO');
+      const refused = await within(10_000, (running.holder as DataHolder).reload(), 'a reload with a FIFO');
       expect(refused.ok).toBe(false);
       expect(refused.ok ? '' : refused.error).toMatch(/persons\.json: is a named pipe \(FIFO\), not a regular file/);
       expect(await query()).toEqual(before);
@@ -485,7 +485,7 @@ describe('files in the data directory that are not regular files inside it', () 
       // The pipe did not stop reloads for good.
       await rm(path.join(dir, 'persons.json'));
       await writeFile(path.join(dir, 'persons.json'), good);
-      expect(await within(10_000, running.holder.reload(), 'a reload after the FIFO')).toMatchObject({
+      expect(await within(10_000, (running.holder as DataHolder).reload(), 'a reload after the FIFO')).toMatchObject({
         ok: true,
         changed: false,
       });
@@ -510,7 +510,7 @@ describe('files in the data directory that are not regular files inside it', () 
       const before = await query();
       await rm(path.join(dir, 'events.json'));
       await symlink(outside, path.join(dir, 'events.json'));
-      const refused = await within(10_000, running.holder.reload(), 'a reload with a symlink');
+      const refused = await within(10_000, (running.holder as DataHolder).reload(), 'a reload with a symlink');
       expect(refused.ok ? '' : refused.error).toMatch(/events\.json: is a symbolic link to a file outside the data/);
       expect(JSON.stringify(refused)).not.toMatch(/TOP-SECRET|root:/);
       expect(JSON.stringify(lines)).not.toMatch(/TOP-SECRET|root:/);

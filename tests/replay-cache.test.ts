@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
+import type { DataHolder } from '../src/data/reloader.js';
 import { ReplayCache } from '../src/http/replay-cache.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { editedFixtures, testConfig } from './helpers.js';
@@ -138,7 +139,7 @@ describe('the replay cache', () => {
       body: 'Majid Azizi appeared before a judge.',
     });
     await writeFile(`${directory}/articles.json`, JSON.stringify(articles));
-    const reloaded = await api.running.holder.reload();
+    const reloaded = await (api.running.holder as DataHolder).reload();
     expect(reloaded).toMatchObject({ ok: true, changed: true });
 
     const after = await (await api.post({ query: count })).json();

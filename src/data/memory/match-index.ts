@@ -15,12 +15,12 @@ import {
 import type { EntityKey, EntityRecord } from '../records.js';
 
 /** Forms read from one word's postings at most: a word in thousands of names says little about any of them. */
-const MAX_WORD_POSTINGS = 2_000;
+export const MAX_WORD_POSTINGS = 2_000;
 /** Forms scored per query at most, those sharing the most trigrams first. */
-const MAX_CANDIDATE_FORMS = 2_000;
+export const MAX_CANDIDATE_FORMS = 2_000;
 
 /** The padded trigrams of a key: "  key " cut into threes, as pg_trgm pads a word. */
-function trigrams(key: string): string[] {
+export function trigrams(key: string): string[] {
   const padded = `  ${key} `;
   const grams = new Set<string>();
   for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
