@@ -10,6 +10,7 @@ import {
   articleOrderKey,
   articlePosition,
   CO_MENTIONS,
+  claimPosition,
   comparePositions,
   dateSortKey,
   type EntityOrderField,
@@ -29,6 +30,7 @@ import {
 import { bucketCount, dayRange, overlaps, windowRange } from '../src/data/dates.js';
 import { ENTITY_TYPES, type EntityType } from '../src/data/entity-types.js';
 import { allEntities, type Dataset, entitiesOf, loadDataset } from '../src/data/load-fixtures.js';
+import { MemoryStore } from '../src/data/memory/memory-store.js';
 import { SearchIndex } from '../src/data/memory/search-index.js';
 import { queryTerms } from '../src/data/memory/text-index.js';
 import type { PostgresSource } from '../src/data/postgres/source.js';
@@ -409,6 +411,7 @@ describe.each([
         data.involvements.length +
         data.organizationRelations.length +
         data.eventRelations.length,
+      claims: data.claims.length,
     });
     const keys = [...counts.keys()].slice(0, 5);
     expect(await source.mentionCountsByEntity([...keys, 'Person:nobody'])).toEqual([
@@ -501,6 +504,35 @@ describe.each([
     );
   });
 
+  it('answers claims, matches and the cost facts as the memory store does (issue 14)', async () => {
+    const { data, source } = store;
+    const memory = new MemoryStore(data);
+    expect(source.costFacts()).toEqual(memory.costFacts());
+    const entityKeys = [...allEntities(data).map(entityKeyString), 'Person:nobody'];
+    expect(await source.claimsByEntity(entityKeys)).toEqual(await memory.claimsByEntity(entityKeys));
+    const slugs = [...data.articles.map((a) => a.slug), 'no-such-article'];
+    expect(await source.claimsByArticle(slugs)).toEqual(await memory.claimsByArticle(slugs));
+    const claims = data.claims.slice(0, 40);
+    const queries = [
+      { filter: {}, window: { size: 1_000, direction: 'FORWARD' as const, count: true } },
+      ...claims.map((claim) => ({
+        filter: { entity: entityKeyString(claim.entity), property: claim.property },
+        window: { size: 2, direction: 'BACKWARD' as const, count: true },
+      })),
+      ...claims.map((claim) => ({
+        filter: { article: claim.article },
+        window: { size: 2, direction: 'FORWARD' as const, after: claimPosition(claim) },
+      })),
+    ];
+    expect(await source.listClaims(queries)).toEqual(await memory.listClaims(queries));
+    // Every entity's name, its first word, and a near miss of it (a letter dropped), with and without context.
+    const names = allEntities(data)
+      .slice(0, 60)
+      .flatMap((e) => [e.name, e.name.split(' ')[0] as string, e.name.slice(0, 2) + e.name.slice(3)]);
+    const matches = names.map((name, i) => ({ name, limit: 20, context: i % 4 === 0 ? 'the government' : null }));
+    expect(await source.match(matches)).toEqual(await memory.match(matches));
+  });
+
   it('answers any batch in one statement, whatever its size', async () => {
     const { data, source } = store;
     const window: Window = { size: 3, direction: 'FORWARD', count: true };
@@ -538,6 +570,15 @@ describe.each([
       ['affiliationsByPerson', () => source.affiliationsByPerson(data.persons.map((p) => p.slug)), 1],
       ['mentionCountsByEntity', () => source.mentionCountsByEntity(data.persons.map((p) => `Person:${p.slug}`)), 1],
       ['search', () => source.search('the', null, { offset: 0, size: 10 }), 2],
+      ['claimsByEntity', () => source.claimsByEntity(data.persons.map((p) => `Person:${p.slug}`)), 1],
+      ['claimsByArticle', () => source.claimsByArticle(data.articles.map((a) => a.slug)), 1],
+      [
+        'listClaims',
+        () => source.listClaims(data.persons.map((p) => ({ filter: { entity: `Person:${p.slug}` }, window }))),
+        1,
+      ],
+      ['match', () => source.match(data.persons.map((p) => ({ name: p.name, limit: 5 }))), 1],
+      ['match with context', () => source.match([{ name: 'the', context: 'the a', limit: 5 }]), 2],
       ['stats', () => source.stats(), 0],
     ];
     for (const [label, call, statements] of calls) {
