@@ -24,6 +24,8 @@ export interface SourceHolder {
   current(): NewsDataSource;
   /** The version served and how the last reload went, for /ready (a holder that never reloads has no reload). */
   status(): DataStatus;
+  /** Whether the data can be read now (a database's connection); a holder without it always can. */
+  isAvailable?(): boolean;
 }
 
 export interface ReloadLogger {

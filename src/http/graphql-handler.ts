@@ -109,7 +109,8 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
 
   const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer | null, started: number) => {
     const version = holder.current().version;
-    const key = replaying ? replay.keyOf(req, body, version) : null;
+    // No replay while the data cannot be read: a lost database is answered SERVICE_UNAVAILABLE, never from memory.
+    const key = replaying && (holder.isAvailable?.() ?? true) ? replay.keyOf(req, body, version) : null;
     const kept = key === null ? undefined : replay.get(key, version);
     if (kept && sendReplay(req, res, kept, started)) return;
     const request = fetchRequest(req, res, body);
