@@ -201,6 +201,7 @@ export function renderMarkdown(run: BenchRun, command: string): string {
   const { machine, settings } = run;
   const minutes = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 60_000;
   const out: string[] = [];
+  const measuredServers = run.corpora.some((c) => c.servers.length > 0);
   out.push('# newsgraph benchmark results');
   out.push('');
   out.push(
@@ -263,6 +264,9 @@ export function renderMarkdown(run: BenchRun, command: string): string {
           .join(
             ', ',
           )} spawn(s); RSS: VmRSS right after, peak: VmHWM. Every child runs with --max-old-space-size=${settings.maxOldSpaceSizeMb}.`,
+      measuredServers
+        ? ''
+        : `- Servers measured: none but the side by side below (\`--servers\` ${JSON.stringify((settings.servers ?? []).join(','))}); newsgraph was started for its start-up figures and the operations' variables only.`,
       '- References, each its own child process, measured one at a time on the same corpus and the same operations: ' +
         'the physical limit (bare node:http: read and JSON.parse the body, answer JSON.stringify of newsgraph\u2019s precomputed ' +
         'response; and the same writing the pre-serialized string), mercurius 16 + graphql-jit (`jit: 1`) on fastify 5 serving ' +
@@ -283,7 +287,9 @@ export function renderMarkdown(run: BenchRun, command: string): string {
         `Load average (1/5/15 min) at the start ${run.loadAverage.start.map((n) => n.toFixed(2)).join('/')}, at the end ` +
         `${run.loadAverage.end.map((n) => n.toFixed(2)).join('/')}. Before each operation the bench waited up to 10 s for ` +
         `the machine to go quiet (at most ${settings.quietWaitSeconds} s in all).`,
-    ].join('\n'),
+    ]
+      .filter((line, i) => line !== '' && (measuredServers || (i !== 4 && i !== 5)))
+      .join('\n'),
   );
   out.push('');
 
@@ -462,7 +468,9 @@ export function renderMarkdown(run: BenchRun, command: string): string {
       `${first.ours.label} against ${first.baseline.label}, both with the response cache off (every request ` +
         'executed), loaded together and measured in turns on each operation (who goes first alternates), ' +
         `${first.rounds} measurement(s) of each per operation and concurrency. Medians over the rounds; ratios are ` +
-        'this tree \u00f7 the baseline (rps above 1.00\u00d7 and latency below 1.00\u00d7 are faster).',
+        'this tree \u00f7 the baseline (rps above 1.00\u00d7 and latency below 1.00\u00d7 are faster). "Same data": the ' +
+        'baseline\u2019s `data` equals this tree\u2019s, cursors included (an answer that shows a cursor differs in it alone ' +
+        'when the two trees issue cursors of different formats).',
     );
     out.push('');
     const medianOf = (results: LoadResult[], pick: (r: LoadResult) => number | null) =>

@@ -141,11 +141,10 @@ export function entityList<T extends EntityType, Filter extends SharedFilter>(
     orderBy: typeof orderInput.$inferInput | null | undefined,
     mentionedIn: string | null,
   ): ListQuery<T> => ({
-    filter: {
-      nameContains: filter?.nameContains ?? null,
-      ...options.conditions(filter),
-      mentionedIn,
-    } as EntityFilterOf<T>,
+    // Without a filter, only the article: the query is a loader's key (its JSON), made for every parent.
+    filter: (filter
+      ? { nameContains: filter.nameContains ?? null, ...options.conditions(filter), mentionedIn }
+      : { mentionedIn }) as EntityFilterOf<T>,
     order: entityOrder(orderBy),
   });
   const list = { options, orderInput, connection, queryOf };
