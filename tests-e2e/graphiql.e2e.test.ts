@@ -6,17 +6,17 @@
  * the browser is refused every request to another origin: GraphiQL must work offline. Screenshots go to
  * test-output/e2e/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../scripts/browser.js';
 import { configFor } from '../src/config.js';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_EXAMPLE_QUERIES } from '../src/graphiql.js';
 import { type RunningServer, startServer } from '../src/server.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const outputDir = path.join(repo, 'test-output/e2e');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** How long GraphiQL may take to load, and a query to answer. */
 const UI_TIMEOUT = 30_000;
@@ -25,27 +25,11 @@ let server: RunningServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
   mkdirSync(outputDir, { recursive: true });
   server = await startServer(
     configFor({ port: 0, host: '127.0.0.1', dataDir: path.join(repo, 'data'), logLevel: 'silent', maxDepth: 12 }),
   );
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
