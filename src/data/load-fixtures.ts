@@ -9,6 +9,7 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { checkAttributeClaims, checkClaims, type LabelledEntity } from './claims.js';
+import type { CorpusStats } from './contract.js';
 import {
   byEntityType,
   ENTITY_TYPE_INFO,
@@ -93,6 +94,25 @@ export function entitiesOf<T extends EntityType>(data: EntityLists, type: T): En
 /** Every entity of a data set, type after type in the registry's order. */
 export function allEntities(data: EntityLists): EntityRecord[] {
   return ENTITY_TYPES.flatMap((type): EntityRecord[] => entitiesOf(data, type));
+}
+
+/** Counts over a whole data set: what `stats` answers, on every backend that holds or imports one. */
+export function corpusStatsOf(data: Dataset): CorpusStats {
+  const entityCounts = Object.fromEntries(
+    ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, entitiesOf(data, type).length]),
+  ) as { [T in EntityType as EntityPlural<T>]: number };
+  return {
+    articles: data.articles.length,
+    ...entityCounts,
+    mentions: data.mentions.length,
+    relationships:
+      data.affiliations.length +
+      data.participations.length +
+      data.involvements.length +
+      data.organizationRelations.length +
+      data.eventRelations.length,
+    claims: data.claims.length,
+  };
 }
 
 /** A valid record and its index in its file (its label, for a report, is computed only when needed). */

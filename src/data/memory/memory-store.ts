@@ -56,14 +56,8 @@ import {
   upperBound,
   windowRange,
 } from '../dates.js';
-import {
-  ENTITY_TYPE_INFO,
-  ENTITY_TYPES,
-  type EntityPlural,
-  type EntityRecordOf,
-  type EntityType,
-} from '../entity-types.js';
-import { allEntities, type Dataset, entitiesOf } from '../load-fixtures.js';
+import { ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../entity-types.js';
+import { allEntities, corpusStatsOf, type Dataset, entitiesOf } from '../load-fixtures.js';
 import { type MatchCandidate, type MatchQuery, prepareName, rankCandidates, scoreCandidate } from '../match.js';
 import {
   type ArticleRecord,
@@ -1153,22 +1147,7 @@ export class MemoryStore implements NewsDataSource {
   // ───────────────────────────── aggregates ─────────────────────────────
 
   async stats(): Promise<CorpusStats> {
-    const d = this.data;
-    const entityCounts = Object.fromEntries(
-      ENTITY_TYPES.map((type) => [ENTITY_TYPE_INFO[type].plural, entitiesOf(d, type).length]),
-    ) as { [T in EntityType as EntityPlural<T>]: number };
-    return {
-      articles: d.articles.length,
-      ...entityCounts,
-      mentions: d.mentions.length,
-      relationships:
-        d.affiliations.length +
-        d.participations.length +
-        d.involvements.length +
-        d.organizationRelations.length +
-        d.eventRelations.length,
-      claims: d.claims.length,
-    };
+    return corpusStatsOf(this.data);
   }
 
   async mentionCountsByEntity(keys: readonly string[]): Promise<MentionCounts[]> {

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { claimPosition, dateSortKey, foldText, textSortKey } from '../contract.js';
 import { dayRange } from '../dates.js';
-import { allEntities, type Dataset } from '../load-fixtures.js';
+import { allEntities, corpusStatsOf, type Dataset } from '../load-fixtures.js';
 import { nameForms } from '../match.js';
 import { foldForSearch } from '../memory/text-index.js';
 import { type EntityRecord, entityKeyString } from '../records.js';
@@ -350,20 +350,7 @@ export async function importDataset(
       await client.query(step.sql);
     }
     const facts: DatasetFacts = {
-      stats: {
-        articles: data.articles.length,
-        persons: data.persons.length,
-        organizations: data.organizations.length,
-        events: data.events.length,
-        mentions: data.mentions.length,
-        relationships:
-          data.affiliations.length +
-          data.participations.length +
-          data.involvements.length +
-          data.organizationRelations.length +
-          data.eventRelations.length,
-        claims: data.claims.length,
-      },
+      stats: corpusStatsOf(data),
       costFacts: costFactsOf(data),
       search: {
         names: { documents: documents.fields[0].documentsWithField, totalLength: documents.fields[0].totalLength },
