@@ -4,31 +4,17 @@
  * JSON store gives. Needs PostgreSQL installed (skipped otherwise; .ci/run installs it and runs this suite).
  */
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApi } from './helpers.js';
+import { freePort, POSTGRES_INSTALLED } from './support/postgres.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## On PostgreSQL'));
 const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '').trim().split('\n');
-const INSTALLED =
-  existsSync('/usr/lib/postgresql') &&
-  readdirSync('/usr/lib/postgresql').some((version) =>
-    existsSync(path.join('/usr/lib/postgresql', version, 'bin/initdb')),
-  );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('README: newsgraph on PostgreSQL', () => {
   it('shows three commands: start a database, import, start the server', () => {
@@ -38,7 +24,7 @@ describe('README: newsgraph on PostgreSQL', () => {
     expect(commands[2]).toBe('DATABASE_URL="$DATABASE_URL" npm start');
   });
 
-  describe.skipIf(!INSTALLED)('run as written', () => {
+  describe.skipIf(!POSTGRES_INSTALLED)('run as written', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'newsgraph-readme-pg-'));
     let server: ChildProcess | null = null;
     afterAll(() => {

@@ -6,8 +6,7 @@
  * installs it and runs this suite).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,27 +15,13 @@ import { type DataVersionChange, PostgresHolder } from '../src/data/postgres/hol
 import { DataUnavailableError } from '../src/data/unavailable.js';
 import { startServer } from '../src/server.js';
 import { DATA_DIR, editedFixtures } from './helpers.js';
-import { importInto, type TestDatabase } from './support/postgres.js';
+import { freePort, importInto, POSTGRES_INSTALLED, type TestDatabase } from './support/postgres.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const INSTALLED =
-  existsSync('/usr/lib/postgresql') &&
-  readdirSync('/usr/lib/postgresql').some((version) =>
-    existsSync(path.join('/usr/lib/postgresql', version, 'bin/initdb')),
-  );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const SILENT = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-describe.skipIf(!INSTALLED)('replicas on one PostgreSQL server', () => {
+describe.skipIf(!POSTGRES_INSTALLED)('replicas on one PostgreSQL server', () => {
   let dir: string;
   let port: number;
   let database: TestDatabase;

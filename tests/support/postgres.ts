@@ -5,6 +5,9 @@
  * the same node-postgres code runs on both: `npm test` needs no database server.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
@@ -27,6 +30,23 @@ export interface TestDatabase {
 }
 
 /** The server the PostgreSQL matrix runs against, if any (see .ci/run). */
+/** Whether Debian's PostgreSQL server binaries are installed (the tests that start their own cluster need them). */
+export const POSTGRES_INSTALLED =
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some((version) =>
+    existsSync(path.join('/usr/lib/postgresql', version, 'bin/initdb')),
+  );
+
+/** A TCP port of 127.0.0.1 free now (for a throwaway cluster or server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export const SERVER_URL = process.env.NEWSGRAPH_TEST_DATABASE_URL ?? '';
 
 export async function startTestDatabase(): Promise<TestDatabase> {
