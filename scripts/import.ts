@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import pg from 'pg';
 import { FixtureError, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
 import { ImportBusyError, type ImportProgress, importDataset } from '../src/data/postgres/import.js';
+import { isReadOnly } from '../src/data/postgres/migrate.js';
 
 const USAGE = `usage: npm run import -- --data DIR --database-url URL [--keep N]
 
@@ -57,6 +58,9 @@ try {
 const validated = performance.now();
 console.error(`${directory}: valid (version ${data.version}), ${data.articles.length} articles; importing`);
 
+/** The import was pointed at a database that refuses writes. */
+class ReadOnlyImportError extends Error {}
+
 const client = new pg.Client({ connectionString: databaseUrl });
 let bar = null as SingleBar | null;
 let stage = '';
@@ -81,6 +85,18 @@ const onProgress = ({ stage: next, done, total }: ImportProgress) => {
 };
 try {
   await client.connect();
+  // A read replica refuses every write: say so, rather than the first CREATE's "read-only transaction".
+  const { readOnly, standby } = await isReadOnly(client);
+  if (readOnly) {
+    const where = new URL(databaseUrl); // host and database only: no credentials in the message
+    throw new ReadOnlyImportError(
+      `${where.host}${where.pathname}: refused, nothing was written: ${
+        standby
+          ? 'the database is a read replica (a hot standby, in recovery)'
+          : 'the database refuses writes (default_transaction_read_only is on)'
+      }; run the import against the primary (read replicas receive the new version by replication)`,
+    );
+  }
   const result = await importDataset(client, data, { onProgress, keep });
   bar?.stop();
   console.error(
@@ -90,7 +106,7 @@ try {
   );
 } catch (error) {
   bar?.stop();
-  if (error instanceof ImportBusyError) console.error(error.message);
+  if (error instanceof ImportBusyError || error instanceof ReadOnlyImportError) console.error(error.message);
   else console.error(`import failed, nothing was made current: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
