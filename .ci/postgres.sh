@@ -37,7 +37,7 @@ install_postgresql() {
 run() {
   local dir="$1" port="$2"
   as_root runuser -u postgres -- "$(bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB -c maintenance_work_mem=512MB -c max_wal_size=4GB -c wal_level=replica -c max_wal_senders=10" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB -c maintenance_work_mem=512MB -c max_wal_size=4GB -c wal_level=replica -c max_wal_senders=10 -c wal_keep_size=512MB" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://postgres@127.0.0.1:$port/postgres"
 }
