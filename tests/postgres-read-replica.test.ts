@@ -44,6 +44,7 @@ interface Answer {
     extensions?: { dataVersion?: string };
   };
   text: string;
+  retryAfter: string | null;
 }
 
 async function ask(server: RunningServer, query: string): Promise<Answer> {
@@ -53,7 +54,7 @@ async function ask(server: RunningServer, query: string): Promise<Answer> {
     body: JSON.stringify({ query }),
   });
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text), text };
+  return { status: response.status, body: JSON.parse(text), text, retryAfter: response.headers.get('retry-after') };
 }
 
 /** The one write this suite tries on the standby itself (refused); the servers must try none. */
@@ -245,6 +246,7 @@ describe.skipIf(!POSTGRES_INSTALLED)('a server on a read replica (hot standby)',
     const down = await Promise.all(Array.from({ length: 8 }, () => ask(onStandby, query)));
     for (const answer of down) {
       expect(`${answer.status} ${answer.text}`).toMatch(/^503 /);
+      expect(answer.retryAfter).toBe('1');
       expect(answer.body).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       expect(answer.text).not.toMatch(/\bat .*\.ts:\d+|ECONNREFUSED|node_modules/);
     }
