@@ -1,8 +1,9 @@
 /**
- * `npm run import -- --data DIR --database-url URL`: validates DIR with the server's validator (bad data is
- * refused, naming file, record and field, and nothing is written), then loads it into the PostgreSQL database as
- * a new dataset version, made current in one transaction (running servers switch to it at once: LISTEN/NOTIFY).
- * One import at a time: a second one is refused while the first runs. Exit code 0 on success, 1 on refusal.
+ * `npm run import -- --data DIR --database-url URL`: refuses at once a database that refuses writes (a read
+ * replica), validates DIR with the server's validator (bad data is refused, naming file, record and field, and
+ * nothing is written), then loads it into the PostgreSQL database as a new dataset version, made current in one
+ * transaction (running servers switch to it at once: LISTEN/NOTIFY). One import at a time: a second one is
+ * refused while the first runs. Exit code 0 on success, 1 on refusal.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,27 @@ if (!Number.isInteger(keep) || keep < 0) {
 
 const directory = path.resolve(values.data);
 const started = performance.now();
+
+// The database first: one that refuses writes (a read replica) is refused before minutes of validation.
+const client = new pg.Client({ connectionString: databaseUrl });
+try {
+  await client.connect();
+  const { readOnly, standby } = await isReadOnly(client);
+  if (readOnly) {
+    const where = new URL(databaseUrl); // host and database only: no credentials in the message
+    console.error(
+      `${where.host}${where.pathname}: refused, nothing was written: ${
+        standby
+          ? 'the database is a read replica (a hot standby, in recovery)'
+          : 'the database refuses writes (default_transaction_read_only is on)'
+      }; run the import against the primary (read replicas receive the new version by replication)`,
+    );
+    process.exit(1);
+  }
+} catch (error) {
+  console.error(`import failed, nothing was written: ${(error as Error).message}`);
+  process.exit(1);
+}
 let data: Awaited<ReturnType<typeof loadDataset>>;
 try {
   data = await loadDataset(directory);
@@ -58,10 +80,6 @@ try {
 const validated = performance.now();
 console.error(`${directory}: valid (version ${data.version}), ${data.articles.length} articles; importing`);
 
-/** The import was pointed at a database that refuses writes. */
-class ReadOnlyImportError extends Error {}
-
-const client = new pg.Client({ connectionString: databaseUrl });
 let bar = null as SingleBar | null;
 let stage = '';
 let stageStarted = performance.now();
@@ -84,19 +102,6 @@ const onProgress = ({ stage: next, done, total }: ImportProgress) => {
   } else bar?.update(done);
 };
 try {
-  await client.connect();
-  // A read replica refuses every write: say so, rather than the first CREATE's "read-only transaction".
-  const { readOnly, standby } = await isReadOnly(client);
-  if (readOnly) {
-    const where = new URL(databaseUrl); // host and database only: no credentials in the message
-    throw new ReadOnlyImportError(
-      `${where.host}${where.pathname}: refused, nothing was written: ${
-        standby
-          ? 'the database is a read replica (a hot standby, in recovery)'
-          : 'the database refuses writes (default_transaction_read_only is on)'
-      }; run the import against the primary (read replicas receive the new version by replication)`,
-    );
-  }
   const result = await importDataset(client, data, { onProgress, keep });
   bar?.stop();
   console.error(
@@ -106,7 +111,7 @@ try {
   );
 } catch (error) {
   bar?.stop();
-  if (error instanceof ImportBusyError || error instanceof ReadOnlyImportError) console.error(error.message);
+  if (error instanceof ImportBusyError) console.error(error.message);
   else console.error(`import failed, nothing was made current: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {

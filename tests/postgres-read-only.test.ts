@@ -97,6 +97,7 @@ describe('npm run import on a read-only database', () => {
       `${where.host}${where.pathname}: refused, nothing was written: the database refuses writes ` +
         '(default_transaction_read_only is on); run the import against the primary',
     );
+    expect(result.stderr).not.toContain('valid (version'); // refused before validating
     expect(result.stderr).not.toMatch(/\n\s+at |read-only transaction/);
     const { rows } = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM newsgraph.datasets');
     expect(rows[0]?.count).toBe(0);

@@ -218,6 +218,7 @@ describe.skipIf(!POSTGRES_INSTALLED)('a server on a read replica (hot standby)',
     expect(result.output).toContain(
       `127.0.0.1:${standbyPort}/postgres: refused, nothing was written: the database is a read replica (a hot standby, in recovery); run the import against the primary`,
     );
+    expect(result.output).not.toContain('valid (version'); // refused before validating
     expect(result.output).not.toMatch(/\bat .*\.[jt]s:\d+|node_modules|read-only transaction/);
     expect(await currentDataset(standbyUrl)).toBe(datasetBefore);
     expect(await currentDataset(primary.url)).toBe(datasetBefore);
