@@ -182,6 +182,14 @@ export function titlePostingRankSql(p: string, t: string, f: string): string {
   return `(${TITLE_TIER} + (${headline} + ${body}))`;
 }
 
+function once(make: () => string): () => string {
+  let made: string | null = null;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 /**
  * The ranking statement: the documents matching every word, scored with tiers, the window's hits with the
  * terms they matched (for the exact scores), and the count of all hits (on every row, or one row of nulls when
@@ -199,23 +207,27 @@ export function rankingSql(
   params: Params,
 ): string {
   const rows = expansion.words.flatMap((w) => w.terms);
-  const qt = `unnest(${params.add(
-    rows.map((t) => t.term),
-    'text[]',
-  )}, ${params.add(
-    rows.map((t) => t.weight),
-    'float8[]',
-  )}, ${params.add(
-    rows.map((t) => idf(stats.names, t.df.names)),
-    'float8[]',
-  )}, ${params.add(
-    rows.map((t) => idf(stats.headline, t.df.headline)),
-    'float8[]',
-  )}, ${params.add(
-    rows.map((t) => idf(stats.body, t.df.body)),
-    'float8[]',
-  )}) AS qt(term, weight, idf_names, idf_headline, idf_body)`;
-  const tsquery = params.add(expansion.tsquery, 'tsquery');
+  // Placeholders are added when first used: a statement must use every parameter it sends (or its type is unknown).
+  const qt = once(
+    () =>
+      `unnest(${params.add(
+        rows.map((t) => t.term),
+        'text[]',
+      )}, ${params.add(
+        rows.map((t) => t.weight),
+        'float8[]',
+      )}, ${params.add(
+        rows.map((t) => idf(stats.names, t.df.names)),
+        'float8[]',
+      )}, ${params.add(
+        rows.map((t) => idf(stats.headline, t.df.headline)),
+        'float8[]',
+      )}, ${params.add(
+        rows.map((t) => idf(stats.body, t.df.body)),
+        'float8[]',
+      )}) AS qt(term, weight, idf_names, idf_headline, idf_body)`,
+  );
+  const tsquery = once(() => params.add(expansion.tsquery, 'tsquery'));
   const terms = params.add([...new Set(rows.map((t) => t.term))], 'text[]');
   const article = (condition: string) => `SELECT 'Article'::text AS type, a.slug, false AS exact,
         a.headline_length AS length_title, a.body_length AS length_body, a.terms, s.score, s.in_title
@@ -223,8 +235,8 @@ export function rankingSql(
         SELECT sum(${fieldScore(tfTitle, 'a.headline_length', BOOST.headline, 'qt.idf_headline', stats.headline)}
                  + ${fieldScore(tfBody, 'a.body_length', BOOST.body, 'qt.idf_body', stats.body)}) AS score,
                bool_or((${tfTitle}) > 0) AS in_title
-        FROM unnest(a.terms) u JOIN ${qt} ON qt.term = u.lexeme) s
-      WHERE a.terms @@ ${tsquery} AND ${condition}`;
+        FROM unnest(a.terms) u JOIN ${qt()} ON qt.term = u.lexeme) s
+      WHERE a.terms @@ ${tsquery()} AND ${condition}`;
   const entityTypes = ENTITY_TYPES.filter((type) => wanted.has(type));
   // Every entity hit matched in its names: a title match.
   const entities = entityTypes.length
@@ -232,8 +244,8 @@ export function rankingSql(
         e.names_length AS length_title, 0 AS length_body, e.terms, s.score, true AS in_title
       FROM ${schema}.entities e CROSS JOIN LATERAL (
         SELECT sum(${fieldScore(tfTitle, 'e.names_length', BOOST.names, 'qt.idf_names', stats.names)}) AS score
-        FROM unnest(e.terms) u JOIN ${qt} ON qt.term = u.lexeme) s
-      WHERE e.terms @@ ${tsquery} AND e.type = ANY(${params.add(entityTypes, 'text[]')})`
+        FROM unnest(e.terms) u JOIN ${qt()} ON qt.term = u.lexeme) s
+      WHERE e.terms @@ ${tsquery()} AND e.type = ANY(${params.add(entityTypes, 'text[]')})`
     : null;
   const rank = (of: string) =>
     `(CASE WHEN ${of}exact THEN ${EXACT_TIER} WHEN ${of}in_title THEN ${TITLE_TIER} ELSE 0 END + ${of}score)`;
@@ -241,7 +253,7 @@ export function rankingSql(
     of: string,
   ) => `(SELECT json_agg(json_build_object('lexeme', u.lexeme, 'positions', u.positions, 'weights', u.weights))
        FROM unnest(${of}terms) u WHERE u.lexeme = ANY(${terms}))`;
-  const end = () => params.add(window.offset + window.size, 'integer');
+  const end = once(() => params.add(window.offset + window.size, 'integer'));
   const page = `ORDER BY rank DESC, slug COLLATE "C" LIMIT ${params.add(window.size, 'integer')}
              OFFSET ${params.add(window.offset, 'integer')}`;
   const single = rows.length === 1 ? (rows[0] as TermStats) : null;
@@ -254,6 +266,15 @@ export function rankingSql(
         0 AS length_body, NULL::tsvector AS terms, 0::float8 AS score, true AS in_title WHERE false`;
     // The title tier's window: its entities, and the best `end` of its articles by the import's rank (the same
     // sum as article(), so the same order); then the body-only articles, ranked only when those do not fill it.
+    // When the headlines alone fill it, that branch is left out of the statement: its estimated cost (all the
+    // term's hits) would otherwise make the planner compile the plan (JIT) for a scan it never runs.
+    const bodyOnly =
+      single.df.headline < window.offset + window.size
+        ? `UNION ALL
+        SELECT type, slug, exact, length_title, length_body, terms, NULL::json, ${rank('')}
+        FROM (${article(`NOT EXISTS ${posting}`)}) body
+        WHERE (SELECT count(*) FROM entity_hits) + ${params.add(single.df.headline, 'integer')} < ${end()}`
+        : '';
     return `WITH entity_hits AS MATERIALIZED (${entityHits}),
       hits AS (
         SELECT type, slug, exact, length_title, length_body, terms, NULL::json AS matched, ${rank('')} AS rank
@@ -266,10 +287,7 @@ export function rankingSql(
              'weights', CASE WHEN p.body_count > 0 THEN ARRAY['A', 'D'] ELSE ARRAY['A'] END)),
            p.rank
          FROM ${schema}.title_postings p WHERE p.term = ${term} ORDER BY p.rank DESC, p.slug LIMIT ${end()})
-        UNION ALL
-        SELECT type, slug, exact, length_title, length_body, terms, NULL::json, ${rank('')}
-        FROM (${article(`NOT EXISTS ${posting}`)}) body
-        WHERE (SELECT count(*) FROM entity_hits) + ${params.add(single.df.headline, 'integer')} < ${end()}),
+        ${bodyOnly}),
       page AS (SELECT * FROM hits ${page})
     SELECT c.total, p.type, p.slug, p.exact, p.length_title, p.length_body, coalesce(p.matched, ${matched('p.')}) AS matched
     FROM (SELECT (SELECT count(*) FROM entity_hits) + ${params.add(single.articles, 'integer')} AS total) c
@@ -284,12 +302,12 @@ export function rankingSql(
     : '';
   if (wanted.has('Article')) {
     titled.push(article(`a.terms @@ ${inTitle}`));
-    counts.push(`(SELECT count(*) FROM ${schema}.articles a WHERE a.terms @@ ${tsquery})`);
+    counts.push(`(SELECT count(*) FROM ${schema}.articles a WHERE a.terms @@ ${tsquery()})`);
   }
   if (entities) {
     titled.push(entities);
     counts.push(
-      `(SELECT count(*) FROM ${schema}.entities e WHERE e.terms @@ ${tsquery} AND e.type = ANY(${params.add(entityTypes, 'text[]')}))`,
+      `(SELECT count(*) FROM ${schema}.entities e WHERE e.terms @@ ${tsquery()} AND e.type = ANY(${params.add(entityTypes, 'text[]')}))`,
     );
   }
   // Body-only articles are scored only when the title matches do not fill the window (a one-time filter).
