@@ -130,7 +130,17 @@ function average(stats: FieldStats): number {
 }
 
 const tfTitle = `CASE WHEN u.weights[1] IN ('A', 'B') THEN u.positions[1] ELSE 0 END`;
-const tfBody = `CASE WHEN u.weights[cardinality(u.weights)] = 'D' THEN u.positions[cardinality(u.positions)] - ${BODY_POSITION_BASE} ELSE 0 END`;
+/** The same of an article's lexeme re-weighted to B (queryLexemes): the positions alone tell the fields apart. */
+const articleTfTitle = `CASE WHEN u.positions[1] < ${BODY_POSITION_BASE} THEN u.positions[1] ELSE 0 END`;
+const articleTfBody = `CASE WHEN u.positions[cardinality(u.positions)] > ${BODY_POSITION_BASE} THEN u.positions[cardinality(u.positions)] - ${BODY_POSITION_BASE} ELSE 0 END`;
+
+/**
+ * An article's lexemes of `terms` (a text[]), with their positions: their weights set to B (no article has B) and
+ * only B kept, in C, rather than unnesting the whole tsvector (~215 lexemes) and joining: about 3.6x faster.
+ */
+export function queryLexemes(tsvector: string, terms: string): string {
+  return `unnest(ts_filter(setweight(${tsvector}, 'b', ${terms}), '{b}'))`;
+}
 
 /** BM25+ of one field in SQL, as search-index.ts computes it (the title field of entities is their names). */
 function fieldScoreSql(
@@ -232,10 +242,10 @@ export function rankingSql(
   const article = (condition: string) => `SELECT 'Article'::text AS type, a.slug, false AS exact,
         a.headline_length AS length_title, a.body_length AS length_body, a.terms, s.score, s.in_title
       FROM ${schema}.articles a CROSS JOIN LATERAL (
-        SELECT sum(${fieldScore(tfTitle, 'a.headline_length', BOOST.headline, 'qt.idf_headline', stats.headline)}
-                 + ${fieldScore(tfBody, 'a.body_length', BOOST.body, 'qt.idf_body', stats.body)}) AS score,
-               bool_or((${tfTitle}) > 0) AS in_title
-        FROM unnest(a.terms) u JOIN ${qt()} ON qt.term = u.lexeme) s
+        SELECT sum(${fieldScore(articleTfTitle, 'a.headline_length', BOOST.headline, 'qt.idf_headline', stats.headline)}
+                 + ${fieldScore(articleTfBody, 'a.body_length', BOOST.body, 'qt.idf_body', stats.body)}) AS score,
+               bool_or((${articleTfTitle}) > 0) AS in_title
+        FROM ${queryLexemes('a.terms', terms)} u JOIN ${qt()} ON qt.term = u.lexeme) s
       WHERE a.terms @@ ${tsquery()} AND ${condition}`;
   const entityTypes = ENTITY_TYPES.filter((type) => wanted.has(type));
   // Every entity hit matched in its names: a title match.
