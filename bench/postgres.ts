@@ -2,7 +2,7 @@
  * `npm run bench -- --postgres 100000,1000000` (or `node --import tsx bench/postgres.ts --sizes …`): the
  * PostgreSQL backend on generated corpora, and the JSON store beside it (--json sizes, default 100,000), in one run:
  * import time, server start-up (ready) and RSS, then every bench operation (bench/operations/) under load at each
- * concurrency (rps, p50, p99; response cache off, so the backend answers every request), and the SQL statements
+ * concurrency (rps, p50, p99; response and replay caches off, so the backend answers every request), and the SQL statements
  * per GraphQL operation (counted in-process on the same database). Starts its own throwaway PostgreSQL cluster
  * (.ci/postgres.sh) unless --database-url names a server (a database per corpus is created on it).
  * Writes bench/results/postgres-<date>.json and bench/POSTGRES.md. Never part of `npm test`.
@@ -145,6 +145,9 @@ function serverChild(name: string, args: string[]): RunningChild {
       '--rate-limit',
       'false',
       '--response-cache-max-entries',
+      '0',
+      // The replay cache too: otherwise every repeated request is answered from it, and the backend never runs.
+      '--replay-cache-max-entries',
       '0',
       ...args,
     ],
@@ -314,7 +317,7 @@ const lines: string[] = [];
 lines.push('# PostgreSQL backend: bench', '');
 lines.push(
   `Run ${new Date().toISOString()} on ${JSON.stringify(describeMachine())}, PostgreSQL ${postgresVersion} (a throwaway cluster on this machine, fsync off); ` +
-    `${duration} s per measurement after ${warmup} s of warm-up, response cache off, concurrency ${connections.join(' and ')}. ` +
+    `${duration} s per measurement after ${warmup} s of warm-up, response and replay caches off, concurrency ${connections.join(' and ')}. ` +
     '`node --import tsx bench/postgres.ts` (or `npm run bench -- --postgres SIZES`).',
   '',
 );

@@ -17,6 +17,8 @@ SET search_path TO :"schema", public;
 SELECT create_distributed_table('articles', 'slug');
 SELECT create_distributed_table('mentions', 'article', colocate_with => 'articles');
 SELECT create_distributed_table('article_entities', 'article', colocate_with => 'articles');
+-- A one-word search reads each shard's top rows of its term (term, rank DESC) and the coordinator merges them.
+SELECT create_distributed_table('title_postings', 'slug', colocate_with => 'articles');
 
 -- Reference tables (a copy on every worker): read by entity, by name or whole, joined from any shard.
 SELECT create_reference_table('entities');
@@ -36,6 +38,7 @@ SELECT create_reference_table('co_mentions');
 SELECT truncate_local_data_after_distributing_table('articles');
 SELECT truncate_local_data_after_distributing_table('mentions');
 SELECT truncate_local_data_after_distributing_table('article_entities');
+SELECT truncate_local_data_after_distributing_table('title_postings');
 SELECT truncate_local_data_after_distributing_table('entities');
 SELECT truncate_local_data_after_distributing_table('affiliations');
 SELECT truncate_local_data_after_distributing_table('participations');

@@ -148,6 +148,7 @@ describe('docs/citus-layout.sql (not run on Citus: stand-ins check it against th
       { call: 'distributed', name: 'article_entities', col: 'article', colocated: 'articles' },
       { call: 'distributed', name: 'articles', col: 'slug', colocated: null },
       { call: 'distributed', name: 'mentions', col: 'article', colocated: 'articles' },
+      { call: 'distributed', name: 'title_postings', col: 'slug', colocated: 'articles' },
     ]);
     expect(placed.filter((c) => c.call === 'reference').map((c) => c.name)).toEqual([
       'affiliations',

@@ -32,7 +32,7 @@ import { ENTITY_TYPES, type EntityType } from '../src/data/entity-types.js';
 import { allEntities, type Dataset, entitiesOf, loadDataset } from '../src/data/load-fixtures.js';
 import { MemoryStore } from '../src/data/memory/memory-store.js';
 import { SearchIndex } from '../src/data/memory/search-index.js';
-import { queryTerms } from '../src/data/memory/text-index.js';
+import { forEachTerm, queryTerms } from '../src/data/memory/text-index.js';
 import type { PostgresSource } from '../src/data/postgres/source.js';
 import { entityKeyString, type MentionRecord } from '../src/data/records.js';
 import { DATA_DIR } from './helpers.js';
@@ -394,6 +394,76 @@ describe.each([
     expect(second.hits.map((h) => h.slug)).toEqual(all.hits.slice(10, 20).map((h) => h.slug));
     const past = await source.search('the', null, { offset: all.totalCount + 5, size: 10 });
     expect(past).toEqual({ totalCount: all.totalCount, hits: [] });
+  });
+
+  it('ranks one word from the title postings as the memory index ranks it, at any window, with the same count', async () => {
+    const { data, source } = store;
+    const index = new SearchIndex(allEntities(data), data.articles);
+    // Documents holding each term, per field; the fast path takes a word that is one term (no longer word begins
+    // with it), so the words are chosen by what separates its cases: the title tier's size, bodies, names.
+    const holders = new Map<string, { headline: number; body: number; names: number }>();
+    const count = (texts: readonly string[], field: 'headline' | 'body' | 'names') => {
+      const seen = new Set<string>();
+      for (const text of texts) forEachTerm(text, (term) => seen.add(term));
+      for (const term of seen) {
+        const entry = holders.get(term) ?? { headline: 0, body: 0, names: 0 };
+        entry[field]++;
+        holders.set(term, entry);
+      }
+    };
+    for (const article of data.articles) {
+      count([article.headline], 'headline');
+      count([article.body], 'body');
+    }
+    for (const entity of allEntities(data)) count([entity.name, ...entity.aliases], 'names');
+    const sorted = [...holders.keys()].sort();
+    const oneTerm = (term: string) =>
+      /^\p{Ll}+$/u.test(term) && (term.length < 3 || !sorted.some((other) => other !== term && other.startsWith(term)));
+    const best = (score: (h: { headline: number; body: number; names: number }) => number) =>
+      [...holders]
+        .filter(([term, h]) => oneTerm(term) && score(h) > 0)
+        .sort((a, b) => score(b[1]) - score(a[1]))[0]?.[0];
+    const inHeadlines = best((h) => h.headline);
+    const bodiesOnly = best((h) => (h.headline === 0 && h.names === 0 ? h.body : 0));
+    const fewHeadlines = best((h) => (h.headline > 0 && h.headline <= 2 ? h.body : 0));
+    const inNames = best((h) => (h.names > 0 && h.headline > 0 ? h.names * 1000 + h.headline : 0));
+    // A prefix that several words begin with: a word that takes longer words (the exact path of any query).
+    const expanded = sorted
+      .map((term) => term.slice(0, 4))
+      .find((prefix) => prefix.length === 4 && sorted.filter((t) => t.startsWith(prefix)).length > 2);
+    const words = { inHeadlines, bodiesOnly, fewHeadlines, inNames, expanded };
+    expect(Object.values(words).every(Boolean), JSON.stringify(words)).toBe(true);
+    const queries = [
+      ...Object.values(words),
+      `${inHeadlines} ${bodiesOnly}`,
+      `${(inNames as string).toUpperCase()}`,
+      'zzznotaword',
+    ] as string[];
+    for (const query of queries) {
+      for (const types of [null, ['Article'], ['Organization', 'Person']] as const) {
+        const all = index.search(query, types, 100_000);
+        const title = all.hits.filter((hit) => hit.score >= 1_000_000).length;
+        const windows = [
+          { offset: 0, size: 20 },
+          { offset: 3, size: 4 },
+          { offset: Math.max(0, title - 2), size: 5 },
+          { offset: title + 1, size: 3 },
+          { offset: Math.max(0, all.totalCount - 1), size: 5 },
+          { offset: all.totalCount + 2, size: 5 },
+          { offset: 0, size: 0 },
+        ];
+        for (const window of windows) {
+          const found = await source.search(query, types, window);
+          expect({ query, types, window, ...found }).toEqual({
+            query,
+            types,
+            window,
+            totalCount: all.totalCount,
+            hits: all.hits.slice(window.offset, window.offset + window.size),
+          });
+        }
+      }
+    }
   });
 
   it('answers the aggregates from its rollups as the records count them', async () => {
