@@ -1,8 +1,9 @@
 /**
- * `npm run import -- --data DIR --database-url URL`: validates DIR with the server's validator (bad data is
- * refused, naming file, record and field, and nothing is written), then loads it into the PostgreSQL database as
- * a new dataset version, made current in one transaction (running servers switch to it at once: LISTEN/NOTIFY).
- * One import at a time: a second one is refused while the first runs. Exit code 0 on success, 1 on refusal.
+ * `npm run import -- --data DIR --database-url URL`: refuses at once a database that refuses writes (a read
+ * replica), validates DIR with the server's validator (bad data is refused, naming file, record and field, and
+ * nothing is written), then loads it into the PostgreSQL database as a new dataset version, made current in one
+ * transaction (running servers switch to it at once: LISTEN/NOTIFY). One import at a time: a second one is
+ * refused while the first runs. Exit code 0 on success, 1 on refusal.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { SingleBar } from 'cli-progress';
 import pg from 'pg';
 import { FixtureError, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
 import { ImportBusyError, type ImportProgress, importDataset } from '../src/data/postgres/import.js';
+import { isReadOnly } from '../src/data/postgres/migrate.js';
 
 const USAGE = `usage: npm run import -- --data DIR --database-url URL [--keep N]
 
@@ -45,6 +47,27 @@ if (!Number.isInteger(keep) || keep < 0) {
 
 const directory = path.resolve(values.data);
 const started = performance.now();
+
+// The database first: one that refuses writes (a read replica) is refused before minutes of validation.
+const client = new pg.Client({ connectionString: databaseUrl });
+try {
+  await client.connect();
+  const { readOnly, standby } = await isReadOnly(client);
+  if (readOnly) {
+    const where = new URL(databaseUrl); // host and database only: no credentials in the message
+    console.error(
+      `${where.host}${where.pathname}: refused, nothing was written: ${
+        standby
+          ? 'the database is a read replica (a hot standby, in recovery)'
+          : 'the database refuses writes (default_transaction_read_only is on)'
+      }; run the import against the primary (read replicas receive the new version by replication)`,
+    );
+    process.exit(1);
+  }
+} catch (error) {
+  console.error(`import failed, nothing was written: ${(error as Error).message}`);
+  process.exit(1);
+}
 let data: Awaited<ReturnType<typeof loadDataset>>;
 try {
   data = await loadDataset(directory);
@@ -57,7 +80,6 @@ try {
 const validated = performance.now();
 console.error(`${directory}: valid (version ${data.version}), ${data.articles.length} articles; importing`);
 
-const client = new pg.Client({ connectionString: databaseUrl });
 let bar = null as SingleBar | null;
 let stage = '';
 let stageStarted = performance.now();
@@ -80,7 +102,6 @@ const onProgress = ({ stage: next, done, total }: ImportProgress) => {
   } else bar?.update(done);
 };
 try {
-  await client.connect();
   const result = await importDataset(client, data, { onProgress, keep });
   bar?.stop();
   console.error(

@@ -7,6 +7,8 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { FixtureError } from './data/load-fixtures.js';
+import { NoDatasetError } from './data/postgres/holder.js';
+import { ReadOnlyDatabaseError } from './data/postgres/migrate.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -54,6 +56,8 @@ async function main() {
 main().catch((error) => {
   // Start-up problems go to stderr as plain text a person can act on.
   if (error instanceof ConfigError || error instanceof FixtureError) console.error(error.message);
+  else if (error instanceof NoDatasetError || error instanceof ReadOnlyDatabaseError)
+    console.error(`newsgraph failed to start: ${error.message}`);
   else console.error('newsgraph failed to start:', error);
   process.exit(1);
 });

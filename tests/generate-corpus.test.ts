@@ -20,20 +20,10 @@ import {
 import { type Dataset, FixtureError, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** English month names, as the generator writes dates ("March 3, 2024"). */
+const MONTHS = Array.from({ length: 12 }, (_, month) =>
+  new Date(Date.UTC(2000, month, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' }),
+);
 
 let workspace = '';
 beforeAll(async () => {

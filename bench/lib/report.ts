@@ -61,6 +61,19 @@ function result(corpus: CorpusRun, name: ServerName, operation: string, c: numbe
   return server(corpus, name)?.results[operation]?.[`c${c}`];
 }
 
+/** One table row per corpus, operation and concurrency: the three keys, then the cells `cells` gives. */
+function measuredRows(
+  run: BenchRun,
+  connections: readonly number[],
+  cells: (corpus: CorpusRun, operation: string, connections: number) => string[],
+): string[][] {
+  return run.corpora.flatMap((c) =>
+    c.operations.flatMap((op) =>
+      connections.map((conn) => [c.label, op.name, String(conn), ...cells(c, op.name, conn)]),
+    ),
+  );
+}
+
 function table(header: string[], rows: string[][]): string {
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[\d–][\d,.×% /–]*$/.test(r[i] ?? '')));
   return [
@@ -374,32 +387,24 @@ export function renderMarkdown(run: BenchRun, command: string): string {
     out.push('');
     out.push('newsgraph, per corpus, operation and concurrency; then its rps as a ratio of each reference\u2019s.');
     out.push('');
-    const rows: string[][] = [];
-    for (const c of run.corpora) {
-      for (const op of c.operations) {
-        for (const conn of settings.connections) {
-          const ours = result(c, 'newsgraph', op.name, conn);
-          const foreign = c.servers
-            .map((s) => s.results[op.name]?.[`c${conn}`]?.foreignCores)
-            .filter((x): x is number => typeof x === 'number');
-          rows.push([
-            c.label,
-            op.name,
-            String(conn),
-            int(ours?.rps),
-            ms(ours?.p50Ms),
-            ms(ours?.p99Ms),
-            fixed(ours?.serverCpuMsPerResponse, 3),
-            ratio(ours?.rps, result(c, 'physical-json', op.name, conn)?.rps),
-            ratio(ours?.rps, result(c, 'physical-string', op.name, conn)?.rps),
-            ratio(ours?.rps, result(c, 'mercurius-jit', op.name, conn)?.rps),
-            ratio(ours?.rps, result(c, 'naive', op.name, conn)?.rps),
-            ratio(ours?.rps, result(c, 'uncached', op.name, conn)?.rps),
-            foreign.length > 0 ? fixed(Math.max(...foreign), 2) : '–',
-          ]);
-        }
-      }
-    }
+    const rows = measuredRows(run, settings.connections, (c, op, conn) => {
+      const ours = result(c, 'newsgraph', op, conn);
+      const foreign = c.servers
+        .map((s) => s.results[op]?.[`c${conn}`]?.foreignCores)
+        .filter((x): x is number => typeof x === 'number');
+      return [
+        int(ours?.rps),
+        ms(ours?.p50Ms),
+        ms(ours?.p99Ms),
+        fixed(ours?.serverCpuMsPerResponse, 3),
+        ratio(ours?.rps, result(c, 'physical-json', op, conn)?.rps),
+        ratio(ours?.rps, result(c, 'physical-string', op, conn)?.rps),
+        ratio(ours?.rps, result(c, 'mercurius-jit', op, conn)?.rps),
+        ratio(ours?.rps, result(c, 'naive', op, conn)?.rps),
+        ratio(ours?.rps, result(c, 'uncached', op, conn)?.rps),
+        foreign.length > 0 ? fixed(Math.max(...foreign), 2) : '–',
+      ];
+    });
     out.push(
       table(
         [
@@ -436,28 +441,20 @@ export function renderMarkdown(run: BenchRun, command: string): string {
 
     out.push('### The references');
     out.push('');
-    const refRows: string[][] = [];
-    for (const c of run.corpora) {
-      for (const op of c.operations) {
-        for (const conn of settings.connections) {
-          const cell = (name: ServerName) => {
-            const r = result(c, name, op.name, conn);
-            return r ? `${int(r.rps)} / ${ms(r.p99Ms)}` : '–';
-          };
-          refRows.push([
-            c.label,
-            op.name,
-            String(conn),
-            cell('newsgraph'),
-            cell('uncached'),
-            cell('physical-json'),
-            cell('physical-string'),
-            cell('mercurius-jit'),
-            cell('naive'),
-          ]);
-        }
-      }
-    }
+    const refRows = measuredRows(run, settings.connections, (c, op, conn) => {
+      const cell = (name: ServerName) => {
+        const r = result(c, name, op, conn);
+        return r ? `${int(r.rps)} / ${ms(r.p99Ms)}` : '–';
+      };
+      return [
+        cell('newsgraph'),
+        cell('uncached'),
+        cell('physical-json'),
+        cell('physical-string'),
+        cell('mercurius-jit'),
+        cell('naive'),
+      ];
+    });
     out.push(
       table(
         [

@@ -204,7 +204,7 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents, DataVers
     if (this.closed) return;
     try {
       await this.refresh();
-      if (!this.listener && !this.pollTimer) await this.listen();
+      if (!this.listener) await this.listen();
       if (!this.available) {
         this.available = true;
         this.unavailableSince = undefined;
@@ -259,7 +259,10 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents, DataVers
     }
   }
 
-  /** LISTENs on its own connection (a pooled one would be handed to queries); re-listens when it is lost. */
+  /**
+   * LISTENs on its own connection (a pooled one would be handed to queries); re-listens when it is lost. On a read
+   * replica the connection only watches (its loss marks the database unavailable) and a timer polls.
+   */
   private async listen(): Promise<void> {
     const client = new pg.Client({
       connectionString: (this.pool.options as { connectionString?: string }).connectionString,
@@ -279,16 +282,21 @@ export class PostgresHolder implements SourceHolder, DataVersionEvents, DataVers
       }
     });
     await client.connect();
+    let listening = true;
     try {
       await client.query(`LISTEN ${DATASET_CHANNEL}`);
     } catch (error) {
-      // A hot standby (a read replica) refuses LISTEN: poll the current version every second instead.
-      await client.end().catch(() => undefined);
-      if ((error as { code?: string }).code !== '25006') throw error;
-      this.poll();
-      return;
+      if ((error as { code?: string }).code !== '25006') {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      // A hot standby (a read replica) refuses LISTEN: poll the current version every second instead. The
+      // connection stays open all the same: its end tells at once that the database is gone, as on a primary
+      // (else the replay cache would answer from memory until the next poll failed).
+      listening = false;
     }
     this.listener = client;
+    if (!listening) this.poll();
     // A version made current while this server was not listening.
     await this.refresh();
   }

@@ -31,9 +31,39 @@ export async function readMigrations(directory = MIGRATIONS_DIR): Promise<Migrat
   );
 }
 
-/** Applies the migrations not yet applied; answers the names of those it applied. */
+/**
+ * The database refuses writes (a hot standby, or default_transaction_read_only) and is behind the code's
+ * migrations: it can only be brought up to date on the primary, from which it replicates.
+ */
+export class ReadOnlyDatabaseError extends Error {
+  override name = 'ReadOnlyDatabaseError';
+}
+
+/** Whether the database refuses writes: a hot standby (in recovery) or a read-only default. */
+export async function isReadOnly(client: pg.ClientBase | pg.Pool): Promise<{ readOnly: boolean; standby: boolean }> {
+  const { rows } = await client.query<{ standby: boolean; read_only: string }>(
+    "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS read_only",
+  );
+  const standby = rows[0]?.standby === true;
+  return { readOnly: standby || rows[0]?.read_only === 'on', standby };
+}
+
+/**
+ * Applies the migrations not yet applied; answers the names of those it applied. On a read-only database (a
+ * server on a read replica) it applies none: it checks that the primary's migrations have reached it.
+ */
 export async function migrate(client: pg.ClientBase, directory = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(directory);
+  if ((await isReadOnly(client)).readOnly) {
+    const level = await migrationLevel(client);
+    const needed = Math.max(0, ...migrations.map((migration) => migration.number));
+    if (level < needed)
+      throw new ReadOnlyDatabaseError(
+        `the database is read-only (a read replica) and its control schema is at migration ${level}, this code needs ${needed}: ` +
+          'run `npm run import` (or start a server) against the primary first; the replica receives the migrations by replication',
+      );
+    return [];
+  }
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS public.newsgraph_migrations (
