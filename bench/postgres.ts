@@ -38,6 +38,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '1,16' },
     'database-url': { type: 'string' },
     reuse: { type: 'boolean', default: false },
+    'database-prefix': { type: 'string', default: 'newsgraph_bench_' },
     only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -45,7 +46,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: node --import tsx bench/postgres.ts [--sizes 100000,1000000] [--json 100000] [--duration S]
   [--warmup S] [--connections 1,16] [--database-url URL] [--reuse (skip an import whose version is already current)]
-  [--only Operation,Operation]`);
+  [--database-prefix NAME_ (the databases are NAME_<size>; default newsgraph_bench_)] [--only Operation,Operation]`);
   process.exit(0);
 }
 const numbers = (text: string) =>
@@ -89,7 +90,8 @@ const postgresVersion = await (async () => {
 })();
 
 async function databaseFor(size: number): Promise<string> {
-  const name = `newsgraph_bench_${size}`;
+  const name = `${values['database-prefix']}${size}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--database-prefix: ${name} is not a plain database name`);
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

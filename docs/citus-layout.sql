@@ -30,8 +30,8 @@ SELECT create_reference_table('event_relations');
 SELECT create_reference_table('claims');
 SELECT create_reference_table('match_forms');
 SELECT create_reference_table('search_terms');
-SELECT create_reference_table('corpus_days');
-SELECT create_reference_table('entity_days');
+SELECT create_reference_table('corpus_periods');
+SELECT create_reference_table('entity_periods');
 SELECT create_reference_table('co_mentions');
 
 -- The rows now live in the shards; the coordinator's local copies would only be stale duplicates.
@@ -48,6 +48,6 @@ SELECT truncate_local_data_after_distributing_table('event_relations');
 SELECT truncate_local_data_after_distributing_table('claims');
 SELECT truncate_local_data_after_distributing_table('match_forms');
 SELECT truncate_local_data_after_distributing_table('search_terms');
-SELECT truncate_local_data_after_distributing_table('corpus_days');
-SELECT truncate_local_data_after_distributing_table('entity_days');
+SELECT truncate_local_data_after_distributing_table('corpus_periods');
+SELECT truncate_local_data_after_distributing_table('entity_periods');
 SELECT truncate_local_data_after_distributing_table('co_mentions');

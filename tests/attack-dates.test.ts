@@ -20,9 +20,12 @@ import {
   buckets,
   dayNumber,
   dayOfNumber,
+  dayRange,
   daysInMonth,
   FIRST_DAY,
+  intersection,
   LAST_DAY,
+  periodsOf,
   type TimeInterval,
 } from '../src/data/dates.js';
 import { createTestApi, DATA_DIR, editedFixtures, type GraphQLResponse, globalId, restate } from './helpers.js';
@@ -422,6 +425,50 @@ describe('day arithmetic (src/data/dates.ts) against the platform calendar', () 
         },
       ),
       { numRuns: 1_000, seed: 2 },
+    );
+  });
+
+  it('periodsOf covers any range in 0001–9999 with whole years, months and days, gapless, fewest first', () => {
+    const day = fc.integer({ min: dayNumber(FIRST_DAY), max: dayNumber(LAST_DAY) }).map((n) => dayOfNumber(n));
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 2_000 }), (first, span) => {
+        const last = dayOfNumber(Math.min(dayNumber(first) + span, dayNumber(LAST_DAY)));
+        const periods = periodsOf({ first, last });
+        const ranges = periods.map((period) => dayRange(period));
+        expect(ranges[0]?.first).toBe(first);
+        expect(ranges.at(-1)?.last).toBe(last);
+        for (let i = 1; i < ranges.length; i++) {
+          expect(dayNumber(ranges[i]?.first ?? '')).toBe(dayNumber(ranges[i - 1]?.last ?? '') + 1);
+        }
+        // The fewest: a whole month inside the range is one period, a whole year too, never its days or months.
+        for (const period of periods) {
+          if (period.length === 10) {
+            const month = dayRange(period.slice(0, 7));
+            expect(month.first >= first && month.last <= last).toBe(false);
+          }
+          if (period.length === 7) {
+            const year = dayRange(period.slice(0, 4));
+            expect(year.first >= first && year.last <= last).toBe(false);
+          }
+        }
+        expect(periods.length).toBeLessThanOrEqual(30 + 11 + Math.ceil(span / 365) + 11 + 30);
+      }),
+      { numRuns: 1_000, seed: 3 },
+    );
+    expect(periodsOf({ first: '2023-12-30', last: '2025-02-01' })).toEqual([
+      '2023-12-30',
+      '2023-12-31',
+      '2024',
+      '2025-01',
+      '2025-02-01',
+    ]);
+    expect(periodsOf({ first: FIRST_DAY, last: LAST_DAY })).toHaveLength(9_999);
+    expect(periodsOf({ first: '2024-03-02', last: '2024-03-01' })).toEqual([]);
+    expect(
+      intersection({ first: '2024-01-01', last: '2024-06-30' }, { first: '2024-06-30', last: '2025-01-01' }),
+    ).toEqual({ first: '2024-06-30', last: '2024-06-30' });
+    expect(intersection({ first: '2024-01-01', last: '2024-06-29' }, { first: '2024-06-30', last: '2025-01-01' })).toBe(
+      null,
     );
   });
 });

@@ -154,6 +154,44 @@ export function buckets(range: DayRange, interval: TimeInterval): DayRange[] {
   return Array.from({ length: count }, (_, i) => rangeOf(from + i));
 }
 
+/**
+ * The days [first, last] as the fewest whole periods: years ("2024"), months ("2024-03") and days ("2024-03-15"),
+ * in order. The PostgreSQL store keeps its counts per period (rollups), so that a window or a bucket sums a few
+ * rows however many days it spans. Keep the range to the days that can hold data: a year is one period, so an
+ * open window is as many periods as the years it reaches.
+ */
+export function periodsOf(range: DayRange): string[] {
+  const periods: string[] = [];
+  let day = range.first;
+  while (day <= range.last) {
+    const year = day.slice(0, 4);
+    const month = day.slice(0, 7);
+    let period = day;
+    let periodLast = day;
+    if (day.endsWith('-01-01') && `${year}-12-31` <= range.last) {
+      period = year;
+      periodLast = `${year}-12-31`;
+    } else if (day.endsWith('-01')) {
+      const monthLast = dayRange(month).last;
+      if (monthLast <= range.last) {
+        period = month;
+        periodLast = monthLast;
+      }
+    }
+    periods.push(period);
+    if (periodLast >= LAST_DAY) break;
+    day = dayOfNumber(dayNumber(periodLast) + 1);
+  }
+  return periods;
+}
+
+/** The days both ranges hold, or null when they share none. */
+export function intersection(a: DayRange, b: DayRange): DayRange | null {
+  const first = a.first > b.first ? a.first : b.first;
+  const last = a.last < b.last ? a.last : b.last;
+  return first <= last ? { first, last } : null;
+}
+
 /** Index of the first element of the ascending `sorted` that is >= `value`. */
 export function lowerBound(sorted: readonly string[], value: string): number {
   let low = 0;

@@ -14,8 +14,11 @@
 import { queryLexemes, titlePostingRankSql } from './search.js';
 import { BODY_POSITION_BASE } from './search-terms.js';
 
-/** 2: claims and match forms (issue 14). 3: title postings and each term's article count (search.ts). */
-export const DATASET_LAYOUT = 3;
+/**
+ * 2: claims and match forms (issue 14). 3: title postings and each term's article count (search.ts). 4: period
+ * rollups (years, months, days) and co-mention counts.
+ */
+export const DATASET_LAYOUT = 4;
 
 export function datasetSchema(id: number): string {
   return `newsgraph_d${id}`;
@@ -250,15 +253,31 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
             CREATE INDEX ON ${s}.article_entities (entity, published_key DESC NULLS LAST, article)`,
     },
     {
+      label: 'co-mention rollup',
+      // Pairs of entities mentioned in the same articles, with the other's name key for the order.
+      sql: `CREATE TABLE ${s}.co_mentions AS
+              SELECT a.entity, b.entity AS other, count(*)::integer AS shared, min(e.name_key) COLLATE "C" AS other_name_key
+              FROM ${s}.article_entities a
+              JOIN ${s}.article_entities b ON b.article = a.article AND b.entity <> a.entity
+              JOIN ${s}.entities e ON e.key = b.entity
+              GROUP BY a.entity, b.entity;
+            CREATE INDEX ON ${s}.co_mentions (entity, shared DESC, other_name_key, other)`,
+    },
+    {
       label: 'entity counts',
+      // co_mention_count: the length of an entity's coMentions list (counting its rows reads them all: 18,000 for
+      // the busiest entity at 100,000 articles).
       sql: `ALTER TABLE ${s}.entities ADD COLUMN article_count integer NOT NULL DEFAULT 0,
                                      ADD COLUMN mention_count integer NOT NULL DEFAULT 0,
+                                     ADD COLUMN co_mention_count integer NOT NULL DEFAULT 0,
                                      ADD COLUMN first_day text, ADD COLUMN last_day text;
             UPDATE ${s}.entities e SET article_count = c.articles, mention_count = c.mentions,
-                   first_day = c.first_day, last_day = c.last_day
+                   co_mention_count = coalesce(o.others, 0), first_day = c.first_day, last_day = c.last_day
             FROM (SELECT entity, count(*)::integer AS articles, sum(mentions)::integer AS mentions,
                          min(day ${C}) AS first_day, max(day ${C}) AS last_day
                   FROM ${s}.article_entities GROUP BY entity) c
+            LEFT JOIN (SELECT entity, count(*)::integer AS others FROM ${s}.co_mentions GROUP BY entity) o
+              ON o.entity = c.entity
             WHERE e.key = c.entity;
             CREATE INDEX ON ${s}.entities (type, name_key, slug);
             CREATE INDEX ON ${s}.entities (type, article_count DESC, name_key, slug);
@@ -272,32 +291,41 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
             CREATE INDEX ON ${s}.entities USING gin (terms)`,
     },
     {
-      label: 'day rollups',
-      // Articles and mentions per day, of the corpus and of each entity: what timeline and topEntities sum.
-      sql: `CREATE TABLE ${s}.corpus_days AS
-              SELECT a.day_first COLLATE "C" AS day, count(*)::integer AS articles,
-                     coalesce(sum(m.mentions), 0)::integer AS mentions
-              FROM ${s}.articles a
-              LEFT JOIN (SELECT article, sum(mentions) AS mentions FROM ${s}.article_entities GROUP BY article) m
-                ON m.article = a.slug
-              GROUP BY a.day_first;
-            ALTER TABLE ${s}.corpus_days ADD PRIMARY KEY (day);
-            CREATE TABLE ${s}.entity_days AS
-              SELECT entity, day, count(*)::integer AS articles, sum(mentions)::integer AS mentions
-              FROM ${s}.article_entities GROUP BY entity, day;
-            ALTER TABLE ${s}.entity_days ADD PRIMARY KEY (entity, day);
-            CREATE INDEX ON ${s}.entity_days (day, entity)`,
-    },
-    {
-      label: 'co-mention rollup',
-      // Pairs of entities mentioned in the same articles, with the other's name key for the order.
-      sql: `CREATE TABLE ${s}.co_mentions AS
-              SELECT a.entity, b.entity AS other, count(*)::integer AS shared, min(e.name_key) COLLATE "C" AS other_name_key
-              FROM ${s}.article_entities a
-              JOIN ${s}.article_entities b ON b.article = a.article AND b.entity <> a.entity
-              JOIN ${s}.entities e ON e.key = b.entity
-              GROUP BY a.entity, b.entity;
-            CREATE INDEX ON ${s}.co_mentions (entity, shared DESC, other_name_key, other)`,
+      label: 'period rollups',
+      // Articles and mentions per period (each year, month and day that has articles: "2024", "2024-03",
+      // "2024-03-15"), of the corpus and of each entity (with its type and name key, for the ranking): a window or
+      // a bucket is summed from the fewest whole periods that cover it (dates.ts periodsOf), so a year costs one
+      // row per entity, not 365. An article counts on its first day (an undated one on none).
+      sql: `CREATE TABLE ${s}.corpus_periods AS
+              WITH days AS (
+                SELECT a.day_first AS day, count(*)::integer AS articles, coalesce(sum(m.mentions), 0)::integer AS mentions
+                FROM ${s}.articles a
+                LEFT JOIN (SELECT article, sum(mentions) AS mentions FROM ${s}.article_entities GROUP BY article) m
+                  ON m.article = a.slug
+                WHERE a.day_first IS NOT NULL
+                GROUP BY a.day_first)
+              SELECT day ${C} AS period, articles, mentions FROM days
+              UNION ALL
+              SELECT substr(day, 1, 7) ${C}, sum(articles)::integer, sum(mentions)::integer FROM days GROUP BY 1
+              UNION ALL
+              SELECT substr(day, 1, 4) ${C}, sum(articles)::integer, sum(mentions)::integer FROM days GROUP BY 1;
+            ALTER TABLE ${s}.corpus_periods ADD PRIMARY KEY (period);
+            CREATE TABLE ${s}.entity_periods AS
+              WITH days AS (
+                SELECT entity, day, count(*)::integer AS articles, sum(mentions)::integer AS mentions
+                FROM ${s}.article_entities WHERE day IS NOT NULL GROUP BY entity, day)
+              SELECT p.entity ${C} AS entity, p.period ${C} AS period, e.type, e.name_key ${C} AS name_key,
+                     p.articles, p.mentions
+              FROM (SELECT entity, day AS period, articles, mentions FROM days
+                    UNION ALL
+                    SELECT entity, substr(day, 1, 7), sum(articles)::integer, sum(mentions)::integer
+                    FROM days GROUP BY entity, substr(day, 1, 7)
+                    UNION ALL
+                    SELECT entity, substr(day, 1, 4), sum(articles)::integer, sum(mentions)::integer
+                    FROM days GROUP BY entity, substr(day, 1, 4)) p
+              JOIN ${s}.entities e ON e.key = p.entity;
+            ALTER TABLE ${s}.entity_periods ADD PRIMARY KEY (entity, period);
+            CREATE INDEX ON ${s}.entity_periods (period, articles DESC, mentions DESC, name_key, entity) INCLUDE (type)`,
     },
     {
       label: 'relationship indexes',
@@ -359,7 +387,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'statistics',
-      sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_days, ${s}.corpus_days, ${s}.co_mentions, ${s}.search_terms, ${s}.title_postings, ${s}.claims, ${s}.match_forms`,
+      sql: `ANALYZE ${s}.articles, ${s}.entities, ${s}.mentions, ${s}.article_entities, ${s}.entity_periods, ${s}.corpus_periods, ${s}.co_mentions, ${s}.search_terms, ${s}.title_postings, ${s}.claims, ${s}.match_forms`,
     },
   ];
 }

@@ -36,7 +36,7 @@ import {
   type TimeBucket,
   type Window,
 } from '../contract.js';
-import { bucketCount, buckets, dayRange, type TimeInterval, windowRange } from '../dates.js';
+import { bucketCount, buckets, dayRange, intersection, periodsOf, type TimeInterval, windowRange } from '../dates.js';
 import { ENTITY_TYPES, type EntityRecordOf, type EntityType } from '../entity-types.js';
 import {
   type MatchCandidate,
@@ -452,6 +452,13 @@ export class PostgresSource implements NewsDataSource {
       EntityListQuery<'Organization'>['filter'] &
       EntityListQuery<'Event'>['filter'];
     const order = entityOrderOf(query);
+    if (
+      filter.mentionedIn &&
+      order.field === 'FIRST_MENTION' &&
+      Object.entries(filter).every(([name, value]) => name === 'mentionedIn' || value == null)
+    ) {
+      return this.entitiesMentionedIn(type, filter.mentionedIn, entityOrderKey(order), params);
+    }
     const conditions = [`e.type = ${params.add(type, 'text')}`];
     let from = `${this.s}.entities e`;
     if (filter.mentionedIn) {
@@ -510,6 +517,27 @@ export class PostgresSource implements NewsDataSource {
       columns,
       key: entityOrderKey(order),
       knownTotal: unfiltered ? this.entityTotal(type) : null,
+    };
+  }
+
+  /**
+   * The entities of one type an article mentions, in the order of their first mention: one range of the article's
+   * keys in article_entities (its entity keys, `Type:slug`, run from `Type:` to `Type;`), without the entities
+   * table (an article page's persons and organizations, for every article of the page).
+   */
+  private entitiesMentionedIn(type: EntityType, article: string, key: OrderKey, params: Params): ListSql {
+    const prefix = params.add(`${type}:`, 'text');
+    const slug = `substr(ae.entity, length(${prefix}) + 1)`;
+    return {
+      from: `${this.s}.article_entities ae WHERE ae.article = ${params.add(article, 'text')}
+        AND ae.entity > ${prefix} AND ae.entity < ${params.add(`${type};`, 'text')}`,
+      select: `${slug} AS slug`,
+      columns: [
+        { sql: 'ae.first_start', part: 'integer' },
+        { sql: slug, part: 'text' },
+      ],
+      key,
+      knownTotal: null,
     };
   }
 
@@ -578,6 +606,9 @@ export class PostgresSource implements NewsDataSource {
         ] satisfies KeyColumn[],
         key: CO_MENTIONS,
         knownTotal: null,
+        // Its length, kept by the import (counting reads every pair of a busy entity).
+        totalSql: (more: Params) =>
+          `(SELECT coalesce(max(co_mention_count), 0) FROM ${this.s}.entities WHERE key = ${more.add(entity, 'text')})`,
       }),
       window,
     }));
@@ -691,26 +722,37 @@ export class PostgresSource implements NewsDataSource {
   }): Promise<EntityCount[]> {
     if (query.types.length === 0 || query.limit <= 0) return [];
     const order = 'articles DESC, mentions DESC, name_key COLLATE "C", key COLLATE "C"';
-    const rows =
-      query.from || query.to
-        ? await this.run<{ key: string; articles: number; mentions: number }>(
-            `SELECT e.key, d.articles, d.mentions, e.name_key FROM (
-               SELECT entity, sum(articles)::integer AS articles, sum(mentions)::integer AS mentions
-               FROM ${this.s}.entity_days
-               WHERE day COLLATE "C" >= $2 AND day COLLATE "C" <= $3 GROUP BY entity) d
-             JOIN ${this.s}.entities e ON e.key = d.entity
-             WHERE e.type = ANY($1::text[])
-             ORDER BY ${order} LIMIT $4`,
-            (() => {
-              const window = windowRange(query.from, query.to);
-              return [query.types, window.first, window.last, query.limit];
-            })(),
-          )
-        : await this.run<{ key: string; articles: number; mentions: number }>(
-            `SELECT key, article_count AS articles, mention_count AS mentions, name_key FROM ${this.s}.entities
-             WHERE type = ANY($1::text[]) AND article_count > 0 ORDER BY ${order} LIMIT $2`,
-            [query.types, query.limit],
-          );
+    type Row = { key: string; articles: number; mentions: number };
+    let rows: Row[];
+    if (query.from || query.to) {
+      // The window's days that can hold articles, as whole years, months and days (the period rollup's rows).
+      const published = this.facts.costFacts.published;
+      const days = published ? intersection(windowRange(query.from, query.to), published) : null;
+      if (!days) return [];
+      const periods = periodsOf(days);
+      rows =
+        periods.length === 1
+          ? // One period (a year, a month, a day): its rows in the ranking's order, from the index.
+            await this.run<Row>(
+              `SELECT entity AS key, articles, mentions, name_key FROM ${this.s}.entity_periods
+               WHERE period = $1 AND type = ANY($2::text[])
+               ORDER BY articles DESC, mentions DESC, name_key COLLATE "C", entity COLLATE "C" LIMIT $3`,
+              [periods[0], query.types, query.limit],
+            )
+          : await this.run<Row>(
+              `SELECT entity AS key, sum(articles)::integer AS articles, sum(mentions)::integer AS mentions,
+                      min(name_key) COLLATE "C" AS name_key
+               FROM ${this.s}.entity_periods WHERE period = ANY($1::text[]) AND type = ANY($2::text[])
+               GROUP BY entity ORDER BY articles DESC, mentions DESC, min(name_key) COLLATE "C", entity COLLATE "C" LIMIT $3`,
+              [periods, query.types, query.limit],
+            );
+    } else {
+      rows = await this.run<Row>(
+        `SELECT key, article_count AS articles, mention_count AS mentions, name_key FROM ${this.s}.entities
+         WHERE type = ANY($1::text[]) AND article_count > 0 ORDER BY ${order} LIMIT $2`,
+        [query.types, query.limit],
+      );
+    }
     return rows.map((row) => ({
       entity: entityKeyOf(row.key),
       articleCount: row.articles,
@@ -751,20 +793,30 @@ export class PostgresSource implements NewsDataSource {
       );
     }
     const ranges = buckets({ first, last }, query.interval);
-    const days = query.entity ? `${this.s}.entity_days d ON d.entity = $3 AND` : `${this.s}.corpus_days d ON`;
-    const rows = await this.run<{ articles: number; mentions: number }>(
-      `SELECT coalesce(sum(d.articles), 0)::integer AS articles, coalesce(sum(d.mentions), 0)::integer AS mentions
-       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS b(first, last, n)
-       LEFT JOIN ${days} d.day COLLATE "C" >= b.first AND d.day COLLATE "C" <= b.last
-       GROUP BY b.n ORDER BY b.n`,
-      [ranges.map((r) => r.first), ranges.map((r) => r.last), ...(query.entity ? [query.entity] : [])],
-    );
-    return ranges.map((range, i) => ({
-      start: range.first,
-      end: range.last,
-      articleCount: rows[i]?.articles ?? 0,
-      mentionCount: rows[i]?.mentions ?? 0,
-    }));
+    // Each bucket's days that can hold articles, as whole periods (a MONTH bucket is one row of the rollup).
+    const published = this.facts.costFacts.published;
+    const bucketOf: number[] = [];
+    const periods: string[] = [];
+    ranges.forEach((range, n) => {
+      const days = published ? intersection(range, published) : null;
+      for (const period of days ? periodsOf(days) : []) {
+        bucketOf.push(n);
+        periods.push(period);
+      }
+    });
+    const counts = ranges.map(() => ({ articleCount: 0, mentionCount: 0 }));
+    if (periods.length > 0) {
+      const rollup = query.entity
+        ? `${this.s}.entity_periods d ON d.entity = $3 AND d.period = b.period`
+        : `${this.s}.corpus_periods d ON d.period = b.period`;
+      const rows = await this.run<{ n: number; articles: number; mentions: number }>(
+        `SELECT b.n, sum(d.articles)::integer AS articles, sum(d.mentions)::integer AS mentions
+         FROM unnest($1::integer[], $2::text[]) AS b(n, period) JOIN ${rollup} GROUP BY b.n`,
+        [bucketOf, periods, ...(query.entity ? [query.entity] : [])],
+      );
+      for (const row of rows) counts[row.n] = { articleCount: row.articles, mentionCount: row.mentions };
+    }
+    return ranges.map((range, i) => ({ start: range.first, end: range.last, ...(counts[i] as MentionCounts) }));
   }
 
   // ───────────── claims and matching (issue 14) ─────────────
