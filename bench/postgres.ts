@@ -324,12 +324,12 @@ lines.push(
   '',
 );
 lines.push(
-  '| backend | articles | import | ready | RSS at ready | RSS after load | errors |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
+  '| backend | articles | import | importer peak RSS | ready | RSS at ready | RSS after load | errors |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
 );
 for (const run of runs) {
   lines.push(
-    `| ${run.backend} | ${run.articles.toLocaleString('en')} | ${run.importMs === null ? '–' : `${(run.importMs / 1000).toFixed(0)} s`} | ${(run.readyMs / 1000).toFixed(2)} s | ${mb(run.rssBytes)} | ${mb(run.rssAfterLoadBytes)} | ${run.errors.length ? run.errors.join('; ') : 'none'} |`,
+    `| ${run.backend} | ${run.articles.toLocaleString('en')} | ${run.importMs === null ? '–' : `${(run.importMs / 1000).toFixed(0)} s`} | ${mb(run.importPeakRssBytes)} | ${(run.readyMs / 1000).toFixed(2)} s | ${mb(run.rssBytes)} | ${mb(run.rssAfterLoadBytes)} | ${run.errors.length ? run.errors.join('; ') : 'none'} |`,
   );
 }
 lines.push('');
