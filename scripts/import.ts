@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import pg from 'pg';
 import { FixtureError, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
 import { ImportBusyError, type ImportProgress, importDataset } from '../src/data/postgres/import.js';
@@ -58,38 +58,56 @@ const validated = performance.now();
 console.error(`${directory}: valid (version ${data.version}), ${data.articles.length} articles; importing`);
 
 const client = new pg.Client({ connectionString: databaseUrl });
-let bar = null as SingleBar | null;
-let stage = '';
-let stageStarted = performance.now();
-const onProgress = ({ stage: next, done, total }: ImportProgress) => {
-  if (next !== stage) {
-    bar?.stop();
-    if (stage && !process.stderr.isTTY)
-      console.error(`${stage}: done in ${((performance.now() - stageStarted) / 1000).toFixed(1)} s`);
-    stage = next;
-    stageStarted = performance.now();
-    bar = new SingleBar({
-      format: `${next.padEnd(24)} [{bar}] {percentage}% {value}/{total}`,
-      noTTYOutput: false,
-      hideCursor: true,
-      clearOnComplete: false,
-      stream: process.stderr,
-    });
-    bar.start(total, done);
-    if (!process.stderr.isTTY) console.error(`${next}: ${total} to do`);
-  } else bar?.update(done);
+// Stages overlap (tables loading side by side, finishing steps on several connections): a bar per stage running,
+// and on a log (not a terminal) a line when each starts and ends, with its time from the start of the import.
+const bars = new MultiBar(
+  {
+    format: '{stage} [{bar}] {percentage}% {value}/{total}',
+    hideCursor: true,
+    clearOnComplete: false,
+    stopOnComplete: true,
+    noTTYOutput: false,
+    stream: process.stderr,
+  },
+  Presets.shades_classic,
+);
+const running = new Map<string, { bar: SingleBar | null; started: number }>();
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const onProgress = ({ stage, done, total }: ImportProgress) => {
+  let entry = running.get(stage);
+  if (!entry) {
+    entry = {
+      bar: process.stderr.isTTY ? bars.create(total, done, { stage: stage.padEnd(24) }) : null,
+      started: performance.now(),
+    };
+    running.set(stage, entry);
+    if (!process.stderr.isTTY) console.error(`${stage}: ${total} to do (at ${seconds(entry.started - started)} s)`);
+  }
+  entry.bar?.update(done);
+  if (done === total && entry.started >= 0) {
+    const now = performance.now();
+    if (!process.stderr.isTTY) {
+      console.error(`${stage}: done in ${seconds(now - entry.started)} s (at ${seconds(now - started)} s)`);
+    }
+    entry.started = -1;
+  }
 };
 try {
   await client.connect();
-  const result = await importDataset(client, data, { onProgress, keep });
-  bar?.stop();
+  const connect = async () => {
+    const connection = new pg.Client({ connectionString: databaseUrl });
+    await connection.connect();
+    return connection;
+  };
+  const result = await importDataset(client, data, { onProgress, keep, connect });
+  bars.stop();
   console.error(
     `imported dataset ${result.id} (version ${result.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
       `(validation ${((validated - started) / 1000).toFixed(1)} s); now current` +
       (result.dropped.length ? `; dropped old versions ${result.dropped.join(', ')}` : ''),
   );
 } catch (error) {
-  bar?.stop();
+  bars.stop();
   if (error instanceof ImportBusyError) console.error(error.message);
   else console.error(`import failed, nothing was made current: ${(error as Error).message}`);
   process.exitCode = 1;
