@@ -80,8 +80,12 @@ export interface ImportResult {
   dropped: number[];
 }
 
-/** Connections an import works on besides its own (with `connect`): two article streams, and one more. */
-const CONNECTIONS = 3;
+/**
+ * Connections an import works on besides its own (with `connect`): two article streams and one for the other
+ * tables; in the finishing, four steps at a time, so that a long one (the articles' search index) never holds
+ * back the chains of short ones on a 2-core machine.
+ */
+const CONNECTIONS = 4;
 
 /**
  * Session settings of the connections that load and finish (their own sessions: nothing a server reads). lz4
@@ -95,6 +99,13 @@ const SESSION_SETTINGS = [
   `SELECT set_config('maintenance_work_mem', '256MB', false) FROM pg_settings
    WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144`,
   "SET default_toast_compression = 'lz4'",
+];
+
+const SESSION_SETTINGS_RESET = [
+  'synchronous_commit',
+  'max_parallel_maintenance_workers',
+  'maintenance_work_mem',
+  'default_toast_compression',
 ];
 
 const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
@@ -175,9 +186,15 @@ async function insertRows(
  */
 class Lanes {
   private readonly free: pg.ClientBase[];
-  private readonly waiting: ((client: pg.ClientBase) => void)[] = [];
+  /** Tasks waiting for a connection, the most urgent (lowest rank) first. */
+  private readonly waiting: { rank: number; resume: (client: pg.ClientBase) => void }[] = [];
   private readonly busy = new Set<pg.ClientBase>();
   private aborted: Error | null = null;
+  private onAbort: (error: Error) => void = () => undefined;
+  /** Rejects when the lanes are aborted: what every wait races against, so that none is left hanging. */
+  private readonly abortion = new Promise<never>((_, reject) => {
+    this.onAbort = reject;
+  });
 
   constructor(
     readonly clients: readonly { client: pg.ClientBase; pid: number }[],
@@ -190,9 +207,20 @@ class Lanes {
     return this.clients.length;
   }
 
-  async run<T>(task: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  /** `promise`, or the failure that aborted the lanes first. */
+  until<T>(promise: Promise<T>): Promise<T> {
+    return Promise.race([promise, this.abortion]);
+  }
+
+  /** Runs `task` on the next free connection; tasks waiting for one get it by `rank` (lowest first). */
+  async run<T>(task: (client: pg.ClientBase) => Promise<T>, rank = 0): Promise<T> {
     if (this.aborted) throw this.aborted;
-    const client = this.free.pop() ?? (await new Promise<pg.ClientBase>((resolve) => this.waiting.push(resolve)));
+    const client =
+      this.free.pop() ??
+      (await new Promise<pg.ClientBase>((resume) => {
+        const at = this.waiting.findIndex((waiter) => waiter.rank > rank);
+        this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { rank, resume });
+      }));
     if (this.aborted) {
       this.release(client);
       throw this.aborted;
@@ -223,6 +251,8 @@ class Lanes {
   private async abort(error: Error): Promise<void> {
     if (this.aborted) return;
     this.aborted = error;
+    this.abortion.catch(() => undefined);
+    this.onAbort(error);
     const running = this.clients.filter(({ client }) => this.busy.has(client) && client !== this.control);
     if (running.length) {
       await this.control
@@ -233,47 +263,86 @@ class Lanes {
 
   private release(client: pg.ClientBase): void {
     const next = this.waiting.shift();
-    if (next) next(client);
+    if (next) next.resume(client);
     else this.free.push(client);
   }
 }
 
-/** Runs the finishing steps on the lanes, each once its waits are over (FinishingStep.after). */
-async function runSteps(
+/** A promise resolved from outside (a table loaded, a step done); a rejection nobody awaits is not unhandled. */
+function signal(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve: () => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** The dataset tables a statement names (`"newsgraph_d7".articles`), loaded or made by a step. */
+function tablesNamed(schema: string, sql: string): string[] {
+  const prefix = `${q(schema)}.`;
+  const names = new Set<string>();
+  for (let at = sql.indexOf(prefix); at >= 0; at = sql.indexOf(prefix, at + 1)) {
+    const name = /^(?:"([^"]+)"|(\w+))/.exec(sql.slice(at + prefix.length));
+    if (name) names.add((name[1] ?? name[2]) as string);
+  }
+  return [...names];
+}
+
+/**
+ * The finishing steps as tasks for the lanes: each starts once the tables it names are loaded (so the mentions'
+ * indexes and rollups run while the articles still load) and its waits are over (FinishingStep.after). When
+ * several wait for a connection, the one more steps wait for (directly or not) goes first, then the one listed
+ * first: the long chains (the article keys, then the search index; the article-entity rollup, then the counts and
+ * co-mentions) start early.
+ */
+function stepTasks(
   lanes: Lanes,
+  schema: string,
   steps: readonly FinishingStep[],
+  loaded: (table: string) => Promise<void> | undefined,
   report: (stage: string, done: number, total: number) => Promise<void>,
-): Promise<void> {
-  const finished = new Map<string, Promise<void>>();
-  const tasks = steps.map((step, i) => {
-    const waits = step.after ?? steps.slice(0, i).map((before) => before.label);
-    let done: () => void = () => undefined;
-    let failed: (error: unknown) => void = () => undefined;
-    finished.set(
-      step.label,
-      new Promise<void>((resolve, reject) => {
-        done = resolve;
-        failed = reject;
-      }),
-    );
-    return async () => {
-      try {
-        await Promise.all(waits.map((label) => finished.get(label)));
-        await lanes.run(async (client) => {
+): (() => Promise<void>)[] {
+  const waitsOf = steps.map((step, i) => step.after ?? steps.slice(0, i).map((before) => before.label));
+  const labels = steps.map((step) => step.label);
+  for (const label of waitsOf.flat()) {
+    if (!labels.includes(label)) throw new Error(`a finishing step waits for "${label}", which is not a step`);
+  }
+  /** The steps that wait for step `i`, directly or through others. */
+  const waitingFor = (i: number, seen = new Set<number>()): Set<number> => {
+    waitsOf.forEach((waits, j) => {
+      if (!seen.has(j) && waits.includes(labels[i] as string)) {
+        seen.add(j);
+        waitingFor(j, seen);
+      }
+    });
+    return seen;
+  };
+  const finished = new Map(steps.map((step) => [step.label, signal()]));
+  return steps.map((step, i) => async () => {
+    const done = finished.get(step.label) as ReturnType<typeof signal>;
+    try {
+      const waits = [
+        ...tablesNamed(schema, step.sql).map(loaded),
+        ...(waitsOf[i] as string[]).map((label) => finished.get(label)?.promise),
+      ];
+      await lanes.until(Promise.all(waits));
+      await lanes.run(
+        async (client) => {
           await report(step.label, 0, 1);
           await client.query(step.sql);
           await report(step.label, 1, 1);
-        });
-        done();
-      } catch (error) {
-        failed(error);
-        throw error;
-      }
-    };
+        },
+        i - steps.length * waitingFor(i).size,
+      );
+      done.resolve();
+    } catch (error) {
+      done.reject(error);
+      throw error;
+    }
   });
-  // A step that fails fails those waiting for it too; only the first failure is reported.
-  for (const promise of finished.values()) promise.catch(() => undefined);
-  await lanes.all(tasks);
 }
 
 /** Each organization's chain of parents (PART_OF), nearest first (the validator refuses cycles). */
@@ -434,7 +503,7 @@ export async function importDataset(
   const threads = copy ? (options.threads ?? Math.min(4, availableParallelism())) : 0;
   let id: number | null = null;
   const opened: pg.Client[] = [];
-  let workers: ArticleRowWorkers | null = null;
+  const pools: ArticleRowWorkers[] = [];
   try {
     const inserted = await client.query<{ id: number }>(
       "INSERT INTO newsgraph.datasets (version, layout, status) VALUES ($1, $2, 'loading') RETURNING id",
@@ -482,66 +551,73 @@ export async function importDataset(
       else await insertRows(lane, schema, table, rows, onRows);
     };
 
-    // The load: the articles (their COPY text made by the workers) on up to two streams, the other tables on the
-    // lane left; then the search terms, counted by all.
+    // One graph of tasks on the lanes. The load: the articles (their COPY text made by the workers) on up to two
+    // streams, the other tables on another lane, then the search terms (counted by all); the finishing steps as soon
+    // as the tables they read are loaded.
+    const loaded = new Map<string, ReturnType<typeof signal>>(
+      Object.values(TABLES).map((table) => [table.name, signal()]),
+    );
+    const loading = async (table: TableSpec, load: () => Promise<void>) => {
+      await load();
+      loaded.get(table.name)?.resolve();
+    };
+    const FIRST = -1e9; // the load goes before any finishing step
     const articleTerms: TermCounts[] = [];
     const entityTerms = new TermCounter();
-    const articleTasks: (() => Promise<unknown>)[] = [];
-    if (threads > 0) {
-      const pool = new ArticleRowWorkers(data.articles, threads);
-      workers = pool;
-      const onRows = progress(TABLES.articles, data.articles.length);
-      const streams = Math.max(1, Math.min(2, lanes.size - 1));
-      articleTasks.push(async () => {
+    const articlesLoaded = async () => {
+      if (threads > 0) {
+        const pool = new ArticleRowWorkers(data.articles, threads);
+        pools.push(pool);
+        const onRows = progress(TABLES.articles, data.articles.length);
         await report(TABLES.articles.name, 0, data.articles.length);
+        const streams = Math.max(1, Math.min(2, lanes.size - 1));
         await Promise.all(
           Array.from({ length: streams }, () =>
-            lanes.run((lane) => copyChunks(lane, schema, TABLES.articles, () => pool.take(), onRows)),
+            lanes.run((lane) => copyChunks(lane, schema, TABLES.articles, () => pool.take(), onRows), FIRST),
           ),
         );
         articleTerms.push(...(await pool.finish()));
-      });
-    } else {
-      const terms = new TermCounter();
-      articleTasks.push(async () => {
-        await lanes.run((lane) =>
-          write(
-            lane,
-            TABLES.articles,
-            (function* () {
-              for (const article of data.articles) yield articleRow(article, terms);
-            })(),
-            data.articles.length,
-          ),
-        );
+      } else {
+        const terms = new TermCounter();
+        const rows = (function* () {
+          for (const article of data.articles) yield articleRow(article, terms);
+        })();
+        await lanes.run((lane) => write(lane, TABLES.articles, rows, data.articles.length), FIRST);
         articleTerms.push(terms.result());
-      });
-    }
-    await lanes.all([
-      ...articleTasks,
+      }
+    };
+    const counted: { terms?: ReturnType<typeof mergeTermCounts> } = {};
+    const load = [
+      () => loading(TABLES.articles, articlesLoaded),
       () =>
         lanes.run(async (lane) => {
-          for (const { table, rows, total } of otherTables(data, entityTerms)) await write(lane, table, rows(), total);
-        }),
-    ]);
-    const terms = mergeTermCounts([entityTerms.result(), ...articleTerms]);
-    await lanes.run((lane) =>
-      write(lane, TABLES.searchTerms, searchTermRows(terms.frequencies), terms.frequencies.size),
-    );
+          for (const { table, rows, total } of otherTables(data, entityTerms)) {
+            await loading(table, () => write(lane, table, rows(), total));
+          }
+        }, FIRST),
+      async () => {
+        const countedBy = [TABLES.articles, TABLES.entities].map((table) => loaded.get(table.name)?.promise);
+        await lanes.until(Promise.all(countedBy));
+        const merged = mergeTermCounts([entityTerms.result(), ...articleTerms]);
+        counted.terms = merged;
+        await lanes.run(
+          (lane) =>
+            loading(TABLES.searchTerms, () =>
+              write(lane, TABLES.searchTerms, searchTermRows(merged.frequencies), merged.frequencies.size),
+            ),
+          FIRST,
+        );
+      },
+    ];
+    const finishing = stepTasks(lanes, schema, finishTablesSql(schema), (table) => loaded.get(table)?.promise, report);
+    await lanes.all([...load, ...finishing]);
+    const fields = counted.terms?.fields;
+    if (!fields) throw new Error('the search terms were not counted');
 
-    await runSteps(lanes, finishTablesSql(schema), report);
-    if (!options.connect)
-      for (const setting of [
-        'synchronous_commit',
-        'max_parallel_maintenance_workers',
-        'maintenance_work_mem',
-        'default_toast_compression',
-      ])
-        await client.query(`RESET ${setting}`);
     const facts: DatasetFacts = {
       stats: corpusStatsOf(data),
       costFacts: costFactsOf(data),
-      search: { names: terms.fields[0], headline: terms.fields[1], body: terms.fields[2] },
+      search: { names: fields[0], headline: fields[1], body: fields[2] },
     };
     // The switch: one transaction, so a server reads the old version or the new one, whole.
     await client.query('BEGIN');
@@ -573,7 +649,11 @@ export async function importDataset(
     }
     throw error;
   } finally {
-    await workers?.close();
+    await Promise.all(pools.map((pool) => pool.close()));
+    // Without connections of its own the import's session settings were the caller's connection's.
+    if (!options.connect) {
+      for (const setting of SESSION_SETTINGS_RESET) await client.query(`RESET ${setting}`).catch(() => undefined);
+    }
     await Promise.all(opened.map((connection) => connection.end().catch(() => undefined)));
     await client.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).catch(() => undefined);
   }
