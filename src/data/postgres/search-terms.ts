@@ -43,7 +43,7 @@ export interface TermCounts {
  */
 export class TermCounter {
   private readonly table = new TermTable();
-  /** Each term's lexeme literal, quoted once. */
+  /** Each term's lexeme literal and its colon, quoted once. */
   private readonly lexemes: string[] = [];
   private frequencies: [Uint32Array, Uint32Array, Uint32Array];
   /** The document being counted: its terms' counts per field (saturating at TF_MAX) and the terms it holds. */
@@ -116,20 +116,33 @@ export class TermCounter {
 
   /** The tsvector literal of the document counted since the last one, its lengths in `lengths`; then resets. */
   private finishDocument(): string {
-    const parts: string[] = [];
-    for (const term of this.held) {
-      const positions: string[] = [];
-      for (let field = 0; field < 3; field++) {
-        const counts = this.counts[field] as Uint16Array;
-        const count = counts[term] as number;
-        if (count === 0) continue;
-        positions.push(field === 2 ? `${BODY_POSITION_BASE + count}D` : `${count}${field === 0 ? 'B' : 'A'}`);
-        const frequencies = this.frequencies[field] as Uint32Array;
-        frequencies[term] = (frequencies[term] as number) + 1;
-        counts[term] = 0;
+    const [names, headline, body] = this.counts;
+    const [inNames, inHeadline, inBody] = this.frequencies;
+    // Built by concatenation from cached pieces: this runs for every document, and arrays joined cost twice as much.
+    let literal = '';
+    for (let i = 0; i < this.held.length; i++) {
+      const term = this.held[i] as number;
+      const n = names[term] as number;
+      const h = headline[term] as number;
+      const b = body[term] as number;
+      let entry = this.lexemes[term] ?? `${lexeme(this.table.terms[term] as string)}:`;
+      this.lexemes[term] = entry;
+      if (n > 0) {
+        entry += POSITIONS.B[n];
+        inNames[term] = (inNames[term] as number) + 1;
+        names[term] = 0;
       }
-      this.lexemes[term] ??= lexeme(this.table.terms[term] as string);
-      parts.push(`${this.lexemes[term]}:${positions.join(',')}`);
+      if (h > 0) {
+        entry += n > 0 ? `,${POSITIONS.A[h]}` : POSITIONS.A[h];
+        inHeadline[term] = (inHeadline[term] as number) + 1;
+        headline[term] = 0;
+      }
+      if (b > 0) {
+        entry += n > 0 || h > 0 ? `,${POSITIONS.D[b]}` : POSITIONS.D[b];
+        inBody[term] = (inBody[term] as number) + 1;
+        body[term] = 0;
+      }
+      literal += i > 0 ? ` ${entry}` : entry;
     }
     this.held.length = 0;
     for (let field = 0; field < 3; field++) {
@@ -138,9 +151,16 @@ export class TermCounter {
       if (length > 0) totals.documents++;
       totals.totalLength += length;
     }
-    return parts.join(' ');
+    return literal;
   }
 }
+
+/** The position of a count in a title field (A, B) or the body (D, from BODY_POSITION_BASE), by count. */
+const POSITIONS = {
+  A: Array.from({ length: TF_MAX + 1 }, (_, count) => `${count}A`),
+  B: Array.from({ length: TF_MAX + 1 }, (_, count) => `${count}B`),
+  D: Array.from({ length: TF_MAX + 1 }, (_, count) => `${BODY_POSITION_BASE + count}D`),
+};
 
 /** The counts of several counters (threads) as one: each term's documents per field, and the fields' totals. */
 export function mergeTermCounts(parts: readonly TermCounts[]): {
