@@ -3,6 +3,7 @@
  * refused, naming file, record and field, and nothing is written), then loads it into the PostgreSQL database as
  * a new dataset version, made current in one transaction (running servers switch to it at once: LISTEN/NOTIFY).
  * One import at a time: a second one is refused while the first runs. Exit code 0 on success, 1 on refusal.
+ * It loads and finishes on connections of its own besides its first (importDataset's `connect`).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,10 @@ Validates the fixture directory DIR and imports it into the PostgreSQL database 
 dataset version, made current in one transaction; servers on that database switch to it within a second.
   --data DIR           the fixture directory (default: data)
   --database-url URL   postgres://user:password@host:port/database (default: DATABASE_URL)
-  --keep N             earlier versions to keep besides the new one (default 1; older ones are dropped)`;
+  --keep N             earlier versions to keep besides the new one (default 1; older ones are dropped)
+
+It works on four connections besides its own (two COPY streams for the articles, then independent index and
+rollup steps side by side) and makes the articles' rows in worker threads: docs/scaling.md, "The import".`;
 
 const { values } = parseArgs({
   options: {
@@ -71,25 +75,22 @@ const bars = new MultiBar(
   },
   Presets.shades_classic,
 );
-const running = new Map<string, { bar: SingleBar | null; started: number }>();
+const stages = new Map<string, { bar: SingleBar | null; started: number; ended: boolean }>();
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const onProgress = ({ stage, done, total }: ImportProgress) => {
-  let entry = running.get(stage);
+  let entry = stages.get(stage);
   if (!entry) {
-    entry = {
-      bar: process.stderr.isTTY ? bars.create(total, done, { stage: stage.padEnd(24) }) : null,
-      started: performance.now(),
-    };
-    running.set(stage, entry);
-    if (!process.stderr.isTTY) console.error(`${stage}: ${total} to do (at ${seconds(entry.started - started)} s)`);
+    const bar = process.stderr.isTTY ? bars.create(total, done, { stage: stage.padEnd(24) }) : null;
+    entry = { bar, started: performance.now(), ended: false };
+    stages.set(stage, entry);
+    if (!bar) console.error(`${stage}: ${total} to do (at ${seconds(entry.started - started)} s)`);
   }
   entry.bar?.update(done);
-  if (done === total && entry.started >= 0) {
+  if (done === total && !entry.ended) {
+    entry.ended = true;
     const now = performance.now();
-    if (!process.stderr.isTTY) {
+    if (!entry.bar)
       console.error(`${stage}: done in ${seconds(now - entry.started)} s (at ${seconds(now - started)} s)`);
-    }
-    entry.started = -1;
   }
 };
 try {

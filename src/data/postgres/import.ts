@@ -93,20 +93,13 @@ const CONNECTIONS = 4;
  * was built without lz4 the setting is refused and pglz stays). Index builds get at least 256 MB of sort memory;
  * no parallel workers, since the import already keeps the cores busy with steps side by side.
  */
-const SESSION_SETTINGS = [
-  'SET synchronous_commit = off',
-  'SET max_parallel_maintenance_workers = 0',
-  `SELECT set_config('maintenance_work_mem', '256MB', false) FROM pg_settings
-   WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144`,
-  "SET default_toast_compression = 'lz4'",
-];
-
-const SESSION_SETTINGS_RESET = [
-  'synchronous_commit',
-  'max_parallel_maintenance_workers',
-  'maintenance_work_mem',
-  'default_toast_compression',
-];
+const SESSION_SETTINGS: Record<string, string> = {
+  synchronous_commit: 'SET synchronous_commit = off',
+  max_parallel_maintenance_workers: 'SET max_parallel_maintenance_workers = 0',
+  maintenance_work_mem: `SELECT set_config('maintenance_work_mem', '256MB', false) FROM pg_settings
+                         WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144`,
+  default_toast_compression: "SET default_toast_compression = 'lz4'",
+};
 
 const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
@@ -525,7 +518,7 @@ export async function importDataset(
     const lanes = new Lanes(
       await Promise.all(
         connections.map(async (connection) => {
-          for (const setting of SESSION_SETTINGS) await connection.query(setting).catch(() => undefined);
+          for (const sql of Object.values(SESSION_SETTINGS)) await connection.query(sql).catch(() => undefined);
           const pid = await connection.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
           return { client: connection, pid: pid.rows[0]?.pid as number };
         }),
@@ -652,7 +645,7 @@ export async function importDataset(
     await Promise.all(pools.map((pool) => pool.close()));
     // Without connections of its own the import's session settings were the caller's connection's.
     if (!options.connect) {
-      for (const setting of SESSION_SETTINGS_RESET) await client.query(`RESET ${setting}`).catch(() => undefined);
+      for (const name of Object.keys(SESSION_SETTINGS)) await client.query(`RESET ${name}`).catch(() => undefined);
     }
     await Promise.all(opened.map((connection) => connection.end().catch(() => undefined)));
     await client.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).catch(() => undefined);
