@@ -4,10 +4,11 @@
  * nothing is written), then loads it into the PostgreSQL database as a new dataset version, made current in one
  * transaction (running servers switch to it at once: LISTEN/NOTIFY). One import at a time: a second one is
  * refused while the first runs. Exit code 0 on success, 1 on refusal.
+ * It loads and finishes on connections of its own besides its first (importDataset's `connect`).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import pg from 'pg';
 import { FixtureError, formatProblem, loadDataset } from '../src/data/load-fixtures.js';
 import { ImportBusyError, type ImportProgress, importDataset } from '../src/data/postgres/import.js';
@@ -19,7 +20,10 @@ Validates the fixture directory DIR and imports it into the PostgreSQL database 
 dataset version, made current in one transaction; servers on that database switch to it within a second.
   --data DIR           the fixture directory (default: data)
   --database-url URL   postgres://user:password@host:port/database (default: DATABASE_URL)
-  --keep N             earlier versions to keep besides the new one (default 1; older ones are dropped)`;
+  --keep N             earlier versions to keep besides the new one (default 1; older ones are dropped)
+
+It works on four connections besides its own (two COPY streams for the articles, then independent index and
+rollup steps side by side) and makes the articles' rows in worker threads: docs/scaling.md, "The import".`;
 
 const { values } = parseArgs({
   options: {
@@ -80,37 +84,52 @@ try {
 const validated = performance.now();
 console.error(`${directory}: valid (version ${data.version}), ${data.articles.length} articles; importing`);
 
-let bar = null as SingleBar | null;
-let stage = '';
-let stageStarted = performance.now();
-const onProgress = ({ stage: next, done, total }: ImportProgress) => {
-  if (next !== stage) {
-    bar?.stop();
-    if (stage && !process.stderr.isTTY)
-      console.error(`${stage}: done in ${((performance.now() - stageStarted) / 1000).toFixed(1)} s`);
-    stage = next;
-    stageStarted = performance.now();
-    bar = new SingleBar({
-      format: `${next.padEnd(24)} [{bar}] {percentage}% {value}/{total}`,
-      noTTYOutput: false,
-      hideCursor: true,
-      clearOnComplete: false,
-      stream: process.stderr,
-    });
-    bar.start(total, done);
-    if (!process.stderr.isTTY) console.error(`${next}: ${total} to do`);
-  } else bar?.update(done);
+// Stages overlap (tables loading side by side, finishing steps on several connections): a bar per stage running,
+// and on a log (not a terminal) a line when each starts and ends, with its time from the start of the import.
+const bars = new MultiBar(
+  {
+    format: '{stage} [{bar}] {percentage}% {value}/{total}',
+    hideCursor: true,
+    clearOnComplete: false,
+    stopOnComplete: true,
+    noTTYOutput: false,
+    stream: process.stderr,
+  },
+  Presets.shades_classic,
+);
+const stages = new Map<string, { bar: SingleBar | null; started: number; ended: boolean }>();
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const onProgress = ({ stage, done, total }: ImportProgress) => {
+  let entry = stages.get(stage);
+  if (!entry) {
+    const bar = process.stderr.isTTY ? bars.create(total, done, { stage: stage.padEnd(24) }) : null;
+    entry = { bar, started: performance.now(), ended: false };
+    stages.set(stage, entry);
+    if (!bar) console.error(`${stage}: ${total} to do (at ${seconds(entry.started - started)} s)`);
+  }
+  entry.bar?.update(done);
+  if (done === total && !entry.ended) {
+    entry.ended = true;
+    const now = performance.now();
+    if (!entry.bar)
+      console.error(`${stage}: done in ${seconds(now - entry.started)} s (at ${seconds(now - started)} s)`);
+  }
 };
 try {
-  const result = await importDataset(client, data, { onProgress, keep });
-  bar?.stop();
+  const connect = async () => {
+    const connection = new pg.Client({ connectionString: databaseUrl });
+    await connection.connect();
+    return connection;
+  };
+  const result = await importDataset(client, data, { onProgress, keep, connect });
+  bars.stop();
   console.error(
     `imported dataset ${result.id} (version ${result.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
       `(validation ${((validated - started) / 1000).toFixed(1)} s); now current` +
       (result.dropped.length ? `; dropped old versions ${result.dropped.join(', ')}` : ''),
   );
 } catch (error) {
-  bar?.stop();
+  bars.stop();
   if (error instanceof ImportBusyError) console.error(error.message);
   else console.error(`import failed, nothing was made current: ${(error as Error).message}`);
   process.exitCode = 1;

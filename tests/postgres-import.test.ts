@@ -117,6 +117,28 @@ describe('npm run import', () => {
     await pool.end();
   });
 
+  it('an import failing in a finishing step, with other steps running beside it, leaves nothing of its own', async () => {
+    const current = (await datasets()).find((d) => d.current);
+    const schemasBefore = await schemas();
+    const data = await loadDataset(DATA_DIR);
+    const started: string[] = [];
+    await expect(
+      importInto(database, data, {
+        onProgress: ({ stage, done, total }) => {
+          if (done === 0) started.push(stage);
+          if (stage === 'article-entity rollup' && done === total) throw new Error('the server went away (simulated)');
+        },
+      }),
+    ).rejects.toThrow('the server went away (simulated)');
+    // The failure came after the load, and the steps waiting for the rollup never started.
+    expect(started).toContain('articles');
+    expect(started).not.toContain('co-mention rollup');
+    expect(started).not.toContain('statistics');
+    expect((await datasets()).find((d) => d.current)).toEqual(current);
+    expect(await datasets()).toEqual((await datasets()).filter((d) => d.status === 'ready'));
+    expect(await schemas()).toEqual(schemasBefore);
+  });
+
   it('refuses a second import while one runs, naming it, and imports again once it is done', async () => {
     const data = await loadDataset(DATA_DIR);
     let release: () => void = () => undefined;

@@ -7,7 +7,6 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_RELOAD_TIMEOUT_MS } from '../config.js';
 import type { NewsDataSource } from './contract.js';
@@ -18,6 +17,7 @@ import { SearchIndex } from './memory/search-index.js';
 import type { TextIndexData } from './memory/text-index.js';
 import type { DatasetList, ReloadAck, ReloadMessage, ReloadRequest } from './reload-worker.js';
 import { type DataVersionChanges, DataVersionListeners } from './version-changes.js';
+import { workerScript } from './worker-module.js';
 
 export interface SourceHolder {
   /** The store new requests should use. */
@@ -46,14 +46,8 @@ export interface DataStatus {
   lastReload?: { ok: true; at: string; ms: number } | { ok: false; at: string; ms: number; problem: string };
 }
 
-/** The worker's module, with this module's extension (.ts when run through tsx, .js when compiled). */
-const WORKER_EXTENSION = path.extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./reload-worker${WORKER_EXTENSION}`, import.meta.url);
-/** On Node 20 a worker does not inherit `--import tsx`: for TypeScript sources it registers tsx itself. */
-const WORKER_BOOTSTRAP = `(async () => {
-  ${WORKER_EXTENSION === '.ts' ? "(await import('tsx/esm/api')).register();" : ''}
-  await import(${JSON.stringify(WORKER_URL.href)});
-})().catch((error) => { throw error; });`;
+/** The reload worker's bootstrap (see workerScript). */
+const WORKER_BOOTSTRAP = workerScript(import.meta.url, 'reload-worker');
 
 /** A reload refused by the validator, with the files at fault. */
 class RefusedReload extends Error {

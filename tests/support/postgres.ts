@@ -105,7 +105,16 @@ export async function importInto(
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    return await importDataset(client, dataset, { copy: database.copy, ...options });
+    // On a server, as `npm run import` does: connections of its own besides (PGlite has one session only).
+    const connect =
+      database.kind === 'postgresql'
+        ? async () => {
+            const connection = new pg.Client({ connectionString: database.url });
+            await connection.connect();
+            return connection;
+          }
+        : undefined;
+    return await importDataset(client, dataset, { copy: database.copy, connect, ...options });
   } finally {
     await client.end();
   }

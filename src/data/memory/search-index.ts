@@ -7,14 +7,13 @@
  * 2.9 GB RSS, and every search ranked every hit (2.7 s for a common word). FlexSearch measured
  * no better. Here a posting is one 32-bit integer, and a search ranks only the page it returns.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SearchField, SearchHighlight, SearchHit, SearchTarget } from '../contract.js';
 import { ENTITY_TYPES } from '../entity-types.js';
 import type { ArticleRecord, EntityRecord } from '../records.js';
 import { entityKeyString } from '../records.js';
 import type { RequestWork } from '../request-work.js';
+import { workerScript } from '../worker-module.js';
 import {
   buildTextIndex,
   type FieldIndex,
@@ -127,17 +126,8 @@ export function textIndexInput(entities: readonly EntityRecord[], articles: read
   };
 }
 
-/** The worker's module, with this module's extension (.ts when run through tsx, .js when compiled). */
-const WORKER_EXTENSION = path.extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./text-index-worker${WORKER_EXTENSION}`, import.meta.url);
-/**
- * The worker's bootstrap. On Node 20 a worker does not inherit the parent's `--import tsx` module
- * hooks, so for TypeScript sources it registers tsx itself before importing the worker's module.
- */
-const WORKER_BOOTSTRAP = `(async () => {
-  ${WORKER_EXTENSION === '.ts' ? "(await import('tsx/esm/api')).register();" : ''}
-  await import(${JSON.stringify(WORKER_URL.href)});
-})().catch((error) => { throw error; });`;
+/** The index worker's bootstrap (see workerScript). */
+const WORKER_BOOTSTRAP = workerScript(import.meta.url, 'text-index-worker');
 
 interface WorkerBuild {
   result: Promise<TextIndexData>;

@@ -99,7 +99,7 @@ export function forEachTerm(text: string, onTerm: (term: string) => void): void 
  * The indexed terms, numbered in order of first appearance: an open-addressing hash table over
  * char codes, so a word already known is found without cutting it out of the body as a string.
  */
-class TermTable {
+export class TermTable {
   readonly terms: string[] = [];
   private slots = new Int32Array(1 << 16).fill(-1);
   private hashes: number[] = [];

@@ -217,33 +217,49 @@ export function createTablesSql(schema: string): string {
   return [`CREATE SCHEMA ${q(schema)}`, ...tables].join(';\n');
 }
 
+/** A finishing step: its SQL (one transaction), and what it waits for. */
+export interface FinishingStep {
+  label: string;
+  sql: string;
+  /**
+   * The labels of the steps it must run after (it reads what they make, or locks a table they alter); the import
+   * runs steps whose waits are over side by side, each on a connection of its own. Without `after`, a step runs
+   * after every step listed before it.
+   */
+  after?: readonly string[];
+}
+
 /**
  * After the load: keys, the rollups (from the loaded rows, in SQL) and the indexes the queries seek on.
- * Each statement separately, so the import can report progress.
+ * Each statement separately, so the import can report progress and run the independent ones side by side.
  */
-export function finishTablesSql(schema: string): { label: string; sql: string }[] {
+export function finishTablesSql(schema: string): FinishingStep[] {
   const s = q(schema);
   const C = 'COLLATE "C"';
   return [
-    { label: 'article keys', sql: `ALTER TABLE ${s}.articles ADD PRIMARY KEY (slug)` },
+    { label: 'article keys', after: [], sql: `ALTER TABLE ${s}.articles ADD PRIMARY KEY (slug)` },
     {
       label: 'article order indexes',
+      after: ['article keys'],
       sql: `CREATE INDEX ON ${s}.articles (published_key DESC NULLS LAST, slug);
             CREATE INDEX ON ${s}.articles (headline_key, slug);
             CREATE INDEX ON ${s}.articles (day_first, day_last)`,
     },
-    { label: 'article search index', sql: `CREATE INDEX ON ${s}.articles USING gin (terms)` },
+    { label: 'article search index', after: ['article keys'], sql: `CREATE INDEX ON ${s}.articles USING gin (terms)` },
     {
       label: 'entity keys',
+      after: [],
       sql: `ALTER TABLE ${s}.entities ADD PRIMARY KEY (key); CREATE UNIQUE INDEX ON ${s}.entities (type, slug)`,
     },
     {
       label: 'mention indexes',
+      after: [],
       sql: `CREATE INDEX ON ${s}.mentions (article, start, "end" DESC, entity);
             CREATE INDEX ON ${s}.mentions (entity, published_key DESC NULLS LAST, article, start)`,
     },
     {
       label: 'article-entity rollup',
+      after: [],
       // Each article's entities: the first mention's offset, the mentions, the article's sort key and day.
       sql: `CREATE TABLE ${s}.article_entities AS
               SELECT article, entity, min(start) AS first_start, count(*)::integer AS mentions,
@@ -254,6 +270,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'co-mention rollup',
+      after: ['article-entity rollup'],
       // Pairs of entities mentioned in the same articles, with the other's name key for the order.
       sql: `CREATE TABLE ${s}.co_mentions AS
               SELECT a.entity, b.entity AS other, count(*)::integer AS shared, min(e.name_key) COLLATE "C" AS other_name_key
@@ -265,6 +282,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'entity counts',
+      after: ['entity keys', 'article-entity rollup', 'co-mention rollup'],
       // co_mention_count: the length of an entity's coMentions list (counting its rows reads them all: 18,000 for
       // the busiest entity at 100,000 articles).
       sql: `ALTER TABLE ${s}.entities ADD COLUMN article_count integer NOT NULL DEFAULT 0,
@@ -292,6 +310,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'period rollups',
+      after: ['article keys', 'article-entity rollup'],
       // Articles and mentions per period (each year, month and day that has articles: "2024", "2024-03",
       // "2024-03-15"), of the corpus and of each entity (with its type and name key, for the ranking): a window or
       // a bucket is summed from the fewest whole periods that cover it (dates.ts periodsOf), so a year costs one
@@ -329,6 +348,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'relationship indexes',
+      after: [],
       sql: `CREATE INDEX ON ${s}.affiliations (person); CREATE INDEX ON ${s}.affiliations (organization);
             CREATE INDEX ON ${s}.participations (person); CREATE INDEX ON ${s}.participations (event);
             CREATE INDEX ON ${s}.involvements (organization); CREATE INDEX ON ${s}.involvements (event);
@@ -337,6 +357,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'claim indexes',
+      after: [],
       // The three claim lists in the CLAIMS order: of an entity, of an article, of the corpus.
       sql: `CREATE INDEX ON ${s}.claims (entity, as_of DESC, article, start, property_rank, value_key);
             CREATE INDEX ON ${s}.claims (article, start, entity, property_rank, value_key);
@@ -344,6 +365,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'match indexes',
+      after: [],
       sql: `ALTER TABLE ${s}.match_forms ADD PRIMARY KEY (ord);
             CREATE INDEX ON ${s}.match_forms (key, ord);
             CREATE INDEX ON ${s}.match_forms (sorted, ord);
@@ -352,10 +374,12 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'term index',
+      after: [],
       sql: `ALTER TABLE ${s}.search_terms ADD PRIMARY KEY (term)`,
     },
     {
       label: 'title postings',
+      after: ['term index'],
       // Every (term, article) with the term in the headline, with its counts, lengths and rank as a one-word query
       // ranks it (search.ts): that word's title tier is then an index scan in rank order, not a scan of its hits.
       // The headline's lexemes with all their positions (queryLexemes: not the whole tsvector unnested, 3.6x slower);
@@ -378,6 +402,7 @@ export function finishTablesSql(schema: string): { label: string; sql: string }[
     },
     {
       label: 'term article counts',
+      after: ['title postings'],
       // Articles holding each term in the headline or the body: a one-word query's count without reading its hits.
       sql: `ALTER TABLE ${s}.search_terms ADD COLUMN articles integer;
             UPDATE ${s}.search_terms SET articles = headline + body;

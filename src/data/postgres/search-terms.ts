@@ -6,45 +6,13 @@
  * not word positions: no query here uses phrase operators, and one or two positions per lexeme keep the GIN
  * index and the rows small. The BM25 scores of the memory index (search-index.ts) are computed from them.
  */
-import { textIndexInput } from '../memory/search-index.js';
-import { buildTextIndex, forEachTerm, type TextIndexData, TF_BITS, TF_MAX } from '../memory/text-index.js';
-import type { ArticleRecord, EntityRecord } from '../records.js';
+import { foldedTerms, scanWords, TermTable, TF_MAX } from '../memory/text-index.js';
 
 /** Body counts are stored from here (positions must differ from a title count's in the same lexeme). */
 export const BODY_POSITION_BASE = 256;
 
-export type FieldWeight = 'A' | 'B' | 'D';
-
-/** Counts of each folded term of `texts`, and the number of words in all (the field's length). */
-export function termCounts(texts: readonly string[]): { counts: Map<string, number>; length: number } {
-  const counts = new Map<string, number>();
-  let length = 0;
-  for (const text of texts) {
-    forEachTerm(text, (term) => {
-      counts.set(term, Math.min(TF_MAX, (counts.get(term) ?? 0) + 1));
-      length++;
-    });
-  }
-  return { counts, length };
-}
-
 export function lexeme(term: string): string {
   return `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
-}
-
-/** A tsvector literal of one title field (weight A or B) and optionally a body (weight D). */
-export function tsvectorOf(title: Map<string, number>, titleWeight: 'A' | 'B', body?: Map<string, number>): string {
-  const terms = new Set([...title.keys(), ...(body?.keys() ?? [])]);
-  const parts: string[] = [];
-  for (const term of terms) {
-    const positions: string[] = [];
-    const inTitle = title.get(term);
-    if (inTitle) positions.push(`${inTitle}${titleWeight}`);
-    const inBody = body?.get(term);
-    if (inBody) positions.push(`${BODY_POSITION_BASE + inBody}D`);
-    parts.push(`${lexeme(term)}:${positions.join(',')}`);
-  }
-  return parts.join(' ');
 }
 
 /** A tsquery literal: every group must match, any term of a group (terms as stored: folded words). */
@@ -52,78 +20,174 @@ export function tsqueryOf(groups: readonly (readonly string[])[]): string {
   return groups.map((terms) => `(${terms.map(lexeme).join(' | ')})`).join(' & ');
 }
 
-/**
- * Every document's terms, from the memory index's own build (buildTextIndex: its char-code scanner and term table,
- * several times faster than folding word by word), turned around from posting lists into per-document lists:
- * documents are the entities (names and aliases) and then the articles (headline and body), as textIndexInput
- * numbers them. Gives each document's tsvector, each term's document frequency per field, and the fields' totals.
- */
-export class DocumentTerms {
-  readonly terms: string[];
-  readonly fields: TextIndexData['fields'];
-  /** Per document, its entries [start[d], start[d + 1]) in `entryTerm` / `entryCount` (count | field << 8). */
-  private readonly start: Uint32Array;
-  private readonly entryTerm: Uint32Array;
-  private readonly entryCount: Uint16Array;
+/** A field's totals over the documents counted: those with a word in it, and its words in all (BM25's averages). */
+export interface FieldTotals {
+  documents: number;
+  totalLength: number;
+}
 
-  constructor(entities: readonly EntityRecord[], articles: readonly ArticleRecord[]) {
-    const input = textIndexInput(entities, articles);
-    const built = buildTextIndex(input);
-    this.terms = built.terms;
-    this.fields = built.fields;
-    const documents = input.documentCount;
-    const perDocument = new Uint32Array(documents + 1);
-    for (const field of built.fields) {
-      for (let i = 0; i < field.postings.length; i++) {
-        const slot = ((field.postings[i] as number) >>> TF_BITS) + 1;
-        perDocument[slot] = (perDocument[slot] as number) + 1;
-      }
-    }
-    for (let d = 0; d < documents; d++)
-      perDocument[d + 1] = (perDocument[d + 1] as number) + (perDocument[d] as number);
-    this.start = perDocument;
-    const total = perDocument[documents] as number;
-    this.entryTerm = new Uint32Array(total);
-    this.entryCount = new Uint16Array(total);
-    const next = perDocument.slice(0, documents);
-    built.fields.forEach((field, fieldNumber) => {
-      for (let term = 0; term < built.terms.length; term++) {
-        for (let i = field.offsets[term] as number, end = field.offsets[term + 1] as number; i < end; i++) {
-          const posting = field.postings[i] as number;
-          const document = posting >>> TF_BITS;
-          const at = next[document] as number;
-          this.entryTerm[at] = term;
-          this.entryCount[at] = (posting & TF_MAX) | (fieldNumber << 8);
-          next[document] = at + 1;
-        }
-      }
+/** What a TermCounter has counted: its terms, the documents holding each in each field, the fields' totals. */
+export interface TermCounts {
+  terms: string[];
+  /** Per field (0 names, 1 headline, 2 body), per term of `terms`: the documents holding it in that field. */
+  frequencies: [Uint32Array, Uint32Array, Uint32Array];
+  fields: [FieldTotals, FieldTotals, FieldTotals];
+}
+
+/**
+ * Counts the terms of documents one at a time, with the memory index's scanner and term table (buildTextIndex's
+ * own: a char-code scan that cuts no string for a word it knows), and gives each document's tsvector literal.
+ * Documents are an entity (its names and aliases: field 0) or an article (headline: field 1, body: field 2), as
+ * textIndexInput numbers the fields. Nothing is kept per document, so a counter per thread can take any share of
+ * the documents; their counts are merged with mergeTermCounts.
+ */
+export class TermCounter {
+  private readonly table = new TermTable();
+  /** Each term's lexeme literal and its colon, quoted once. */
+  private readonly lexemes: string[] = [];
+  private frequencies: [Uint32Array, Uint32Array, Uint32Array];
+  /** The document being counted: its terms' counts per field (saturating at TF_MAX) and the terms it holds. */
+  private counts: [Uint16Array, Uint16Array, Uint16Array];
+  private readonly held: number[] = [];
+  private readonly fields: [FieldTotals, FieldTotals, FieldTotals] = [
+    { documents: 0, totalLength: 0 },
+    { documents: 0, totalLength: 0 },
+    { documents: 0, totalLength: 0 },
+  ];
+  /** The word counts of the last document, per field. */
+  readonly lengths: [number, number, number] = [0, 0, 0];
+
+  constructor(capacity = 1 << 14) {
+    this.frequencies = [new Uint32Array(capacity), new Uint32Array(capacity), new Uint32Array(capacity)];
+    this.counts = [new Uint16Array(capacity), new Uint16Array(capacity), new Uint16Array(capacity)];
+  }
+
+  /** An entity's tsvector literal (names weight B); `lengths[0]` is then its names' word count. */
+  entity(names: readonly string[]): string {
+    this.lengths.fill(0);
+    for (const name of names) this.addText(0, name);
+    return this.finishDocument();
+  }
+
+  /** An article's tsvector literal (headline weight A, body D); `lengths[1]`, `lengths[2]` its fields' word counts. */
+  article(headline: string, body: string): string {
+    this.lengths.fill(0);
+    this.addText(1, headline);
+    this.addText(2, body);
+    return this.finishDocument();
+  }
+
+  /** The counts so far (the counter is not to be used after). */
+  result(): TermCounts {
+    const size = this.table.size;
+    return {
+      terms: this.table.terms,
+      frequencies: this.frequencies.map((f) => f.slice(0, size)) as TermCounts['frequencies'],
+      fields: this.fields,
+    };
+  }
+
+  private addText(field: 0 | 1 | 2, text: string): void {
+    scanWords(text, (start, end, hash, needsFolding) => {
+      if (!needsFolding) this.count(field, this.table.idOfPlain(text, start, end, hash));
+      else for (const term of foldedTerms(text.slice(start, end))) this.count(field, this.table.idOf(term));
     });
   }
 
-  /** The tsvector literal of document `d`: names weight B, headline A, body D from BODY_POSITION_BASE. */
-  tsvector(document: number): string {
-    const parts: string[] = [];
-    for (let i = this.start[document] as number, end = this.start[document + 1] as number; i < end; i++) {
-      const packed = this.entryCount[i] as number;
-      const count = packed & 0xff;
-      const field = packed >>> 8;
-      const position = field === 2 ? `${BODY_POSITION_BASE + count}D` : `${count}${field === 0 ? 'B' : 'A'}`;
-      parts.push(`${lexeme(this.terms[this.entryTerm[i] as number] as string)}:${position}`);
+  private count(field: 0 | 1 | 2, term: number): void {
+    if (term >= this.counts[0].length) this.grow();
+    const [names, headline, body] = this.counts;
+    if (names[term] === 0 && headline[term] === 0 && body[term] === 0) this.held.push(term);
+    const counts = this.counts[field];
+    if ((counts[term] as number) < TF_MAX) counts[term] = (counts[term] as number) + 1;
+    this.lengths[field]++;
+  }
+
+  private grow(): void {
+    const size = this.counts[0].length * 2;
+    const grown = <T extends Uint16Array | Uint32Array>(array: T): T => {
+      const next = new (array.constructor as new (length: number) => T)(size);
+      next.set(array);
+      return next;
+    };
+    this.counts = this.counts.map(grown) as typeof this.counts;
+    this.frequencies = this.frequencies.map(grown) as typeof this.frequencies;
+  }
+
+  /** The tsvector literal of the document counted since the last one, its lengths in `lengths`; then resets. */
+  private finishDocument(): string {
+    const [names, headline, body] = this.counts;
+    const [inNames, inHeadline, inBody] = this.frequencies;
+    // Built by concatenation from cached pieces: this runs for every document, and arrays joined cost twice as much.
+    let literal = '';
+    for (let i = 0; i < this.held.length; i++) {
+      const term = this.held[i] as number;
+      const n = names[term] as number;
+      const h = headline[term] as number;
+      const b = body[term] as number;
+      let entry = this.lexemes[term] ?? `${lexeme(this.table.terms[term] as string)}:`;
+      this.lexemes[term] = entry;
+      if (n > 0) {
+        entry += POSITIONS.B[n];
+        inNames[term] = (inNames[term] as number) + 1;
+        names[term] = 0;
+      }
+      if (h > 0) {
+        entry += n > 0 ? `,${POSITIONS.A[h]}` : POSITIONS.A[h];
+        inHeadline[term] = (inHeadline[term] as number) + 1;
+        headline[term] = 0;
+      }
+      if (b > 0) {
+        entry += n > 0 || h > 0 ? `,${POSITIONS.D[b]}` : POSITIONS.D[b];
+        inBody[term] = (inBody[term] as number) + 1;
+        body[term] = 0;
+      }
+      literal += i > 0 ? ` ${entry}` : entry;
     }
-    return parts.join(' ');
+    this.held.length = 0;
+    for (let field = 0; field < 3; field++) {
+      const totals = this.fields[field] as FieldTotals;
+      const length = this.lengths[field] as number;
+      if (length > 0) totals.documents++;
+      totals.totalLength += length;
+    }
+    return literal;
   }
+}
 
-  /** Words in field `field` (0 names, 1 headline, 2 body) of document `d`: BM25's document length. */
-  length(field: 0 | 1 | 2, document: number): number {
-    return this.fields[field].lengths[document] as number;
-  }
+/** The position of a count in a title field (A, B) or the body (D, from BODY_POSITION_BASE), by count. */
+const POSITIONS = {
+  A: Array.from({ length: TF_MAX + 1 }, (_, count) => `${count}A`),
+  B: Array.from({ length: TF_MAX + 1 }, (_, count) => `${count}B`),
+  D: Array.from({ length: TF_MAX + 1 }, (_, count) => `${BODY_POSITION_BASE + count}D`),
+};
 
-  /** Documents holding term `t` in each field. */
-  frequencies(term: number): [number, number, number] {
-    return this.fields.map((field) => (field.offsets[term + 1] as number) - (field.offsets[term] as number)) as [
-      number,
-      number,
-      number,
-    ];
+/** The counts of several counters (threads) as one: each term's documents per field, and the fields' totals. */
+export function mergeTermCounts(parts: readonly TermCounts[]): {
+  frequencies: Map<string, [number, number, number]>;
+  fields: [FieldTotals, FieldTotals, FieldTotals];
+} {
+  const frequencies = new Map<string, [number, number, number]>();
+  const fields: [FieldTotals, FieldTotals, FieldTotals] = [
+    { documents: 0, totalLength: 0 },
+    { documents: 0, totalLength: 0 },
+    { documents: 0, totalLength: 0 },
+  ];
+  for (const part of parts) {
+    part.terms.forEach((term, id) => {
+      let sums = frequencies.get(term);
+      if (!sums) {
+        sums = [0, 0, 0];
+        frequencies.set(term, sums);
+      }
+      sums[0] += part.frequencies[0][id] as number;
+      sums[1] += part.frequencies[1][id] as number;
+      sums[2] += part.frequencies[2][id] as number;
+    });
+    part.fields.forEach((totals, field) => {
+      (fields[field] as FieldTotals).documents += totals.documents;
+      (fields[field] as FieldTotals).totalLength += totals.totalLength;
+    });
   }
+  return { frequencies, fields };
 }
