@@ -84,7 +84,7 @@ if (!serverUrl) {
 const postgresVersion = await (async () => {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
-  const { rows } = await client.query<{ v: string }>('SHOW server_version');
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   await client.end();
   return rows[0]?.v ?? '?';
 })();
@@ -316,7 +316,12 @@ for (const size of sizes) {
 // The report: one row per operation, each backend and size side by side.
 const mb = (bytes: number | null) => (bytes === null ? '–' : `${Math.round(bytes / 2 ** 20)} MB`);
 const lines: string[] = [];
-lines.push('# PostgreSQL backend: bench', '');
+lines.push(
+  '# PostgreSQL backend: bench',
+  '',
+  'Written by each run (what explains the figures, before/after of each change and what misses: [POSTGRES-ANALYSIS.md](POSTGRES-ANALYSIS.md)).',
+  '',
+);
 lines.push(
   `Run ${new Date().toISOString()} on ${JSON.stringify(describeMachine())}, PostgreSQL ${postgresVersion} (a throwaway cluster on this machine, fsync off); ` +
     `${duration} s per measurement after ${warmup} s of warm-up, response and replay caches off, concurrency ${connections.join(' and ')}. ` +
