@@ -173,23 +173,16 @@ function idfSql(documents: string, df: string): string {
 export function titlePostingRankSql(p: string, t: string, f: string): string {
   const averageOf = (field: 'headline' | 'body') =>
     `(${f}.${field}_total::float8 / greatest(1, ${f}.${field}_documents)::float8)`;
-  const headline = fieldScoreSql(
-    `${p}.title_count`,
-    `${p}.headline_length`,
-    BOOST.headline,
-    '1',
-    idfSql(`${f}.headline_documents`, `${t}.headline`),
-    averageOf('headline'),
-  );
-  const body = fieldScoreSql(
-    `${p}.body_count`,
-    `${p}.body_length`,
-    BOOST.body,
-    '1',
-    idfSql(`${f}.body_documents`, `${t}.body`),
-    averageOf('body'),
-  );
-  return `(${TITLE_TIER} + (${headline} + ${body}))`;
+  const field = (name: 'headline' | 'body', count: string) =>
+    fieldScoreSql(
+      `${p}.${count}`,
+      `${p}.${name}_length`,
+      BOOST[name],
+      '1',
+      idfSql(`${f}.${name}_documents`, `${t}.${name}`),
+      averageOf(name),
+    );
+  return `(${TITLE_TIER} + (${field('headline', 'title_count')} + ${field('body', 'body_count')}))`;
 }
 
 function once(make: () => string): () => string {
