@@ -721,7 +721,9 @@ export class PostgresSource implements NewsDataSource {
     limit: number;
   }): Promise<EntityCount[]> {
     if (query.types.length === 0 || query.limit <= 0) return [];
-    const order = 'articles DESC, mentions DESC, name_key COLLATE "C", key COLLATE "C"';
+    // The ranking (contract TOP_ENTITIES): most articles, then most mentions, then name and key in code units.
+    const rankedBy = (name: string, key: string) =>
+      `ORDER BY articles DESC, mentions DESC, ${name} COLLATE "C", ${key} COLLATE "C"`;
     type Row = { key: string; articles: number; mentions: number };
     let rows: Row[];
     if (query.from || query.to) {
@@ -736,20 +738,20 @@ export class PostgresSource implements NewsDataSource {
             await this.run<Row>(
               `SELECT entity AS key, articles, mentions, name_key FROM ${this.s}.entity_periods
                WHERE period = $1 AND type = ANY($2::text[])
-               ORDER BY articles DESC, mentions DESC, name_key COLLATE "C", entity COLLATE "C" LIMIT $3`,
+               ${rankedBy('name_key', 'entity')} LIMIT $3`,
               [periods[0], query.types, query.limit],
             )
           : await this.run<Row>(
               `SELECT entity AS key, sum(articles)::integer AS articles, sum(mentions)::integer AS mentions,
                       min(name_key) COLLATE "C" AS name_key
                FROM ${this.s}.entity_periods WHERE period = ANY($1::text[]) AND type = ANY($2::text[])
-               GROUP BY entity ORDER BY articles DESC, mentions DESC, min(name_key) COLLATE "C", entity COLLATE "C" LIMIT $3`,
+               GROUP BY entity ${rankedBy('min(name_key)', 'entity')} LIMIT $3`,
               [periods, query.types, query.limit],
             );
     } else {
       rows = await this.run<Row>(
         `SELECT key, article_count AS articles, mention_count AS mentions, name_key FROM ${this.s}.entities
-         WHERE type = ANY($1::text[]) AND article_count > 0 ORDER BY ${order} LIMIT $2`,
+         WHERE type = ANY($1::text[]) AND article_count > 0 ${rankedBy('name_key', 'key')} LIMIT $2`,
         [query.types, query.limit],
       );
     }
