@@ -115,6 +115,7 @@ export function createNewsgraph(options: NewsgraphOptions): Newsgraph {
     subscriptions,
     clients: new ClientIdentity(clientSettingsOf(config)),
     replay,
+    queryLane: config.queryLane,
     // The naive configuration measures the cost of executing without batching: no cache answers for it.
     responseCache: {
       maxEntries: config.batch ? config.responseCacheMaxEntries : 0,

@@ -13,6 +13,7 @@ import type { QueryLimits } from './config.js';
 import type { Context } from './context.js';
 import type { SourceHolder } from './data/reloader.js';
 import { GRAPHIQL_OPTIONS, memoizedGraphiQL } from './graphiql.js';
+import { QueryLane } from './http/query-lane.js';
 import type { ReplayCache } from './http/replay-cache.js';
 import { type CacheSizes, createCaches } from './plugins/caches.js';
 import { corsFor, varyOnOriginPlugin } from './plugins/cors.js';
@@ -82,6 +83,8 @@ export interface NewsYogaOptions {
   clients: ClientIdentity;
   /** The replay cache, told which results it may keep. */
   replay: ReplayCache;
+  /** Answer JSON POSTs of known queries without yoga's HTTP layer (src/http/query-lane.ts). */
+  queryLane: boolean;
 }
 
 export function createNewsYoga(options: NewsYogaOptions) {
@@ -92,6 +95,19 @@ export function createNewsYoga(options: NewsYogaOptions) {
   const countError = metrics.error;
   metrics.subscriptionsOpen(registry, () => options.subscriptions.total);
   const trusted = trustedDocuments(options.operations);
+  const lane = new QueryLane({
+    enabled: options.queryLane,
+    documents: caches.documents,
+    maxDocumentLength: limits.maxDocumentLength,
+    trustedOnly: options.operations.mode === 'trusted',
+    varyOnOrigin: !origins.includes('*'),
+    rateLimiter: options.rateLimiter,
+    metrics,
+    countError,
+    onError: (error) => {
+      if (options.logger) options.logger.error(error);
+    },
+  });
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: options.schema,
@@ -149,6 +165,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
       ...(options.metricsEndpoint ? [metricsEndpointPlugin(registry, options.metricsToken)] : []),
       requestMetricsPlugin(metrics),
       options.replay.plugin(),
+      lane.plugin(),
     ],
   });
   const buckets = options.rateLimiter?.buckets;
@@ -157,7 +174,7 @@ export function createNewsYoga(options: NewsYogaOptions) {
     ...(buckets ? { rateLimit: { entries: buckets.size, bytes: buckets.bytes, maxBytes: buckets.maxBytes } } : {}),
     replay: { entries: options.replay.size, bytes: options.replay.bytes, maxBytes: options.replay.maxBytes },
   });
-  return Object.assign(yoga, { cacheSizes });
+  return Object.assign(yoga, { cacheSizes, lane });
 }
 
 export type NewsYoga = ReturnType<typeof createNewsYoga>;

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       maxBodyBytes: 102_400,
       ...DEFAULT_LIMITS,
       batch: true,
+      queryLane: true,
       responseCacheMaxEntries: 1_000,
       responseCacheMaxBytes: 64 * 1024 * 1024,
       replayCacheMaxEntries: 1_000,

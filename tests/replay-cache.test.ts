@@ -246,13 +246,14 @@ describe('ReplayCache', () => {
     const fetchRequest = new Request('http://localhost/graphql');
     const notModified = (tag: string) => new Headers({ etag: tag });
     expect(cache.get('k', 'v1')).toBeUndefined();
-    expect(cache.keep('k0', 'v1', fetchRequest, 304, notModified('"v0-abc"'), '')).toBe(false);
-    expect(cache.keep('k1', 'v1', fetchRequest, 304, notModified('"v1-abc"'), '')).toBe(true);
+    expect(cache.keep('k0', 'v1', cache.noteOf(fetchRequest), 304, notModified('"v0-abc"'), '')).toBe(false);
+    expect(cache.keep('k1', 'v1', cache.noteOf(fetchRequest), 304, notModified('"v1-abc"'), '')).toBe(true);
     expect(cache.get('k1', 'v1')?.status).toBe(304);
     // A 200 is kept only when yoga's plugin noted its result (no result here: nothing noted).
     const json = new Headers({ 'content-type': 'application/json' });
-    expect(cache.keep('k2', 'v1', fetchRequest, 200, json, '{}')).toBe(false);
-    for (let i = 0; i < 50; i++) cache.keep(`k${i + 10}`, 'v1', fetchRequest, 304, notModified(`"v1-${i}"`), '');
+    expect(cache.keep('k2', 'v1', cache.noteOf(fetchRequest), 200, json, '{}')).toBe(false);
+    for (let i = 0; i < 50; i++)
+      cache.keep(`k${i + 10}`, 'v1', cache.noteOf(fetchRequest), 304, notModified(`"v1-${i}"`), '');
     expect(cache.bytes).toBeLessThanOrEqual(8_000);
     expect(cache.size).toBeLessThan(50);
     // A new version: emptied.

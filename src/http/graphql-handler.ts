@@ -1,8 +1,9 @@
 /**
  * How server.ts answers the requests the replay cache may know (GET and POST on the GraphQL endpoint that do not
- * ask for a stream): the body is read first (its bytes are part of the key), a kept answer is replayed, and
- * anything else goes to yoga with that body, as yoga's own node adapter would pass it, and its answer is sent and
- * offered to the replay cache. Every other request goes to yoga's node adapter unchanged (server.ts).
+ * ask for a stream): the body is read first (its bytes are part of the key), a kept answer is replayed, a JSON
+ * POST of a known query is answered by the query lane (query-lane.ts), and anything else goes to yoga with that
+ * body, as yoga's own node adapter would pass it; the answer is sent and offered to the replay cache. Every other
+ * request goes to yoga's node adapter unchanged (server.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendNodeResponse } from '@whatwg-node/server';
@@ -11,6 +12,7 @@ import { ErrorCode, errorBody, JSON_MEDIA_TYPE } from '../errors.js';
 import type { RateLimiter } from '../plugins/rate-limit.js';
 import type { RequestMetrics } from '../plugins/request-metrics.js';
 import type { NewsYoga } from '../yoga.js';
+import type { LaneAnswer } from './query-lane.js';
 import type { Replay, ReplayCache } from './replay-cache.js';
 
 export interface GraphQLHandlerOptions {
@@ -104,7 +106,28 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
     for (const [name, value] of headers) res.setHeader(name, value);
     res.writeHead(status);
     res.end(body);
-    replay.keep(key, version, request, status, headers, body);
+    replay.keep(key, version, replay.noteOf(request), status, headers, body);
+  };
+
+  /** Sends the query lane's answer, offered to the replay cache. */
+  const sendLane = (res: ServerResponse, answer: LaneAnswer, key: string | null, version: string) => {
+    if (res.destroyed) return;
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.writeHead(answer.status);
+    res.end(answer.body);
+    if (key !== null) replay.keep(key, version, answer.note, answer.status, answer.headers, answer.body);
+  };
+
+  /** An unexpected failure after the pipeline started: logged, and a coded 500 if nothing was sent yet. */
+  const fail = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
+    onError(error, req);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const failure = errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.');
+    res.writeHead(500, { 'content-type': JSON_MEDIA_TYPE, 'content-length': Buffer.byteLength(failure) });
+    res.end(failure);
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer | null, started: number) => {
@@ -113,19 +136,18 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
     const key = replaying && (holder.isAvailable?.() ?? true) ? replay.keyOf(req, body, version) : null;
     const kept = key === null ? undefined : replay.get(key, version);
     if (kept && sendReplay(req, res, kept, started)) return;
+    const taken = body === null ? null : yoga.lane.take(req, body);
+    if (taken) {
+      yoga.lane
+        .answer(req, res, taken, started)
+        .then((answer) => sendLane(res, answer, key, version))
+        .catch(fail(req, res));
+      return;
+    }
     const request = fetchRequest(req, res, body);
     Promise.resolve(yoga.handleRequest(request, { req, res }))
       .then((response) => send(req, res, request, response, key, version))
-      .catch((error: unknown) => {
-        onError(error, req);
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const failure = errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.');
-        res.writeHead(500, { 'content-type': JSON_MEDIA_TYPE, 'content-length': Buffer.byteLength(failure) });
-        res.end(failure);
-      });
+      .catch(fail(req, res));
   };
 
   /** Answers a request the replay cache may know (ReplayCache.candidate). */

@@ -51,7 +51,7 @@ export interface Replay {
 }
 
 /** What the pipeline's result said of an answer: whether it may be kept, and what it cost. */
-interface ResultNote {
+export interface ResultNote {
   replayable: boolean;
   dataVersion: string | undefined;
   cost: number;
@@ -123,31 +123,45 @@ export class ReplayCache {
     return this.entries.get(key);
   }
 
+  /** What yoga's plugin noted of the result it answered `request` with (none for an answer without a result). */
+  noteOf(request: Request): ResultNote | undefined {
+    return this.notes.get(request);
+  }
+
   /**
-   * Keeps the pipeline's answer to `request` (whose key is `key`, made under `version`) if it may be replayed:
-   * status 200 from a result without errors, computed from the data of `version`, with a JSON body; or a 304
-   * revalidation of an entity tag of `version`. Returns whether it was kept.
+   * Keeps an answer (whose request's key is `key`, made under `version`; `note` is what its result said) if it may
+   * be replayed: status 200 from a result without errors, computed from the data of `version`, with a JSON body;
+   * or a 304 revalidation of an entity tag of `version`. `headers` are names (any case) with their values.
+   * Returns whether it was kept.
    */
-  keep(key: string, version: string, request: Request, status: number, headers: Headers, body: string): boolean {
+  keep(
+    key: string,
+    version: string,
+    note: ResultNote | undefined,
+    status: number,
+    headers: Iterable<[string, string]>,
+    body: string,
+  ): boolean {
     if (version !== this.version || !this.enabled) return false;
+    // Lower case: a Fetch Headers of whatwg-node iterates names as they were set.
+    const listed = Array.from(headers, ([name, value]): [string, string] => [name.toLowerCase(), value]);
+    const valueNamed = (name: string) => listed.find(([listedName]) => listedName === name)?.[1];
     let cost = 0;
     if (status === 200) {
-      const note = this.notes.get(request);
       if (!note?.replayable || note.dataVersion !== version) return false;
-      if (!JSON_ANSWER.test(headers.get('content-type') ?? '')) return false;
+      if (!JSON_ANSWER.test(valueNamed('content-type') ?? '')) return false;
       cost = note.cost;
     } else if (status === 304) {
       // A tag names the data version it was made for (http-caching.ts): "<version>-<digest>".
-      if (!headers.get('etag')?.startsWith(`"${version}-`)) return false;
+      if (!valueNamed('etag')?.startsWith(`"${version}-`)) return false;
     } else {
       return false;
     }
     const kept: [string, string | null][] = [];
     let bytes = ENTRY_OVERHEAD_BYTES + byteLength(body);
-    for (const [name, value] of headers) {
-      const lower = name.toLowerCase();
-      kept.push([lower, BUDGET_HEADERS.has(lower) ? null : value]);
-      bytes += lower.length + value.length + 32;
+    for (const [name, value] of listed) {
+      kept.push([name, BUDGET_HEADERS.has(name) ? null : value]);
+      bytes += name.length + value.length + 32;
     }
     return this.entries.set(key, { status, headers: kept, body: Buffer.from(body), cost }, bytes);
   }
@@ -176,13 +190,17 @@ export class ReplayCache {
     return {
       onResultProcess: ({ request, result }) => {
         if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-        const { errors, extensions } = result as ExecutionResult;
-        this.notes.set(request, {
-          replayable: !errors?.length,
-          dataVersion: typeof extensions?.dataVersion === 'string' ? extensions.dataVersion : undefined,
-          cost: chargedCost(extensions?.cost),
-        });
+        this.notes.set(request, resultNote(result as ExecutionResult));
       },
     };
   }
+}
+
+/** Whether a result's answer may be replayed (it has no error), its data version, and what the budget charges for it. */
+export function resultNote({ errors, extensions }: ExecutionResult): ResultNote {
+  return {
+    replayable: !errors?.length,
+    dataVersion: typeof extensions?.dataVersion === 'string' ? extensions.dataVersion : undefined,
+    cost: chargedCost(extensions?.cost),
+  };
 }

@@ -41,7 +41,7 @@ function documentLengthPlugin(maxLength: number): Plugin {
 export const MAX_INPUT_DEPTH = 16;
 
 /** True when `value` nests objects or arrays deeper than `maxDepth` (walked without recursion). */
-function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [node, depth] = item;

@@ -13,7 +13,8 @@
  * - graphql_envelop_request_duration{operationType}: seconds an execution took;
  * - graphql_envelop_error_result{operationType,phase}: a failed parse or validation, and each execution error;
  * - newsgraph_errors_total{code}: the errors sent to clients, by extensions.code;
- * - newsgraph_subscriptions_open, newsgraph_replayed_responses_total{statusCode}.
+ * - newsgraph_subscriptions_open, newsgraph_replayed_responses_total{statusCode};
+ * - newsgraph_query_lane_responses_total{statusCode}: answers the query lane made (src/http/query-lane.ts).
  */
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -46,12 +47,14 @@ export class RequestMetrics {
   private readonly errorResults: Counter<'operationType' | 'phase'>;
   private readonly errorsByCode: Counter<'code'>;
   private readonly replays: Counter<'statusCode'>;
+  private readonly laneAnswers: Counter<'statusCode'>;
   private readonly boundHttp: Bound<Observer> = new Map();
   private readonly boundRequests: Bound<Incrementer> = new Map();
   private readonly boundDurations: Bound<Observer> = new Map();
   private readonly boundErrorResults: Bound<Incrementer> = new Map();
   private readonly boundCodes: Bound<Incrementer> = new Map();
   private readonly boundReplays: Bound<Incrementer> = new Map();
+  private readonly boundLaneAnswers: Bound<Incrementer> = new Map();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -91,6 +94,12 @@ export class RequestMetrics {
       labelNames: ['statusCode'],
       registers,
     });
+    this.laneAnswers = new Counter({
+      name: 'newsgraph_query_lane_responses_total',
+      help: "Answers the query lane made (JSON POSTs of known queries, executed without yoga's HTTP layer), by status",
+      labelNames: ['statusCode'],
+      registers,
+    });
   }
 
   /** A GraphQL request answered `status` after `seconds` (operationType: its operation's, or 'unknown'). */
@@ -121,6 +130,11 @@ export class RequestMetrics {
   /** An answer the replay cache sent. */
   replayed(status: number): void {
     bound(this.boundReplays, String(status), () => this.replays.labels(String(status))).inc();
+  }
+
+  /** An answer the query lane made. */
+  laneAnswered(status: number): void {
+    bound(this.boundLaneAnswers, String(status), () => this.laneAnswers.labels(String(status))).inc();
   }
 
   /** newsgraph_subscriptions_open, read at each scrape. */
