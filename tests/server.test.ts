@@ -77,6 +77,25 @@ describe('the server process', () => {
     expect(requests).toHaveLength(50);
   });
 
+  it("logs a request's URL up to 200 characters, with its length when it is longer", async () => {
+    const { child, url, output } = await startMain({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'info']);
+    const search = 'x'.repeat(500);
+    const long = `${url}?query=${encodeURIComponent(`{ search(query: "${search}") { totalCount } }`)}`;
+    expect((await fetch(long, { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(200);
+    expect((await send(url, 'POST', QUERY)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(0);
+    const lines = output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"'))
+      .map((line) => JSON.parse(line) as { method: string; url: string; urlLength?: number });
+    const get = lines.find((line) => line.method === 'GET');
+    const target = long.slice(new URL(long).origin.length);
+    expect(get).toMatchObject({ url: `${target.slice(0, 200)}…`, urlLength: target.length });
+    expect(lines.find((line) => line.method === 'POST')).toMatchObject({ url: '/graphql' });
+    expect(lines.find((line) => line.method === 'POST')).not.toHaveProperty('urlLength');
+  });
+
   it('takes its port, host and data directory from the environment', async () => {
     const { url, output } = await startMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(ROOT, 'data') }, []);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
