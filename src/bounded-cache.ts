@@ -13,8 +13,17 @@ export function byteLength(text: string): number {
   return /[^\u0000-\u00ff]/.test(text) ? Math.max(2 * text.length, Buffer.byteLength(text)) : text.length;
 }
 
+/** An entry, with the tick at which it last moved to the most recent end. */
+interface Entry<V> {
+  value: V;
+  bytes: number;
+  moved: number;
+}
+
 export class BoundedCache<V> {
-  private readonly entries = new Map<string, { value: V; bytes: number }>(); // least recently used first
+  private readonly entries = new Map<string, Entry<V>>(); // least recently used first
+  /** Counts the moves to the most recent end (sets, and gets that move their entry). */
+  private tick = 0;
   /** Bytes held, as counted by the callers of `set` (their values' sizes) plus the keys'. */
   bytes = 0;
 
@@ -27,11 +36,20 @@ export class BoundedCache<V> {
     return this.entries.size;
   }
 
+  /**
+   * The value kept under `key`, moved to the most recent end, unless fewer moves than half the entries have
+   * happened since its last: it is then in the most recent half already, far from eviction, and a hit costs
+   * one lookup instead of three (a cache hit on every request, such as a query's price, was a Map delete and
+   * set each time). Eviction order is least recently used within half the cache.
+   */
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (this.tick - entry.moved >= this.entries.size / 2) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      entry.moved = ++this.tick;
+    }
     return entry.value;
   }
 
@@ -44,7 +62,7 @@ export class BoundedCache<V> {
     const bytes = valueBytes + byteLength(key);
     if (this.maxEntries <= 0 || bytes > this.maxBytes / 4) return false;
     this.delete(key);
-    this.entries.set(key, { value, bytes });
+    this.entries.set(key, { value, bytes, moved: ++this.tick });
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;

@@ -49,14 +49,36 @@ function declaredVariablesKey(
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): string | null {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return null;
+  const names = declaredNames(document, operationName);
+  if (names === null) return null;
+  if (names.length === 0 || !variables) return '{}';
   const declared: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (variables && Object.hasOwn(variables, name)) declared[name] = variables[name];
-  }
+  for (const name of names) if (Object.hasOwn(variables, name)) declared[name] = variables[name];
   return JSON.stringify(declared);
+}
+
+/** The variables each operation of a document declares, by operation name (looked up once per document). */
+const declaredNamesByDocument = new WeakMap<DocumentNode, Map<string | null, string[] | null>>();
+
+/** The names of the variables the operation declares, or null when the document has no such operation. */
+function declaredNames(document: DocumentNode, operationName: string | null | undefined): string[] | null {
+  let byOperation = declaredNamesByDocument.get(document);
+  if (!byOperation) {
+    byOperation = new Map();
+    declaredNamesByDocument.set(document, byOperation);
+  }
+  const key = operationName ?? null;
+  let names = byOperation.get(key);
+  if (names === undefined) {
+    const operation = getOperationAST(document, operationName);
+    names = operation
+      ? (operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value)
+      : null;
+    // Bounded by the operations the document has, and any names a client sends that it has not (one entry each,
+    // kept only while the document is cached): at most a few per document.
+    if (operation || byOperation.size < 16) byOperation.set(key, names);
+  }
+  return names;
 }
 
 /** Each request's declared-variables key, by its context (one object per request). */

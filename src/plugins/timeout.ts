@@ -27,16 +27,23 @@ export function executionTimeoutPlugin(timeoutMs: number): Plugin {
         const result = executeFn(args);
         // An execution that is already done (a cached answer, or one the deadline stopped) has nothing left to time.
         if (!('then' in result)) return finish(result as ExecutionResult);
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<ExecutionResult>((resolve) => {
-          timer = setTimeout(() => {
+        // One promise per execution, settled by whichever comes first: the result, or the timer.
+        return new Promise<ExecutionResult>((resolve, reject) => {
+          const timer = setTimeout(() => {
             work.expire(); // what still runs of the execution stops at its next check
             resolve(timedOut());
           }, timeoutMs);
+          (result as Promise<ExecutionResult>).then(
+            (done) => {
+              clearTimeout(timer);
+              resolve(finish(done));
+            },
+            (error: unknown) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          );
         });
-        return Promise.race([result as Promise<ExecutionResult>, timeout])
-          .then(finish)
-          .finally(() => clearTimeout(timer));
       });
     },
   };
