@@ -41,7 +41,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * clients' search terms in every line. The path and the start of the query string name the request; `urlLength`
  * says how much was left out.
  */
-export const LOGGED_URL_CHARS = 200;
+const LOGGED_URL_CHARS = 200;
 
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, limit?: number) {
   const body = errorBody(code, message, limit === undefined ? {} : { limit });
@@ -160,12 +160,14 @@ export async function startServer(config: Config, logger?: Logger): Promise<Runn
     const started = performance.now();
     res.once('finish', () => {
       const url = req.url ?? '';
+      const cut = url.length > LOGGED_URL_CHARS;
       log.info(
         {
           reqId: requestId,
           method: req.method,
-          url: url.length > LOGGED_URL_CHARS ? `${url.slice(0, LOGGED_URL_CHARS)}…` : url,
-          ...(url.length > LOGGED_URL_CHARS ? { urlLength: url.length } : {}),
+          url: cut ? `${url.slice(0, LOGGED_URL_CHARS)}…` : url,
+          // pino leaves out a field whose value is undefined
+          urlLength: cut ? url.length : undefined,
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
         },

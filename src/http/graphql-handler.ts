@@ -13,7 +13,7 @@ import type { RateLimiter } from '../plugins/rate-limit.js';
 import type { RequestMetrics } from '../plugins/request-metrics.js';
 import type { NewsYoga } from '../yoga.js';
 import type { LaneAnswer } from './query-lane.js';
-import type { Replay, ReplayCache } from './replay-cache.js';
+import type { Replay, ReplayCache, ResultNote } from './replay-cache.js';
 
 export interface GraphQLHandlerOptions {
   yoga: NewsYoga;
@@ -92,6 +92,23 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
     });
   };
 
+  /** Writes an answer whose body is in hand, and offers it to the replay cache (under `key`, unless null). */
+  const sendKept = (
+    res: ServerResponse,
+    status: number,
+    headers: Iterable<[string, string]>,
+    body: string,
+    note: ResultNote | undefined,
+    key: string | null,
+    version: string,
+  ) => {
+    if (res.destroyed) return;
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.writeHead(status);
+    res.end(body);
+    if (key !== null) replay.keep(key, version, note, status, headers, body);
+  };
+
   /** Sends the pipeline's answer; a JSON answer or a 304 is offered to the replay cache. */
   const send = async (
     req: IncomingMessage,
@@ -108,22 +125,12 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
       await sendNodeResponse(response, res, req, true);
       return;
     }
-    const body = await response.text();
-    if (res.destroyed) return;
-    for (const [name, value] of headers) res.setHeader(name, value);
-    res.writeHead(status);
-    res.end(body);
-    replay.keep(key, version, replay.noteOf(request), status, headers, body);
+    sendKept(res, status, headers, await response.text(), replay.noteOf(request), key, version);
   };
 
   /** Sends the query lane's answer, offered to the replay cache. */
-  const sendLane = (res: ServerResponse, answer: LaneAnswer, key: string | null, version: string) => {
-    if (res.destroyed) return;
-    for (const [name, value] of answer.headers) res.setHeader(name, value);
-    res.writeHead(answer.status);
-    res.end(answer.body);
-    if (key !== null) replay.keep(key, version, answer.note, answer.status, answer.headers, answer.body);
-  };
+  const sendLane = (res: ServerResponse, answer: LaneAnswer, key: string | null, version: string) =>
+    sendKept(res, answer.status, answer.headers, answer.body, answer.note, key, version);
 
   /** An unexpected failure after the pipeline started: logged, and a coded 500 if nothing was sent yet. */
   const fail = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
